@@ -1,0 +1,2 @@
+// Package cimkit is an embeddable customer-data library.
+package cimkit

@@ -256,6 +256,14 @@ func (v *Vault) unwrapCustomerKeys(ctx context.Context, dks []DataKey) (*custome
 	}
 	for _, dk := range dks {
 		k := kek.keys[dk.KEKVersion]
+		if k == nil && kek.gen == v.gen.Load() {
+			// Possibly promoted by another process: reload once.
+			v.invalidateTenant(dk.Tenant, KindKEK)
+			if kek, err = v.tenantKeys(ctx, dk.Tenant, KindKEK, false); err != nil {
+				return nil, err
+			}
+			k = kek.keys[dk.KEKVersion]
+		}
 		if k == nil {
 			return nil, fmt.Errorf("%w: key-encryption key version %d is not usable", ErrKeyUnavailable, dk.KEKVersion)
 		}

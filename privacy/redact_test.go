@@ -1,0 +1,121 @@
+package privacy
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestMasks(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		v    fmt.Stringer
+		want string
+	}{
+		{"PhoneCN", Phone("13812345678"), "138****5678"},
+		{"PhoneE164", Phone("+8613812345678"), "+86138****5678"},
+		{"PhoneEight", Phone("12345678"), "****5678"},
+		{"PhoneShort", Phone("12345"), "***45"},
+		{"PhoneTiny", Phone("123"), "***"},
+		{"PhoneEmpty", Phone(""), ""},
+		{"Email", Email("zhangsan@qq.com"), "z***@qq.com"},
+		{"EmailUnicode", Email("张三@例子.中国"), "张***@例子.中国"},
+		{"EmailNoAt", Email("zhangsan"), "***"},
+		{"EmailLeadingAt", Email("@qq.com"), "***"},
+		{"Name2", Name("张三"), "张*"},
+		{"Name3", Name("欧阳娜娜"), "欧***"},
+		{"NameLatin", Name("John Smith"), "J***"},
+		{"NameOne", Name("张"), "张"},
+		{"Text", Text("北京市朝阳区建国路88号"), "***"},
+		{"TextEmpty", Text(""), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.v.String(); got != tc.want {
+				t.Fatalf("String() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRedactionEverywhere prints each type every way a program might and
+// checks the plaintext never appears.
+func TestRedactionEverywhere(t *testing.T) {
+	type record struct {
+		Phone Phone
+		Email Email
+		Name  Name
+		Note  Text
+	}
+	r := record{Phone("13812345678"), Email("zhangsan@qq.com"), Name("张三"), Text("北京市朝阳区建国路88号")}
+	secrets := []string{"13812345678", "12345678", "zhangsan", "张三", "朝阳"}
+	var logBuf bytes.Buffer
+	lg := slog.New(slog.NewJSONHandler(&logBuf, nil))
+	lg.Info("m", "phone", r.Phone, "email", r.Email, "rec", r)
+	var textBuf bytes.Buffer
+	slog.New(slog.NewTextHandler(&textBuf, nil)).Info("m", "name", r.Name, "note", r.Note)
+	js, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs := map[string]string{
+		"%v":       fmt.Sprintf("%v", r.Phone),
+		"%+v":      fmt.Sprintf("%+v", r.Phone),
+		"%#v":      fmt.Sprintf("%#v", r.Phone),
+		"%s":       fmt.Sprintf("%s", r.Phone),
+		"%q":       fmt.Sprintf("%q", r.Phone),
+		"%x":       fmt.Sprintf("%x", r.Phone),
+		"%X":       fmt.Sprintf("%X", r.Phone),
+		"%d":       fmt.Sprintf("%d", r.Phone),
+		"%20s":     fmt.Sprintf("%20s", r.Phone),
+		"Print":    fmt.Sprint(r.Phone, r.Email, r.Name, r.Note),
+		"Println":  fmt.Sprintln(r.Phone, r.Email, r.Name, r.Note),
+		"struct%v": fmt.Sprintf("%v", r),
+		"struct+v": fmt.Sprintf("%+v", r),
+		"struct#v": fmt.Sprintf("%#v", r),
+		"ptr%+v":   fmt.Sprintf("%+v", &r),
+		"slice%v":  fmt.Sprintf("%v", []Email{r.Email}),
+		"json":     string(js),
+		"slogJSON": logBuf.String(),
+		"slogText": textBuf.String(),
+	}
+	for name, out := range outputs {
+		for _, s := range secrets {
+			if strings.Contains(out, s) {
+				t.Errorf("%s leaks %q: %s", name, s, out)
+			}
+		}
+	}
+	for verb, want := range map[string]string{
+		"%v": "138****5678", "%s": "138****5678", "%q": `"138****5678"`, "%+v": "138****5678",
+		"%#v": `privacy.Phone("138****5678")`, "%13s": "  138****5678", "%-12s|": "138****5678 |",
+	} {
+		if got := fmt.Sprintf(verb, r.Phone); got != want {
+			t.Errorf("Sprintf(%s) = %q, want %q", verb, got, want)
+		}
+	}
+	if want := `{"Phone":"138****5678","Email":"z***@qq.com","Name":"张*","Note":"***"}`; string(js) != want {
+		t.Errorf("json = %s, want %s", js, want)
+	}
+	if !strings.Contains(logBuf.String(), `"phone":"138****5678"`) || !strings.Contains(textBuf.String(), "name=张*") {
+		t.Errorf("slog output: %s %s", logBuf.String(), textBuf.String())
+	}
+	if r.Phone.Reveal() != "13812345678" || r.Email.Reveal() != "zhangsan@qq.com" || r.Name.Reveal() != "张三" || r.Note.Reveal() != "北京市朝阳区建国路88号" {
+		t.Error("Reveal does not return plaintext")
+	}
+}
+
+func FuzzMasks(f *testing.F) {
+	for _, s := range []string{"13812345678", "a@b", "张三", "", "\xff\xfe@"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, m := range []string{Phone(s).String(), Email(s).String(), Name(s).String(), Text(s).String()} {
+			if len(s) >= 12 && m == s {
+				t.Fatalf("value printed unmasked")
+			}
+		}
+	})
+}

@@ -67,7 +67,7 @@ func IndexBitsFor(records int) int {
 // after a key change made through the Vault.
 func (t *Tokenizer) keys(ctx context.Context) (*tenantKeySet, error) {
 	s := t.snap.Load()
-	if s != nil && s.gen == t.v.gen.Load() && t.v.now().Before(s.expires) {
+	if s != nil && s.gen == t.v.gen.Load() && t.v.elapsed() < s.expires {
 		return s, nil
 	}
 	s, err := t.v.tenantKeys(ctx, t.tenant, KindIndex, true)

@@ -3,67 +3,87 @@ package privacy
 import (
 	"container/list"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // lru is a size-bounded, time-limited cache of unwrapped keys. Entries
 // expire ttl after they were loaded (not after last use), so a key destroyed
-// or rotated by another process stops being used within ttl. It is safe for
-// concurrent use.
+// or rotated by another process stops being used within ttl. Eviction is
+// second-chance (CLOCK), an approximation of least-recently-used that lets
+// hits run under a read lock. It is safe for concurrent use.
 type lru[K comparable, V any] struct {
-	mu    sync.Mutex
+	mu    sync.RWMutex
 	max   int
 	ttl   time.Duration
-	now   func() time.Time
-	ll    *list.List // front = most recently used
+	now   func() time.Duration // monotonic elapsed time
+	ll    *list.List           // insertion order; front = newest
 	items map[K]*list.Element
 }
 
 type lruEntry[K comparable, V any] struct {
 	key     K
 	val     V
-	expires time.Time
+	expires time.Duration
+	used    atomic.Bool // referenced since last considered for eviction
 }
 
-func newLRU[K comparable, V any](max int, ttl time.Duration, now func() time.Time) *lru[K, V] {
+func newLRU[K comparable, V any](max int, ttl time.Duration, now func() time.Duration) *lru[K, V] {
 	return &lru[K, V]{max: max, ttl: ttl, now: now, ll: list.New(), items: make(map[K]*list.Element)}
 }
 
 // get returns the live value for k.
 func (c *lru[K, V]) get(k K) (V, bool) {
 	var zero V
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
 	e, ok := c.items[k]
 	if !ok {
+		c.mu.RUnlock()
 		return zero, false
 	}
 	ent := e.Value.(*lruEntry[K, V])
-	if !c.now().Before(ent.expires) {
-		c.ll.Remove(e)
-		delete(c.items, k)
+	c.mu.RUnlock()
+	if c.now() >= ent.expires {
+		c.removeEntry(e)
 		return zero, false
 	}
-	c.ll.MoveToFront(e)
+	if !ent.used.Load() {
+		ent.used.Store(true)
+	}
 	return ent.val, true
 }
 
-// put stores v under k, evicting the least recently used entry when full.
-func (c *lru[K, V]) put(k K, v V) {
+// removeEntry drops e if it is still cached.
+func (c *lru[K, V]) removeEntry(e *list.Element) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	exp := c.now().Add(c.ttl)
-	if e, ok := c.items[k]; ok {
-		ent := e.Value.(*lruEntry[K, V])
-		ent.val, ent.expires = v, exp
-		c.ll.MoveToFront(e)
-		return
+	k := e.Value.(*lruEntry[K, V]).key
+	if c.items[k] == e {
+		c.ll.Remove(e)
+		delete(c.items, k)
 	}
-	c.items[k] = c.ll.PushFront(&lruEntry[K, V]{key: k, val: v, expires: exp})
+}
+
+// put stores v under k, evicting when full: the oldest entry not used
+// since it was last considered goes first.
+func (c *lru[K, V]) put(k K, v V) {
+	ent := &lruEntry[K, V]{key: k, val: v, expires: c.now() + c.ttl}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[k]; ok {
+		c.ll.Remove(e)
+	}
+	c.items[k] = c.ll.PushFront(ent)
 	for c.ll.Len() > c.max {
 		last := c.ll.Back()
+		le := last.Value.(*lruEntry[K, V])
+		if le.used.Load() && last != c.ll.Front() {
+			le.used.Store(false)
+			c.ll.MoveToFront(last)
+			continue
+		}
 		c.ll.Remove(last)
-		delete(c.items, last.Value.(*lruEntry[K, V]).key)
+		delete(c.items, le.key)
 	}
 }
 
@@ -77,21 +97,9 @@ func (c *lru[K, V]) remove(k K) {
 	}
 }
 
-// removeIf drops every entry whose key satisfies f.
-func (c *lru[K, V]) removeIf(f func(K) bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k, e := range c.items {
-		if f(k) {
-			c.ll.Remove(e)
-			delete(c.items, k)
-		}
-	}
-}
-
 // len returns the number of entries, expired ones included.
 func (c *lru[K, V]) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	return c.ll.Len()
 }

@@ -217,6 +217,9 @@ func TestDataKeyCache(t *testing.T) {
 	if e.ks.calls != calls+1 {
 		t.Fatalf("expired entry not reloaded: %d calls", e.ks.calls-calls)
 	}
+	if _, err := e.v.Open(ctx, ad, ct); err != nil { // mark used
+		t.Fatal(err)
+	}
 	for _, c := range []string{"c-2", "c-3", "c-4"} {
 		a := ad
 		a.CustomerID = c
@@ -227,12 +230,23 @@ func TestDataKeyCache(t *testing.T) {
 	if n := e.v.deks.len(); n != 2 {
 		t.Fatalf("cache holds %d entries, want bound 2", n)
 	}
+	// Second-chance eviction: c-1 was used after it was cached, so c-2 and
+	// c-3 (never read) went first.
 	calls = e.ks.calls
 	if _, err := e.v.Open(ctx, ad, ct); err != nil {
 		t.Fatal(err)
 	}
+	if e.ks.calls != calls {
+		t.Fatal("recently used entry was evicted")
+	}
+	a3 := ad
+	a3.CustomerID = "c-3"
+	ct3, _ := e.v.Seal(ctx, a3, []byte("b"))
 	if e.ks.calls != calls+1 {
 		t.Fatal("evicted entry not reloaded")
+	}
+	if got, err := e.v.Open(ctx, a3, ct3); err != nil || string(got) != "b" {
+		t.Fatal(err)
 	}
 }
 

@@ -20,9 +20,9 @@ type tenantKeySet struct {
 	kind    KeyKind
 	primary uint32 // 0 if there is none
 	keys    map[uint32]*tenantKey
-	order   []uint32 // primary first, then active versions newest first
-	gen     uint64   // Vault.gen when loaded
-	expires time.Time
+	order   []uint32      // primary first, then active versions newest first
+	gen     uint64        // Vault.gen when loaded
+	expires time.Duration // Vault.elapsed deadline
 }
 
 // tenantKey is one unwrapped tenant key: an AEAD for a KEK, a pool of keyed
@@ -76,7 +76,7 @@ func (v *Vault) tenantKeys(ctx context.Context, tenant string, kind KeyKind, cre
 			return nil, err
 		}
 		s.gen = gen
-		s.expires = v.now().Add(v.ttl)
+		s.expires = v.elapsed() + v.ttl
 		if create && s.primary == 0 {
 			return nil, fmt.Errorf("%w: tenant has no primary %s key", ErrKeyUnavailable, kind)
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -51,6 +52,7 @@ type Vault struct {
 	ttl       time.Duration
 	rand      io.Reader // nil means crypto/rand.Read
 	now       func() time.Time
+	elapsed   func() time.Duration // for cache expiry
 	log       *slog.Logger
 
 	deks    *lru[customerRef, *customerKeys]
@@ -122,9 +124,22 @@ func New(ks KeyStore, km KeyManager, opts *Options) (*Vault, error) {
 		ks: ks, km: km, keyName: o.KeyName, indexBits: o.IndexBits, ttl: o.CacheTTL,
 		rand: o.Rand, now: o.Now, log: o.Logger,
 	}
-	v.deks = newLRU[customerRef, *customerKeys](o.CacheSize, o.CacheTTL, o.Now)
-	v.tenants = newLRU[tenantRef, *tenantKeySet](1024, o.CacheTTL, o.Now)
+	v.elapsed = elapsedClock(opts)
+	v.deks = newLRU[customerRef, *customerKeys](o.CacheSize, o.CacheTTL, v.elapsed)
+	v.tenants = newLRU[tenantRef, *tenantKeySet](1024, o.CacheTTL, v.elapsed)
 	return v, nil
+}
+
+// elapsedClock returns the time since the Vault was made: from the
+// injected clock if there is one, else from the cheaper monotonic clock.
+func elapsedClock(opts *Options) func() time.Duration {
+	if opts != nil && opts.Now != nil {
+		now := opts.Now
+		start := now()
+		return func() time.Duration { return now().Sub(start) }
+	}
+	start := time.Now()
+	return func() time.Duration { return time.Since(start) }
 }
 
 // String describes the Vault without key material.
@@ -164,8 +179,11 @@ func (v *Vault) Seal(ctx context.Context, ad AssociatedData, plaintext []byte) (
 	if err := v.random(out[headerLen:prefixLen]); err != nil {
 		return nil, fmt.Errorf("privacy: nonce: %w", err)
 	}
-	aad := ad.appendEncoded(append(make([]byte, 0, headerLen+ad.encodedLen()), out[:headerLen]...))
-	return ck.aead.Seal(out, out[headerLen:prefixLen], plaintext, aad), nil
+	bp := aadPool.Get().(*[]byte)
+	aad := ad.appendEncoded(append((*bp)[:0], out[:headerLen]...))
+	out = ck.aead.Seal(out, out[headerLen:prefixLen], plaintext, aad)
+	putAAD(bp, aad)
+	return out, nil
 }
 
 // Open decrypts a value sealed by Seal for the same ad. Any malformed,
@@ -195,12 +213,24 @@ func (v *Vault) Open(ctx context.Context, ad AssociatedData, ciphertext []byte) 
 	if a == nil {
 		return nil, fmt.Errorf("%w: unknown key version", ErrDecrypt)
 	}
-	aad := ad.appendEncoded(append(make([]byte, 0, headerLen+ad.encodedLen()), ciphertext[:headerLen]...))
+	bp := aadPool.Get().(*[]byte)
+	aad := ad.appendEncoded(append((*bp)[:0], ciphertext[:headerLen]...))
 	pt, err := a.Open(nil, ciphertext[headerLen:prefixLen], ciphertext[prefixLen:], aad)
+	putAAD(bp, aad)
 	if err != nil {
 		return nil, fmt.Errorf("%w: ciphertext does not authenticate", ErrDecrypt)
 	}
 	return pt, nil
+}
+
+// aadPool recycles additional-data buffers; they hold no secrets.
+var aadPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
+func putAAD(bp *[]byte, b []byte) {
+	if cap(b) <= 8*maxADField {
+		*bp = b[:0]
+		aadPool.Put(bp)
+	}
 }
 
 // customerKeys returns the customer's unwrapped data keys, from the cache or

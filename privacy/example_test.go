@@ -1,0 +1,126 @@
+package privacy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+)
+
+// exampleVault builds a Vault over a fresh local key file and the
+// in-package test KeyStore (a host passes its own, e.g. memstore's).
+func exampleVault() (*Vault, func()) {
+	dir, _ := os.MkdirTemp("", "privacy-example")
+	path := filepath.Join(dir, "keys.json")
+	if _, err := InitKeyFile(path, nil); err != nil {
+		panic(err)
+	}
+	km, err := NewLocalKeyManager(path)
+	if err != nil {
+		panic(err)
+	}
+	v, err := New(newMemKeyStore(), km, &Options{Rand: rand.NewChaCha8([32]byte{1}), IndexBits: 16})
+	if err != nil {
+		panic(err)
+	}
+	return v, func() { os.RemoveAll(dir) }
+}
+
+func ExampleVault() {
+	v, done := exampleVault()
+	defer done()
+	ctx := context.Background()
+	ad := AssociatedData{Tenant: "shop", RecordKind: "customer", RecordID: "c-42", CustomerID: "c-42", Field: "phone"}
+
+	ct, err := v.Seal(ctx, ad, []byte("13812345678"))
+	if err != nil {
+		panic(err)
+	}
+	pt, err := v.Open(ctx, ad, ct)
+	fmt.Println(string(pt), err, len(ct) == len(pt)+Overhead)
+
+	// The same ciphertext moved to another field does not open.
+	ad.Field = "email"
+	_, err = v.Open(ctx, ad, ct)
+	fmt.Println(errors.Is(err, ErrDecrypt))
+	// Output:
+	// 13812345678 <nil> true
+	// true
+}
+
+func ExampleVault_Shred() {
+	v, done := exampleVault()
+	defer done()
+	ctx := context.Background()
+	ad := AssociatedData{Tenant: "shop", RecordKind: "customer", RecordID: "c-42", CustomerID: "c-42", Field: "name"}
+	ct, _ := v.Seal(ctx, ad, []byte("张三"))
+
+	receipt, err := v.Shred(ctx, "shop", "c-42")
+	fmt.Println(receipt.CustomerID, receipt.Versions, err)
+	_, err = v.Open(ctx, ad, ct)
+	fmt.Println(errors.Is(err, ErrShredded), errors.Is(err, ErrDecrypt))
+	// Output:
+	// c-42 [1] <nil>
+	// true true
+}
+
+func ExampleTokenizer() {
+	v, done := exampleVault()
+	defer done()
+	ctx := context.Background()
+	tz, _ := v.Tokenizer("shop")
+
+	// Store the token beside the sealed phone; look up by every token.
+	tok, _ := tz.Token(ctx, "phone", "+8613812345678")
+	again, _ := tz.Token(ctx, "phone", "+8613812345678")
+	lookup, _ := tz.Tokens(ctx, "phone", "+8613812345678")
+	fmt.Println(tok == again, lookup[0] == tok, len(tok))
+
+	// Candidates sharing the token are confirmed by decrypting.
+	ad := AssociatedData{Tenant: "shop", RecordKind: "customer", RecordID: "c-1", CustomerID: "c-1", Field: "phone"}
+	ct, _ := v.Seal(ctx, ad, []byte("+8613812345678"))
+	ok, err := v.Confirm(ctx, ad, ct, "+8613812345678")
+	fmt.Println(ok, err)
+	// Output:
+	// true true 5
+	// true <nil>
+}
+
+func ExamplePhone() {
+	p := Phone("13812345678")
+	fmt.Println(p, Email("zhangsan@qq.com"), Name("张三"), Text("北京市朝阳区"))
+	fmt.Printf("%q %#v\n", p, p)
+	slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	})).Info("login", "phone", p)
+	fmt.Println(p.Reveal())
+	// Output:
+	// 138****5678 z***@qq.com 张* ***
+	// "138****5678" privacy.Phone("138****5678")
+	// level=INFO msg=login phone=138****5678
+	// 13812345678
+}
+
+func ExampleInitKeyFile() {
+	dir, _ := os.MkdirTemp("", "privacy-example")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "keys.json")
+	st, _ := InitKeyFile(path, nil)
+	fmt.Println(st.Primary)
+	st, _ = RotateKeyFile(path, nil)
+	for _, kv := range st.Versions {
+		fmt.Println(kv.Version, kv.State)
+	}
+	// Output:
+	// 1
+	// 1 active
+	// 2 primary
+}

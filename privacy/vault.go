@@ -252,7 +252,7 @@ func (v *Vault) customerKeys(ctx context.Context, tenant, customer string, creat
 			if !create {
 				return nil, nil
 			}
-			err := v.createDataKey(ctx, tenant, customer)
+			err := v.createDataKey(ctx, tenant, customer, 1)
 			if errors.Is(err, ErrAlreadyExists) {
 				continue // lost a race; load the winner's key
 			}
@@ -324,8 +324,9 @@ func (v *Vault) unwrapCustomerKeys(ctx context.Context, dks []DataKey) (*custome
 	return ck, nil
 }
 
-// createDataKey makes version 1 of a customer's data key.
-func (v *Vault) createDataKey(ctx context.Context, tenant, customer string) error {
+// createDataKey makes a version of a customer's data key under the primary
+// KEK.
+func (v *Vault) createDataKey(ctx context.Context, tenant, customer string, version uint32) error {
 	kek, err := v.tenantKeys(ctx, tenant, KindKEK, true)
 	if err != nil {
 		return err
@@ -335,7 +336,7 @@ func (v *Vault) createDataKey(ctx context.Context, tenant, customer string) erro
 	if err := v.random(raw); err != nil {
 		return fmt.Errorf("privacy: generate data key: %w", err)
 	}
-	dk := DataKey{Tenant: tenant, CustomerID: customer, Version: 1, KEKVersion: kek.primary, Created: v.now().UTC()}
+	dk := DataKey{Tenant: tenant, CustomerID: customer, Version: version, KEKVersion: kek.primary, Created: v.now().UTC()}
 	if dk.Wrapped, err = v.wrapDataKey(kek.keys[kek.primary].aead, dk, raw); err != nil {
 		return err
 	}

@@ -74,6 +74,9 @@ func TestConcurrentUse(t *testing.T) {
 	e := newTestEnv(t, &Options{CacheSize: 4})
 	ctx := context.Background()
 	tz, _ := e.v.Tokenizer("shop1")
+	if _, err := e.v.Seal(ctx, testAD(), nil); err != nil { // creates KEK 1
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	errc := make(chan error, 64)
 	for g := range 6 {
@@ -106,10 +109,11 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if _, err := e.v.AddKey(ctx, "shop1", KindKEK); err != nil {
+		ver, err := e.v.AddKey(ctx, "shop1", KindKEK)
+		if err != nil {
 			errc <- err
 		}
-		if err := e.v.PromoteKey(ctx, "shop1", KindKEK, 2); err != nil {
+		if err := e.v.PromoteKey(ctx, "shop1", KindKEK, ver); err != nil {
 			errc <- err
 		}
 		if _, err := e.v.Rewrap(ctx, "shop1", &RewrapOptions{BatchSize: 3}); err != nil {

@@ -1,4 +1,4 @@
-package privacy
+package privacy_test
 
 import (
 	"context"
@@ -8,21 +8,24 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+
+	"github.com/cimkit/cimkit/memstore"
+	"github.com/cimkit/cimkit/privacy"
 )
 
-// exampleVault builds a Vault over a fresh local key file and the
-// in-package test KeyStore (a host passes its own, e.g. memstore's).
-func exampleVault() (*Vault, func()) {
+// exampleVault builds a Vault over a fresh local key file and memstore (a
+// host passes its own KeyStore and its KMS-backed KeyManager).
+func exampleVault() (*privacy.Vault, func()) {
 	dir, _ := os.MkdirTemp("", "privacy-example")
 	path := filepath.Join(dir, "keys.json")
-	if _, err := InitKeyFile(path, nil); err != nil {
+	if _, err := privacy.InitKeyFile(path, nil); err != nil {
 		panic(err)
 	}
-	km, err := NewLocalKeyManager(path)
+	km, err := privacy.NewLocalKeyManager(path)
 	if err != nil {
 		panic(err)
 	}
-	v, err := New(newMemKeyStore(), km, &Options{Rand: rand.NewChaCha8([32]byte{1}), IndexBits: 16})
+	v, err := privacy.New(memstore.New(), km, &privacy.Options{Rand: rand.NewChaCha8([32]byte{1}), IndexBits: 16})
 	if err != nil {
 		panic(err)
 	}
@@ -33,19 +36,19 @@ func ExampleVault() {
 	v, done := exampleVault()
 	defer done()
 	ctx := context.Background()
-	ad := AssociatedData{Tenant: "shop", RecordKind: "customer", RecordID: "c-42", CustomerID: "c-42", Field: "phone"}
+	ad := privacy.AssociatedData{Tenant: "shop", RecordKind: "customer", RecordID: "c-42", CustomerID: "c-42", Field: "phone"}
 
 	ct, err := v.Seal(ctx, ad, []byte("13812345678"))
 	if err != nil {
 		panic(err)
 	}
 	pt, err := v.Open(ctx, ad, ct)
-	fmt.Println(string(pt), err, len(ct) == len(pt)+Overhead)
+	fmt.Println(string(pt), err, len(ct) == len(pt)+privacy.Overhead)
 
 	// The same ciphertext moved to another field does not open.
 	ad.Field = "email"
 	_, err = v.Open(ctx, ad, ct)
-	fmt.Println(errors.Is(err, ErrDecrypt))
+	fmt.Println(errors.Is(err, privacy.ErrDecrypt))
 	// Output:
 	// 13812345678 <nil> true
 	// true
@@ -55,13 +58,13 @@ func ExampleVault_Shred() {
 	v, done := exampleVault()
 	defer done()
 	ctx := context.Background()
-	ad := AssociatedData{Tenant: "shop", RecordKind: "customer", RecordID: "c-42", CustomerID: "c-42", Field: "name"}
+	ad := privacy.AssociatedData{Tenant: "shop", RecordKind: "customer", RecordID: "c-42", CustomerID: "c-42", Field: "name"}
 	ct, _ := v.Seal(ctx, ad, []byte("张三"))
 
 	receipt, err := v.Shred(ctx, "shop", "c-42")
 	fmt.Println(receipt.CustomerID, receipt.Versions, err)
 	_, err = v.Open(ctx, ad, ct)
-	fmt.Println(errors.Is(err, ErrShredded), errors.Is(err, ErrDecrypt))
+	fmt.Println(errors.Is(err, privacy.ErrShredded), errors.Is(err, privacy.ErrDecrypt))
 	// Output:
 	// c-42 [1] <nil>
 	// true true
@@ -80,7 +83,7 @@ func ExampleTokenizer() {
 	fmt.Println(tok == again, lookup[0] == tok, len(tok))
 
 	// Candidates sharing the token are confirmed by decrypting.
-	ad := AssociatedData{Tenant: "shop", RecordKind: "customer", RecordID: "c-1", CustomerID: "c-1", Field: "phone"}
+	ad := privacy.AssociatedData{Tenant: "shop", RecordKind: "customer", RecordID: "c-1", CustomerID: "c-1", Field: "phone"}
 	ct, _ := v.Seal(ctx, ad, []byte("+8613812345678"))
 	ok, err := v.Confirm(ctx, ad, ct, "+8613812345678")
 	fmt.Println(ok, err)
@@ -90,8 +93,8 @@ func ExampleTokenizer() {
 }
 
 func ExamplePhone() {
-	p := Phone("13812345678")
-	fmt.Println(p, Email("zhangsan@qq.com"), Name("张三"), Text("北京市朝阳区"))
+	p := privacy.Phone("13812345678")
+	fmt.Println(p, privacy.Email("zhangsan@qq.com"), privacy.Name("张三"), privacy.Text("北京市朝阳区"))
 	fmt.Printf("%q %#v\n", p, p)
 	slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
 		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
@@ -113,9 +116,9 @@ func ExampleInitKeyFile() {
 	dir, _ := os.MkdirTemp("", "privacy-example")
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "keys.json")
-	st, _ := InitKeyFile(path, nil)
+	st, _ := privacy.InitKeyFile(path, nil)
 	fmt.Println(st.Primary)
-	st, _ = RotateKeyFile(path, nil)
+	st, _ = privacy.RotateKeyFile(path, nil)
 	for _, kv := range st.Versions {
 		fmt.Println(kv.Version, kv.State)
 	}

@@ -1,4 +1,4 @@
-package privacy_test
+package storetest
 
 import (
 	"bytes"
@@ -12,10 +12,8 @@ import (
 	"github.com/cimkit/cimkit/privacy"
 )
 
-// This file is the KeyStore conformance suite, kept here until it moves to
-// storetest.RunKeys; it runs against the in-package double.
-
-var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+// keyTime is the fixed time the key suite stamps records with.
+var keyTime = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
 // keysCase is one named promise of the KeyStore contract. It returns an
 // error describing the broken promise, or nil.
@@ -24,7 +22,12 @@ type keysCase struct {
 	run  func(ctx context.Context, ks privacy.KeyStore) error
 }
 
-// RunKeys runs every case as a named subtest against a fresh store.
+// RunKeys runs every privacy.KeyStore subtest, each against a fresh store
+// from newStore: create/list/update of tenant keys, data keys with
+// compare-and-swap and tombstones, copy semantics, ordered resumable
+// paging, racing writers and context cancellation.
+//
+//	storetest.RunKeys(t, func(t *testing.T) privacy.KeyStore { return memstore.New() })
 func RunKeys(t *testing.T, newStore func(t *testing.T) privacy.KeyStore) {
 	t.Helper()
 	for _, c := range keysCases() {
@@ -38,12 +41,12 @@ func RunKeys(t *testing.T, newStore func(t *testing.T) privacy.KeyStore) {
 
 func tkey(tenant string, kind privacy.KeyKind, v uint32, state privacy.KeyState) privacy.TenantKey {
 	return privacy.TenantKey{Tenant: tenant, Kind: kind, Version: v, State: state, KeyName: "km",
-		Wrapped: []byte(fmt.Sprintf("wrapped-%s-%d-%d", tenant, kind, v)), Created: t0, Updated: t0}
+		Wrapped: []byte(fmt.Sprintf("wrapped-%s-%d-%d", tenant, kind, v)), Created: keyTime, Updated: keyTime}
 }
 
 func dkey(tenant, customer string, v, kek uint32) privacy.DataKey {
 	return privacy.DataKey{Tenant: tenant, CustomerID: customer, Version: v, KEKVersion: kek,
-		Wrapped: []byte(fmt.Sprintf("dek-%s-%s-%d-%d", tenant, customer, v, kek)), Created: t0}
+		Wrapped: []byte(fmt.Sprintf("dek-%s-%s-%d-%d", tenant, customer, v, kek)), Created: keyTime}
 }
 
 func sameTK(a, b privacy.TenantKey) bool {
@@ -145,8 +148,8 @@ func keysCases() []keysCase {
 				return err
 			}
 			b := a
-			b.State, b.Wrapped, b.KeyName, b.Updated = privacy.StateDestroyed, nil, "km2", t0.Add(time.Hour)
-			b.Created = t0.Add(time.Minute) // must be ignored
+			b.State, b.Wrapped, b.KeyName, b.Updated = privacy.StateDestroyed, nil, "km2", keyTime.Add(time.Hour)
+			b.Created = keyTime.Add(time.Minute) // must be ignored
 			if err := ks.UpdateTenantKey(ctx, b); err != nil {
 				return err
 			}
@@ -154,7 +157,7 @@ func keysCases() []keysCase {
 			if err != nil {
 				return err
 			}
-			b.Created = t0
+			b.Created = keyTime
 			if err := wantTKs(got, b); err != nil {
 				return err
 			}
@@ -237,7 +240,7 @@ func keysCases() []keysCase {
 				return err
 			}
 			tomb := a
-			tomb.KEKVersion, tomb.Wrapped, tomb.Destroyed = 0, nil, t0.Add(time.Hour)
+			tomb.KEKVersion, tomb.Wrapped, tomb.Destroyed = 0, nil, keyTime.Add(time.Hour)
 			if err := ks.UpdateDataKey(ctx, tomb, 3); err != nil {
 				return err
 			}
@@ -449,96 +452,5 @@ func keysCases() []keysCase {
 			}
 			return nil
 		}},
-	}
-}
-
-func TestKeyStoreDouble(t *testing.T) {
-	RunKeys(t, func(t *testing.T) privacy.KeyStore { return privacy.NewTestKeyStore() })
-}
-
-// Deliberately broken stores: each must fail the named case.
-type noCAS struct{ privacy.KeyStore }
-
-func (s noCAS) UpdateDataKey(ctx context.Context, k privacy.DataKey, _ uint32) error {
-	cur, err := s.DataKeys(ctx, k.Tenant, k.CustomerID)
-	if err != nil || len(cur) == 0 {
-		return s.KeyStore.UpdateDataKey(ctx, k, 0)
-	}
-	return s.KeyStore.UpdateDataKey(ctx, k, cur[k.Version-1].KEKVersion)
-}
-
-type sharesBytes struct {
-	privacy.KeyStore
-	mu   sync.Mutex
-	memo map[string][]byte
-}
-
-func (s *sharesBytes) ListTenantKeys(ctx context.Context, tenant string, kind privacy.KeyKind) ([]privacy.TenantKey, error) {
-	ks, err := s.KeyStore.ListTenantKeys(ctx, tenant, kind)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i := range ks {
-		id := fmt.Sprint(tenant, kind, ks[i].Version)
-		if b, ok := s.memo[id]; ok {
-			ks[i].Wrapped = b
-		} else {
-			s.memo[id] = ks[i].Wrapped
-		}
-	}
-	return ks, err
-}
-
-type reversed struct{ privacy.KeyStore }
-
-func (s reversed) ListTenantKeys(ctx context.Context, tenant string, kind privacy.KeyKind) ([]privacy.TenantKey, error) {
-	ks, err := s.KeyStore.ListTenantKeys(ctx, tenant, kind)
-	for i, j := 0, len(ks)-1; i < j; i, j = i+1, j-1 {
-		ks[i], ks[j] = ks[j], ks[i]
-	}
-	return ks, err
-}
-
-type overwrites struct{ privacy.KeyStore }
-
-func (s overwrites) CreateDataKey(ctx context.Context, k privacy.DataKey) error {
-	if err := s.KeyStore.CreateDataKey(ctx, k); errors.Is(err, privacy.ErrAlreadyExists) {
-		cur, _ := s.DataKeys(ctx, k.Tenant, k.CustomerID)
-		return s.KeyStore.UpdateDataKey(ctx, k, cur[k.Version-1].KEKVersion)
-	}
-	return nil
-}
-
-type skipsPages struct{ privacy.KeyStore }
-
-func (s skipsPages) ListDataKeys(ctx context.Context, tenant, cursor string, limit int) ([]privacy.DataKey, string, error) {
-	ks, _, err := s.KeyStore.ListDataKeys(ctx, tenant, cursor, limit)
-	return ks, "", err // forgets to continue
-}
-
-func TestKeyStoreSuiteCatchesBrokenStores(t *testing.T) {
-	for _, tc := range []struct {
-		store func() privacy.KeyStore
-		fails string
-	}{
-		{func() privacy.KeyStore { return noCAS{privacy.NewTestKeyStore()} }, "DataKeyUpdateCompareAndSwap"},
-		{func() privacy.KeyStore { return noCAS{privacy.NewTestKeyStore()} }, "DataKeyTombstone"},
-		{func() privacy.KeyStore {
-			return &sharesBytes{KeyStore: privacy.NewTestKeyStore(), memo: map[string][]byte{}}
-		}, "ReturnsCopies"},
-		{func() privacy.KeyStore { return reversed{privacy.NewTestKeyStore()} }, "TenantKeyCreateAndList"},
-		{func() privacy.KeyStore { return overwrites{privacy.NewTestKeyStore()} }, "DataKeyCreateDuplicate"},
-		{func() privacy.KeyStore { return skipsPages{privacy.NewTestKeyStore()} }, "ListDataKeysPages"},
-	} {
-		t.Run(tc.fails, func(t *testing.T) {
-			for _, c := range keysCases() {
-				if c.name == tc.fails {
-					if err := c.run(context.Background(), tc.store()); err == nil {
-						t.Fatalf("broken store passed %s", c.name)
-					}
-					return
-				}
-			}
-			t.Fatalf("no case %s", tc.fails)
-		})
 	}
 }

@@ -19,6 +19,8 @@ type lru[K comparable, V any] struct {
 	now   func() time.Duration // monotonic elapsed time
 	ll    *list.List           // insertion order; front = newest
 	items map[K]*list.Element
+	last  atomic.Pointer[lruEntry[K, V]] // most recent hit, checked first
+	gen   atomic.Uint64                  // bumped whenever an entry is dropped
 }
 
 type lruEntry[K comparable, V any] struct {
@@ -32,19 +34,29 @@ func newLRU[K comparable, V any](max int, ttl time.Duration, now func() time.Dur
 	return &lru[K, V]{max: max, ttl: ttl, now: now, ll: list.New(), items: make(map[K]*list.Element)}
 }
 
-// get returns the live value for k.
+// get returns the live value for k. The most recent hit is remembered and
+// checked before the map, which makes runs of calls for one key (the
+// fields of one customer) cheap.
 func (c *lru[K, V]) get(k K) (V, bool) {
 	var zero V
-	c.mu.RLock()
-	e, ok := c.items[k]
-	if !ok {
+	ent := c.last.Load()
+	if ent == nil || ent.key != k {
+		g := c.gen.Load()
+		c.mu.RLock()
+		e, ok := c.items[k]
 		c.mu.RUnlock()
-		return zero, false
+		if !ok {
+			return zero, false
+		}
+		ent = e.Value.(*lruEntry[K, V])
+		c.last.Store(ent)
+		if c.gen.Load() != g {
+			// Dropped meanwhile: do not remember it.
+			c.last.CompareAndSwap(ent, nil)
+		}
 	}
-	ent := e.Value.(*lruEntry[K, V])
-	c.mu.RUnlock()
 	if c.now() >= ent.expires {
-		c.removeEntry(e)
+		c.removeEntry(ent)
 		return zero, false
 	}
 	if !ent.used.Load() {
@@ -53,15 +65,23 @@ func (c *lru[K, V]) get(k K) (V, bool) {
 	return ent.val, true
 }
 
-// removeEntry drops e if it is still cached.
-func (c *lru[K, V]) removeEntry(e *list.Element) {
+// removeEntry drops ent if it is still the cached entry for its key.
+func (c *lru[K, V]) removeEntry(ent *lruEntry[K, V]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	k := e.Value.(*lruEntry[K, V]).key
-	if c.items[k] == e {
-		c.ll.Remove(e)
-		delete(c.items, k)
+	if e, ok := c.items[ent.key]; ok && e.Value.(*lruEntry[K, V]) == ent {
+		c.forgetLocked(e)
 	}
+	c.last.CompareAndSwap(ent, nil)
+}
+
+// forgetLocked drops e from the table and the memo; c.mu is held.
+func (c *lru[K, V]) forgetLocked(e *list.Element) {
+	ent := e.Value.(*lruEntry[K, V])
+	c.ll.Remove(e)
+	delete(c.items, ent.key)
+	c.gen.Add(1)
+	c.last.CompareAndSwap(ent, nil)
 }
 
 // put stores v under k, evicting when full: the oldest entry not used
@@ -71,7 +91,7 @@ func (c *lru[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[k]; ok {
-		c.ll.Remove(e)
+		c.forgetLocked(e)
 	}
 	c.items[k] = c.ll.PushFront(ent)
 	for c.ll.Len() > c.max {
@@ -82,8 +102,7 @@ func (c *lru[K, V]) put(k K, v V) {
 			c.ll.MoveToFront(last)
 			continue
 		}
-		c.ll.Remove(last)
-		delete(c.items, le.key)
+		c.forgetLocked(last)
 	}
 }
 
@@ -92,8 +111,7 @@ func (c *lru[K, V]) remove(k K) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[k]; ok {
-		c.ll.Remove(e)
-		delete(c.items, k)
+		c.forgetLocked(e)
 	}
 }
 

@@ -17,7 +17,7 @@ func (v *Vault) RotateDataKey(ctx context.Context, tenant, customerID string) (u
 		return 0, fmt.Errorf("%w: tenant and customer id are required", ErrInvalid)
 	}
 	ref := customerRef{tenant, customerID}
-	defer v.deks.remove(ref)
+	defer v.invalidateCustomer(ref)
 	for attempt := 0; attempt < 3; attempt++ {
 		dks, err := v.ks.DataKeys(ctx, tenant, customerID)
 		if err != nil {

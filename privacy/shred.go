@@ -34,8 +34,8 @@ func (v *Vault) Shred(ctx context.Context, tenant, customerID string) (ShredRece
 		return r, fmt.Errorf("%w: tenant and customer id are required", ErrInvalid)
 	}
 	ref := customerRef{tenant, customerID}
-	defer v.deks.remove(ref)
-	v.deks.remove(ref)
+	defer v.invalidateCustomer(ref)
+	v.invalidateCustomer(ref)
 	now := v.now().UTC()
 	for attempt := 0; attempt < 5; attempt++ {
 		dks, err := v.ks.DataKeys(ctx, tenant, customerID)

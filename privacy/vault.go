@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -58,6 +57,7 @@ type Vault struct {
 	deks    *lru[customerRef, *customerKeys]
 	tenants *lru[tenantRef, *tenantKeySet]
 	gen     atomic.Uint64 // bumped on every local tenant key change
+	dekGen  atomic.Uint64 // bumped when a customer's data keys change
 }
 
 // customerRef names a customer's data keys in the cache.
@@ -131,15 +131,14 @@ func New(ks KeyStore, km KeyManager, opts *Options) (*Vault, error) {
 }
 
 // elapsedClock returns the time since the Vault was made: from the
-// injected clock if there is one, else from the cheaper monotonic clock.
+// injected clock if there is one, else from a coarse monotonic clock.
 func elapsedClock(opts *Options) func() time.Duration {
 	if opts != nil && opts.Now != nil {
 		now := opts.Now
 		start := now()
 		return func() time.Duration { return now().Sub(start) }
 	}
-	start := time.Now()
-	return func() time.Duration { return time.Since(start) }
+	return newCoarseClock().elapsed
 }
 
 // String describes the Vault without key material.
@@ -174,16 +173,16 @@ func (v *Vault) Seal(ctx context.Context, ad AssociatedData, plaintext []byte) (
 	if ck.shredded {
 		return nil, fmt.Errorf("%w: customer data key", ErrShredded)
 	}
-	out := make([]byte, prefixLen, prefixLen+len(plaintext)+tagLen)
-	appendHeader(out[:0], ck.primary)
-	if err := v.random(out[headerLen:prefixLen]); err != nil {
+	// One allocation holds the result and, past its end, the additional
+	// data (header and encoded ad), which is not secret.
+	n := prefixLen + len(plaintext) + tagLen
+	buf := make([]byte, n+headerLen+ad.encodedLen())
+	appendHeader(buf[:0], ck.primary)
+	if err := v.random(buf[headerLen:prefixLen]); err != nil {
 		return nil, fmt.Errorf("privacy: nonce: %w", err)
 	}
-	bp := aadPool.Get().(*[]byte)
-	aad := ad.appendEncoded(append((*bp)[:0], out[:headerLen]...))
-	out = ck.aead.Seal(out, out[headerLen:prefixLen], plaintext, aad)
-	putAAD(bp, aad)
-	return out, nil
+	aad := ad.appendEncoded(append(buf[n:n], buf[:headerLen]...))
+	return ck.aead.Seal(buf[:prefixLen], buf[headerLen:prefixLen], plaintext, aad)[:n:n], nil
 }
 
 // Open decrypts a value sealed by Seal for the same ad. Any malformed,
@@ -213,24 +212,14 @@ func (v *Vault) Open(ctx context.Context, ad AssociatedData, ciphertext []byte) 
 	if a == nil {
 		return nil, fmt.Errorf("%w: unknown key version", ErrDecrypt)
 	}
-	bp := aadPool.Get().(*[]byte)
-	aad := ad.appendEncoded(append((*bp)[:0], ciphertext[:headerLen]...))
-	pt, err := a.Open(nil, ciphertext[headerLen:prefixLen], ciphertext[prefixLen:], aad)
-	putAAD(bp, aad)
+	n := len(ciphertext) - prefixLen - tagLen
+	buf := make([]byte, n+headerLen+ad.encodedLen())
+	aad := ad.appendEncoded(append(buf[n:n], ciphertext[:headerLen]...))
+	pt, err := a.Open(buf[:0], ciphertext[headerLen:prefixLen], ciphertext[prefixLen:], aad)
 	if err != nil {
 		return nil, fmt.Errorf("%w: ciphertext does not authenticate", ErrDecrypt)
 	}
-	return pt, nil
-}
-
-// aadPool recycles additional-data buffers; they hold no secrets.
-var aadPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
-
-func putAAD(bp *[]byte, b []byte) {
-	if cap(b) <= 8*maxADField {
-		*bp = b[:0]
-		aadPool.Put(bp)
-	}
+	return pt[:n:n], nil
 }
 
 // customerKeys returns the customer's unwrapped data keys, from the cache or
@@ -244,6 +233,7 @@ func (v *Vault) customerKeys(ctx context.Context, tenant, customer string, creat
 		return nil, err
 	}
 	for attempt := 0; attempt < 3; attempt++ {
+		g := v.dekGen.Load()
 		dks, err := v.ks.DataKeys(ctx, tenant, customer)
 		if err != nil {
 			return nil, fmt.Errorf("privacy: load data keys: %w", err)
@@ -266,9 +256,19 @@ func (v *Vault) customerKeys(ctx context.Context, tenant, customer string, creat
 			return nil, err
 		}
 		v.deks.put(ref, ck)
+		if v.dekGen.Load() != g {
+			v.deks.remove(ref) // shredded or rotated while loading
+		}
 		return ck, nil
 	}
 	return nil, fmt.Errorf("%w: data key creation did not settle", ErrConflict)
+}
+
+// invalidateCustomer drops a customer's cached data keys, including any
+// load that started before the change.
+func (v *Vault) invalidateCustomer(ref customerRef) {
+	v.dekGen.Add(1)
+	v.deks.remove(ref)
 }
 
 // unwrapCustomerKeys unwraps every live version; any destroyed version

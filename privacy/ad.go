@@ -46,13 +46,9 @@ func (ad AssociatedData) validate() error {
 	return nil
 }
 
-// encodedLen is the length of append(header, ad...) without the header.
+// encodedLen is the length of ad's encoding (see appendEncoded).
 func (ad AssociatedData) encodedLen() int {
-	n := 0
-	for _, s := range [...]string{ad.Tenant, ad.RecordKind, ad.RecordID, ad.CustomerID, ad.Field} {
-		n += uvarintLen(uint64(len(s))) + len(s)
-	}
-	return n
+	return lvLen(ad.Tenant) + lvLen(ad.RecordKind) + lvLen(ad.RecordID) + lvLen(ad.CustomerID) + lvLen(ad.Field)
 }
 
 // appendEncoded appends the unambiguous encoding of ad to dst: each field as
@@ -60,11 +56,28 @@ func (ad AssociatedData) encodedLen() int {
 // header, which carries the format and key version, precedes it in the
 // AEAD's additional data, so the key version is bound as well.
 func (ad AssociatedData) appendEncoded(dst []byte) []byte {
-	for _, s := range [...]string{ad.Tenant, ad.RecordKind, ad.RecordID, ad.CustomerID, ad.Field} {
+	dst = appendLV(dst, ad.Tenant)
+	dst = appendLV(dst, ad.RecordKind)
+	dst = appendLV(dst, ad.RecordID)
+	dst = appendLV(dst, ad.CustomerID)
+	return appendLV(dst, ad.Field)
+}
+
+// appendLV appends s prefixed with its uvarint length.
+func appendLV(dst []byte, s string) []byte {
+	if len(s) < 0x80 {
+		dst = append(dst, byte(len(s)))
+	} else {
 		dst = binary.AppendUvarint(dst, uint64(len(s)))
-		dst = append(dst, s...)
 	}
-	return dst
+	return append(dst, s...)
+}
+
+func lvLen(s string) int {
+	if len(s) < 0x80 {
+		return 1 + len(s)
+	}
+	return uvarintLen(uint64(len(s))) + len(s)
 }
 
 func uvarintLen(x uint64) int {

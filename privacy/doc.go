@@ -34,7 +34,8 @@
 // it queries the store for every token of [Tokenizer.Tokens] (one per
 // readable index key version, so lookups work during rotation), then
 // confirms each candidate with [Vault.Confirm] or [ConfirmCandidates],
-// because tokens are truncated and collide on purpose.
+// because tokens are truncated and collide on purpose. Example (Service)
+// shows the whole pattern.
 //
 // Erasing a person is [Vault.Shred]: their data key is destroyed, so every
 // value sealed for them, in every copy and backup of the host's database,

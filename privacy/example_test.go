@@ -127,3 +127,61 @@ func ExampleInitKeyFile() {
 	// 1 active
 	// 2 primary
 }
+
+// Example_service shows how a service (such as customer.Service) seals a
+// record's sensitive fields before its Store sees them, indexes an
+// identifier with a blind-index token, and finds the record again by the
+// identifier without the store ever holding the plaintext.
+func Example_service() {
+	v, done := exampleVault()
+	defer done()
+	ctx := context.Background()
+	tz, _ := v.Tokenizer("shop")
+
+	// What the host's store keeps for a customer: ciphertexts and tokens.
+	type storedProfile struct {
+		ID         string
+		Name       []byte // sealed
+		Phone      []byte // sealed
+		PhoneToken string // blind index, queryable
+	}
+	adFor := func(id, field string) privacy.AssociatedData {
+		return privacy.AssociatedData{Tenant: "shop", RecordKind: "customer", RecordID: id, CustomerID: id, Field: field}
+	}
+	save := func(id, name, phone string) storedProfile {
+		p := storedProfile{ID: id}
+		p.Name, _ = v.Seal(ctx, adFor(id, "name"), []byte(name))
+		p.Phone, _ = v.Seal(ctx, adFor(id, "phone"), []byte(phone))
+		p.PhoneToken, _ = tz.Token(ctx, "phone", phone) // phone already canonical
+		return p
+	}
+	table := []storedProfile{
+		save("c-1", "张三", "+8613812345678"),
+		save("c-2", "李四", "+8613900001111"),
+	}
+
+	// Lookup by phone: query by every token, then confirm by decrypting.
+	lookup := func(phone string) []storedProfile {
+		toks, _ := tz.Tokens(ctx, "phone", phone)
+		var cands []storedProfile
+		for _, p := range table { // the store's "WHERE phone_token IN (...)"
+			for _, tok := range toks {
+				if p.PhoneToken == tok {
+					cands = append(cands, p)
+				}
+			}
+		}
+		found, _ := privacy.ConfirmCandidates(ctx, v, phone, cands, func(p storedProfile) (privacy.AssociatedData, []byte) {
+			return adFor(p.ID, "phone"), p.Phone
+		})
+		return found
+	}
+	for _, p := range lookup("+8613812345678") {
+		name, _ := v.Open(ctx, adFor(p.ID, "name"), p.Name)
+		fmt.Println(p.ID, privacy.Name(name)) // printed masked
+	}
+	fmt.Println(len(lookup("+8613800000000")))
+	// Output:
+	// c-1 张*
+	// 0
+}

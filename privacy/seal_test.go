@@ -310,3 +310,33 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+// FuzzOpenAssociatedData fuzzes the associated data as well as the bytes:
+// only the exact original pair opens, nothing panics, and every failure
+// is ErrDecrypt or (for incomplete associated data) ErrInvalid.
+func FuzzOpenAssociatedData(f *testing.F) {
+	e := newTestEnv(f, nil)
+	ctx := context.Background()
+	ad := testAD()
+	ct, _ := e.v.Seal(ctx, ad, []byte("x"))
+	f.Add(ad.Tenant, ad.RecordKind, ad.RecordID, ad.CustomerID, ad.Field, ct)
+	f.Add("shop1", "customer", "c-1", "c-1", "phonf", ct)
+	f.Add("shop1", "customerc", "-1", "c-1", "phone", ct)
+	f.Add("", "", "", "", "", []byte{})
+	f.Fuzz(func(t *testing.T, tenant, kind, rec, cust, field string, b []byte) {
+		a := AssociatedData{tenant, kind, rec, cust, field}
+		_, err := e.v.Open(ctx, a, b)
+		switch {
+		case err == nil:
+			if a != ad || !bytes.Equal(b, ct) {
+				t.Fatal("opened with different associated data or bytes")
+			}
+		case errors.Is(err, ErrInvalid):
+			if a.validate() == nil {
+				t.Fatalf("ErrInvalid for valid associated data: %v", err)
+			}
+		case !errors.Is(err, ErrDecrypt):
+			t.Fatalf("err = %v", err)
+		}
+	})
+}

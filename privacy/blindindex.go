@@ -35,7 +35,14 @@ const maxTokenInput = 4096
 type Tokenizer struct {
 	v      *Vault
 	tenant string
-	snap   atomic.Pointer[tenantKeySet]
+	snap   atomic.Pointer[tokenizerSnap]
+}
+
+// tokenizerSnap is the index key set a Tokenizer uses, with the Vault's key
+// generation at which it was fetched.
+type tokenizerSnap struct {
+	keys *tenantKeySet
+	gen  uint64
 }
 
 // Tokenizer returns the blind-index tokenizer for tenant. The tenant's
@@ -66,16 +73,16 @@ func IndexBitsFor(records int) int {
 // keys returns the live index key snapshot, reloading it after expiry or
 // after a key change made through the Vault.
 func (t *Tokenizer) keys(ctx context.Context) (*tenantKeySet, error) {
-	s := t.snap.Load()
-	if s != nil && s.gen == t.v.gen.Load() && t.v.elapsed() < s.expires {
-		return s, nil
+	if s := t.snap.Load(); s != nil && s.gen == t.v.gen.Load() && t.v.elapsed() < s.keys.expires {
+		return s.keys, nil
 	}
-	s, err := t.v.tenantKeys(ctx, t.tenant, KindIndex, true)
+	gen := t.v.gen.Load()
+	ks, err := t.v.tenantKeys(ctx, t.tenant, KindIndex, true)
 	if err != nil {
 		return nil, err
 	}
-	t.snap.Store(s)
-	return s, nil
+	t.snap.Store(&tokenizerSnap{keys: ks, gen: gen})
+	return ks, nil
 }
 
 func checkTokenInput(kind, value string) error {

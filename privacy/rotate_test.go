@@ -170,3 +170,27 @@ func TestIndexKeyRotation(t *testing.T) {
 		t.Fatal("token changed after destroying an old version")
 	}
 }
+
+// TestRotationSeenByOtherProcess: a Vault whose cached KEK set predates a
+// rotation done by another Vault still opens data keys wrapped by the new
+// version, reloading the set once.
+func TestRotationSeenByOtherProcess(t *testing.T) {
+	e := newTestEnv(t, nil)
+	ctx := context.Background()
+	other, _ := New(e.ks, e.km, &Options{Rand: e.rnd, Now: e.clock.Now})
+	ad := testAD()
+	ct, _ := e.v.Seal(ctx, ad, []byte("a"))
+	if _, err := other.Open(ctx, ad, ct); err != nil { // caches KEK v1 only
+		t.Fatal(err)
+	}
+	v2, _ := e.v.AddKey(ctx, "shop1", KindKEK)
+	if err := e.v.PromoteKey(ctx, "shop1", KindKEK, v2); err != nil {
+		t.Fatal(err)
+	}
+	ad2 := ad
+	ad2.CustomerID, ad2.RecordID = "c-new", "c-new"
+	ct2, _ := e.v.Seal(ctx, ad2, []byte("b")) // data key wrapped by KEK v2
+	if got, err := other.Open(ctx, ad2, ct2); err != nil || string(got) != "b" {
+		t.Fatalf("other Vault: %q %v", got, err)
+	}
+}

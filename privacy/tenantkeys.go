@@ -59,7 +59,6 @@ func (v *Vault) tenantKeys(ctx context.Context, tenant string, kind KeyKind, cre
 		return nil, err
 	}
 	for attempt := 0; attempt < 3; attempt++ {
-		gen := v.gen.Load()
 		tks, err := v.ks.ListTenantKeys(ctx, tenant, kind)
 		if err != nil {
 			return nil, fmt.Errorf("privacy: load %s keys: %w", kind, err)
@@ -75,7 +74,6 @@ func (v *Vault) tenantKeys(ctx context.Context, tenant string, kind KeyKind, cre
 		if err != nil {
 			return nil, err
 		}
-		s.gen = gen
 		s.expires = v.elapsed() + v.ttl
 		if create && s.primary == 0 {
 			return nil, fmt.Errorf("%w: tenant has no primary %s key", ErrKeyUnavailable, kind)

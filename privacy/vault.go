@@ -284,10 +284,12 @@ func (v *Vault) unwrapCustomerKeys(ctx context.Context, dks []DataKey) (*custome
 	if err != nil {
 		return nil, err
 	}
+	reloaded := false
 	for _, dk := range dks {
 		k := kek.keys[dk.KEKVersion]
-		if k == nil && kek.gen == v.gen.Load() {
-			// Possibly promoted by another process: reload once.
+		if k == nil && !reloaded {
+			// Possibly added by another process: reload once.
+			reloaded = true
 			v.invalidateTenant(dk.Tenant, KindKEK)
 			if kek, err = v.tenantKeys(ctx, dk.Tenant, KindKEK, false); err != nil {
 				return nil, err

@@ -64,3 +64,27 @@ func TestRotateDataKey(t *testing.T) {
 		t.Fatalf("rotate shredded: %v", err)
 	}
 }
+
+func TestDataKeyRotationSeenByOtherProcess(t *testing.T) {
+	e := newTestEnv(t, nil)
+	ctx := context.Background()
+	other, _ := New(e.ks, e.km, &Options{Rand: e.rnd, Now: e.clock.Now})
+	ad := testAD()
+	ct1, _ := e.v.Seal(ctx, ad, []byte("a"))
+	if _, err := other.Open(ctx, ad, ct1); err != nil { // caches version 1
+		t.Fatal(err)
+	}
+	if _, err := e.v.RotateDataKey(ctx, "shop1", "c-1"); err != nil {
+		t.Fatal(err)
+	}
+	ct2, _ := e.v.Seal(ctx, ad, []byte("b"))
+	if got, err := other.Open(ctx, ad, ct2); err != nil || string(got) != "b" {
+		t.Fatalf("other Vault: %q %v", got, err)
+	}
+	// A forged higher version still fails, after one reload.
+	bad := append([]byte{}, ct2...)
+	binary.BigEndian.PutUint32(bad[2:6], 9)
+	if _, err := other.Open(ctx, ad, bad); !errors.Is(err, ErrDecrypt) || errors.Is(err, ErrShredded) {
+		t.Fatalf("forged version: %v", err)
+	}
+}

@@ -209,6 +209,21 @@ func (v *Vault) Open(ctx context.Context, ad AssociatedData, ciphertext []byte) 
 		return nil, fmt.Errorf("%w: %w", ErrDecrypt, ErrShredded)
 	}
 	a := ck.version(h.version)
+	if a == nil && h.version > ck.primary {
+		// Perhaps rotated by another process since it was cached.
+		ref := customerRef{ad.Tenant, ad.CustomerID}
+		v.deks.remove(ref)
+		if ck, err = v.customerKeys(ctx, ad.Tenant, ad.CustomerID, false); err != nil {
+			return nil, err
+		}
+		if ck == nil {
+			return nil, fmt.Errorf("%w: no data key", ErrDecrypt)
+		}
+		if ck.shredded {
+			return nil, fmt.Errorf("%w: %w", ErrDecrypt, ErrShredded)
+		}
+		a = ck.version(h.version)
+	}
 	if a == nil {
 		return nil, fmt.Errorf("%w: unknown key version", ErrDecrypt)
 	}

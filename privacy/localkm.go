@@ -233,6 +233,11 @@ func NewLocalKeyManager(path string) (*LocalKeyManager, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		for _, k := range kf.Keys {
+			clear(k.Material)
+		}
+	}()
 	return newLocalKeyManager(kf)
 }
 

@@ -41,7 +41,9 @@ func seqIDs(seed uint64) func() uuid.UUID {
 	}
 }
 
-func recordID(id string) uuid.UUID { return uuid.NewSHA1(uuid.NameSpaceURL, []byte("cimkit-quickstart/"+id)) }
+func recordID(id string) uuid.UUID {
+	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("cimkit-quickstart/"+id))
+}
 
 func load(ctx context.Context, p *progress, ds *synth.Dataset) (*env, error) {
 	store := memstore.New()

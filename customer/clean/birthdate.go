@@ -85,7 +85,7 @@ func (c *Cleaner) parseDate(s string) (y, m, d int, f Flags, err error) {
 			m, _ = strconv.Atoi(s[4:6])
 			d, _ = strconv.Atoi(s[6:])
 			return y, m, d, f, nil
-		case len(s) >= 3 && len(s) <= 5:
+		case len(s) >= 2 && len(s) <= 5:
 			n, _ := strconv.Atoi(s)
 			if n < 61 {
 				return bad("spreadsheet serial date before March 1900")

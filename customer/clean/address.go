@@ -44,7 +44,7 @@ func (c *Cleaner) Address(raw string) (AddressResult, error) {
 	if s == "" || isEmptyWord(s) {
 		return r, fieldErr("address", ErrEmpty, "no value")
 	}
-	if strings.ContainsAny(s, "*●") {
+	if strings.IndexByte(s, '*') >= 0 || strings.Contains(s, "●") {
 		r.Flags |= FlagMasked
 		return r, fieldErr("address", ErrMasked, "address is masked")
 	}
@@ -69,7 +69,9 @@ func (c *Cleaner) Address(raw string) (AddressResult, error) {
 		if utf8.RuneCountInString(n.Text) == 1 || len(n.Text) < 3 {
 			// A one-character abbreviation counts only when a city or
 			// district of that province follows.
-			if findChild(t, after, n.Div, divisions.City) == nil && findChild(t, after, n.Div, divisions.District) == nil {
+			_, city := findChild(t, after, n.Div, divisions.City)
+			_, dist := findChild(t, after, n.Div, divisions.District)
+			if !city && !dist {
 				return true
 			}
 		}
@@ -80,7 +82,7 @@ func (c *Cleaner) Address(raw string) (AddressResult, error) {
 		return false
 	})
 	// City.
-	if n := findChild(t, rest, prov, divisions.City); n != nil {
+	if n, ok := findChild(t, rest, prov, divisions.City); ok {
 		city, rest = n.Div, rest[len(n.Text):]
 		if n.Short {
 			r.Flags |= FlagShortName
@@ -95,7 +97,7 @@ func (c *Cleaner) Address(raw string) (AddressResult, error) {
 	if city != nil {
 		parent = city
 	}
-	if n := findChild(t, rest, parent, divisions.District); n != nil {
+	if n, ok := findChild(t, rest, parent, divisions.District); ok {
 		dist, rest = n.Div, rest[len(n.Text):]
 		if n.Short {
 			r.Flags |= FlagShortName
@@ -115,43 +117,38 @@ func (c *Cleaner) Address(raw string) (AddressResult, error) {
 	if prov == nil || (city == nil && !prov.Municipality && dist == nil) {
 		r.Flags |= FlagIncomplete
 	}
-	var b strings.Builder
 	if prov != nil {
 		r.Province, r.Code = prov.Name, prov.Code
-		b.WriteString(prov.Name)
 	}
 	if city != nil {
 		r.City = city.Name
 		if city.Code != "" {
 			r.Code = city.Code
 		}
-		b.WriteString(city.Name)
 	}
 	if dist != nil {
 		r.District = dist.Name
 		if dist.Code != "" {
 			r.Code = dist.Code
 		}
-		b.WriteString(dist.Name)
 	}
 	r.Detail = rest
-	b.WriteString(rest)
-	r.Value = b.String()
+	r.Value = concatOr(s, r.Province, r.City, r.District, r.Detail)
 	return r, nil
 }
 
 // findChild returns the longest name at the start of s of the given level
 // under parent (any parent when nil). With no parent, a name shared by
 // several divisions is ambiguous and not matched.
-func findChild(t *divisions.Table, s string, parent *divisions.Division, level divisions.Level) *divisions.Name {
-	var found *divisions.Name
-	ambiguous := false
+func findChild(t *divisions.Table, s string, parent *divisions.Division, level divisions.Level) (divisions.Name, bool) {
+	var found divisions.Name
+	ok, ambiguous := false, false
 	t.Prefixes(s, func(n divisions.Name) bool {
 		if n.Div.Level != level || !nameFits(s, n) || !under(n.Div, parent) {
 			return true
 		}
-		if found == nil {
-			found = &n
+		if !ok {
+			found, ok = n, true
 			return parent == nil // keep looking for a clash only without a parent
 		}
 		if len(n.Text) == len(found.Text) && n.Div != found.Div {
@@ -159,10 +156,7 @@ func findChild(t *divisions.Table, s string, parent *divisions.Division, level d
 		}
 		return len(n.Text) == len(found.Text)
 	})
-	if ambiguous {
-		return nil
-	}
-	return found
+	return found, ok && !ambiguous
 }
 
 func under(d, parent *divisions.Division) bool {
@@ -209,6 +203,9 @@ func joinHanSpaces(s string) string {
 // splitPostalCode finds a six-digit postal code at either end of s or
 // after a 邮编 label, and returns s without it.
 func splitPostalCode(s string) (string, string) {
+	if !strings.Contains(s, "邮") && !strings.ContainsAny(s, "([【") {
+		goto ends
+	}
 	for _, label := range []string{"邮政编码:", "邮编:", "邮政编码", "邮编", "(", "[", "【"} {
 		if i := strings.Index(s, label); i >= 0 {
 			j := i + len(label)
@@ -219,6 +216,7 @@ func splitPostalCode(s string) (string, string) {
 			}
 		}
 	}
+ends:
 	if len(s) > 7 && allDigits(s[:6]) && (s[6] == ' ' || s[6] >= utf8.RuneSelf) {
 		return strings.TrimSpace(s[6:]), s[:6]
 	}
@@ -228,4 +226,30 @@ func splitPostalCode(s string) (string, string) {
 		}
 	}
 	return s, ""
+}
+
+// concatOr returns the concatenation of parts, reusing s when it already
+// is that concatenation (the common case of an address written in full).
+func concatOr(s string, parts ...string) string {
+	n, rest := 0, s
+	same := true
+	for _, p := range parts {
+		n += len(p)
+		if same {
+			if strings.HasPrefix(rest, p) {
+				rest = rest[len(p):]
+			} else {
+				same = false
+			}
+		}
+	}
+	if same && rest == "" {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+	return b.String()
 }

@@ -7,10 +7,10 @@ import (
 
 func TestAddress(t *testing.T) {
 	tests := []struct {
-		raw                                       string
+		raw                                      string
 		province, city, district, detail, postal string
-		code                                      string
-		flags, not                                Flags
+		code                                     string
+		flags, not                               Flags
 	}{
 		{"北京市朝阳区建国路88号", "北京市", "", "朝阳区", "建国路88号", "", "110105", 0, FlagShortName | FlagIncomplete},
 		{"北京朝阳区建国路88号", "北京市", "", "朝阳区", "建国路88号", "", "110105", FlagShortName, FlagIncomplete},

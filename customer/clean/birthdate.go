@@ -21,6 +21,8 @@ const (
 // serials after 60).
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
+var ymdWords = strings.NewReplacer("年", "-", "月", "-")
+
 // BirthDateResult is a cleaned birth date.
 type BirthDateResult struct {
 	Raw   string    // the input exactly as given
@@ -62,7 +64,7 @@ func (c *Cleaner) BirthDate(raw string) (BirthDateResult, error) {
 		return r, fieldErr("birthdate", ErrOutOfRange, "age above 120")
 	}
 	r.Date = t
-	r.Value = t.Format("2006-01-02")
+	r.Value = formatDate(y, m, d)
 	return r, nil
 }
 
@@ -76,7 +78,9 @@ func (c *Cleaner) parseDate(s string) (y, m, d int, f Flags, err error) {
 	}
 	s = strings.TrimSuffix(s, "日")
 	s = strings.TrimSuffix(s, "号")
-	s = strings.NewReplacer("年", "-", "月", "-").Replace(s)
+	if strings.Contains(s, "年") {
+		s = ymdWords.Replace(s)
+	}
 	if allDigits(s) || (strings.HasSuffix(s, ".0") && allDigits(s[:len(s)-2])) {
 		s = strings.TrimSuffix(s, ".0")
 		switch {
@@ -128,4 +132,11 @@ func (c *Cleaner) parseDate(s string) (y, m, d int, f Flags, err error) {
 		return n[2], b, a, f, nil
 	}
 	return bad("unrecognised date format")
+}
+
+// formatDate formats a date as YYYY-MM-DD (years 1000–9999).
+func formatDate(y, m, d int) string {
+	b := [10]byte{byte('0' + y/1000%10), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
 }

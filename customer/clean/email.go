@@ -62,7 +62,7 @@ func (c *Cleaner) Email(raw string) (EmailResult, error) {
 		s = s[1 : len(s)-1]
 	}
 	s = strings.TrimSpace(s)
-	if !norm.NFC.IsNormalString(s) {
+	if !isASCII(s) && !norm.NFC.IsNormalString(s) {
 		s = norm.NFC.String(s)
 	}
 	if l := strings.ToLower(s); l != s {
@@ -81,12 +81,14 @@ func (c *Cleaner) Email(raw string) (EmailResult, error) {
 	if reason := checkLocal(local); reason != "" {
 		return r, fieldErr("email", ErrInvalid, reason)
 	}
-	domain = strings.TrimSuffix(domain, ".")
+	if strings.HasSuffix(domain, ".") {
+		domain = domain[:len(domain)-1]
+		s = s[:len(s)-1]
+	}
 	if reason := checkDomain(domain); reason != "" {
 		return r, fieldErr("email", ErrInvalid, reason)
 	}
-	s = local + "@" + domain
-	if emailPlaceholderDomains[domain] || local == strings.SplitN(domain, ".", 2)[0] && len(local) <= 4 {
+	if emailPlaceholderDomains[domain] || len(local) <= 4 && strings.HasPrefix(domain, local+".") {
 		r.Flags |= FlagPlaceholder
 		return r, fieldErr("email", ErrPlaceholder, "example or test address")
 	}
@@ -95,7 +97,9 @@ func (c *Cleaner) Email(raw string) (EmailResult, error) {
 		r.Suggestion = local + "@" + good
 	}
 	r.Value = s
-	r.MatchKey = emailMatchKey(local, domain)
+	if r.MatchKey = emailMatchKey(local, domain); r.MatchKey == "" || r.MatchKey == s {
+		r.MatchKey = s
+	}
 	return r, nil
 }
 
@@ -128,11 +132,11 @@ func checkDomain(d string) string {
 	if len(d) > 253 {
 		return "domain longer than 253 bytes"
 	}
-	labels := strings.Split(d, ".")
-	if len(labels) < 2 {
+	if !strings.Contains(d, ".") {
 		return "domain needs a dot"
 	}
-	for _, lab := range labels {
+	tld := d[strings.LastIndexByte(d, '.')+1:]
+	for lab := range strings.SplitSeq(d, ".") {
 		if lab == "" || len(lab) > 63 {
 			return "bad domain label length"
 		}
@@ -145,7 +149,6 @@ func checkDomain(d string) string {
 			}
 		}
 	}
-	tld := labels[len(labels)-1]
 	if len(tld) < 2 || allDigits(tld) {
 		return "bad top-level domain"
 	}
@@ -161,6 +164,9 @@ var (
 )
 
 func emailMatchKey(local, domain string) string {
+	if !emailPlusTag[domain] && domain != "googlemail.com" {
+		return ""
+	}
 	if domain == "googlemail.com" {
 		domain = "gmail.com"
 	}

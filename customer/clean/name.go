@@ -18,6 +18,8 @@ type NameResult struct {
 	Flags   Flags
 }
 
+var nameDots = strings.NewReplacer(".", "·", "•", "·")
+
 // maxNameRunes bounds a plausible personal name.
 const maxNameRunes = 64
 
@@ -69,7 +71,7 @@ func (c *Cleaner) Name(raw string) (NameResult, error) {
 	}
 	s, f := tidy(raw)
 	r.Flags = f
-	if !norm.NFKC.IsNormalString(s) {
+	if !isASCII(s) && !norm.NFKC.IsNormalString(s) {
 		s = strings.TrimSpace(norm.NFKC.String(s))
 	}
 	if s == "" || s == "-" || s == "--" || s == "/" {
@@ -144,7 +146,9 @@ func (c *Cleaner) hanName(s string, r *NameResult) {
 		s = strings.ReplaceAll(s, " ", "")
 		r.Flags |= FlagSpacesRemoved
 	}
-	s = strings.NewReplacer(".", "·", "•", "·").Replace(s)
+	if strings.ContainsAny(s, ".•") {
+		s = nameDots.Replace(s)
+	}
 	for _, t := range hanTitles {
 		if rest, ok := strings.CutSuffix(s, t); ok && rest != "" && utf8.RuneCountInString(rest) <= 3 {
 			r.Title = t

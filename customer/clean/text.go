@@ -32,7 +32,7 @@ func tidy(s string) (string, Flags) {
 			break
 		}
 	}
-	if plain {
+	if plain || !needsTidy(s) {
 		return s, 0
 	}
 	var f Flags
@@ -92,10 +92,44 @@ func isEmptyWord(s string) bool {
 	return emptyWords[strings.ToLower(s)]
 }
 
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // checkLen rejects oversize input before any other work.
 func checkLen(field, raw string, max int) error {
 	if len(raw) > max {
 		return fieldErr(field, ErrTooLong, "input exceeds size limit")
 	}
 	return nil
+}
+
+// needsTidy reports whether tidy would change a string that is not plain
+// ASCII; most Chinese text needs nothing and is returned without copying.
+func needsTidy(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return true
+	}
+	prevSpace := false
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if prevSpace {
+				return true
+			}
+			prevSpace = true
+			continue
+		case r < ' ' || r == 0x7f || r == utf8.RuneError:
+			return true
+		case r >= 0x80 && (isInvisible(r) || unicode.IsSpace(r) || unicode.IsControl(r) || r >= 0xFF01 && r <= 0xFFEE):
+			return true
+		}
+		prevSpace = false
+	}
+	return false
 }

@@ -49,11 +49,24 @@ func (c *Cleaner) Address(raw string) (AddressResult, error) {
 		return r, fieldErr("address", ErrMasked, "address is masked")
 	}
 	s = joinHanSpaces(s)
-	s, r.PostalCode = splitPostalCode(s)
+	// Take postal codes until none is left so that Value holds none; the
+	// first one found is kept.
+	for {
+		s = strings.Trim(s, " ,;")
+		rest, code := splitPostalCode(s)
+		if code == "" {
+			break
+		}
+		if r.PostalCode == "" {
+			r.PostalCode = code
+		}
+		s = rest
+	}
 	if r.PostalCode != "" {
 		r.Flags |= FlagPostalCode
 	}
-	if s == "" {
+	s = strings.Trim(s, " ,;")
+	if s == "" || isEmptyWord(s) {
 		return r, fieldErr("address", ErrEmpty, "only a postal code")
 	}
 	t := divisions.Get()

@@ -149,12 +149,19 @@ func (c *Cleaner) hanName(s string, r *NameResult) {
 	if strings.ContainsAny(s, ".•") {
 		s = nameDots.Replace(s)
 	}
-	for _, t := range hanTitles {
-		if rest, ok := strings.CutSuffix(s, t); ok && rest != "" && utf8.RuneCountInString(rest) <= 3 {
-			r.Title = t
-			r.Flags |= FlagTitle
-			s = rest
-			break
+	// Strip titles until none is left, so that cleaning is idempotent
+	// (王先生先生 → 王); the outermost one is reported.
+	for stripped := true; stripped; {
+		stripped = false
+		for _, t := range hanTitles {
+			if rest, ok := strings.CutSuffix(s, t); ok && rest != "" && utf8.RuneCountInString(rest) <= 3 {
+				if r.Title == "" {
+					r.Title = t
+				}
+				r.Flags |= FlagTitle
+				s, stripped = rest, true
+				break
+			}
 		}
 	}
 	r.Value = s
@@ -173,12 +180,16 @@ func (c *Cleaner) hanName(s string, r *NameResult) {
 func latinName(s string, r *NameResult) {
 	r.Flags |= FlagLatin
 	words := strings.Fields(s)
-	if len(words) > 1 {
-		if t := strings.TrimSuffix(strings.ToLower(words[0]), "."); latinTitles[t] {
-			r.Title = strings.ToUpper(t[:1]) + t[1:] + "."
-			r.Flags |= FlagTitle
-			words = words[1:]
+	for len(words) > 1 {
+		t := strings.TrimSuffix(strings.ToLower(words[0]), ".")
+		if !latinTitles[t] {
+			break
 		}
+		if r.Title == "" {
+			r.Title = strings.ToUpper(t[:1]) + t[1:] + "."
+		}
+		r.Flags |= FlagTitle
+		words = words[1:]
 	}
 	for i, w := range words {
 		if w == strings.ToLower(w) || w == strings.ToUpper(w) {

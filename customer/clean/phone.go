@@ -121,6 +121,10 @@ func (c *Cleaner) phones(raw string) ([]PhoneResult, error) {
 	if err != nil {
 		return fail(f, err)
 	}
+	if strings.Contains(s, ";ext=") {
+		// The RFC 3966 extension of a Value is not a second number.
+		s = strings.ReplaceAll(s, ";ext=", " ext. ")
+	}
 	pieces := splitPhones(s)
 	if len(pieces) > 1 {
 		f |= FlagMultiple

@@ -48,7 +48,6 @@ func (c *Cleaner) Address(raw string) (AddressResult, error) {
 		r.Flags |= FlagMasked
 		return r, fieldErr("address", ErrMasked, "address is masked")
 	}
-	s = joinHanSpaces(s)
 	// Take postal codes until none is left so that Value holds none; the
 	// first one found is kept.
 	for {
@@ -65,7 +64,7 @@ func (c *Cleaner) Address(raw string) (AddressResult, error) {
 	if r.PostalCode != "" {
 		r.Flags |= FlagPostalCode
 	}
-	s = strings.Trim(s, " ,;")
+	s = joinHanSpaces(strings.Trim(s, " ,;"))
 	if s == "" || isEmptyWord(s) {
 		return r, fieldErr("address", ErrEmpty, "only a postal code")
 	}

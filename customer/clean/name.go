@@ -154,7 +154,7 @@ func (c *Cleaner) hanName(s string, r *NameResult) {
 	for stripped := true; stripped; {
 		stripped = false
 		for _, t := range hanTitles {
-			if rest, ok := strings.CutSuffix(s, t); ok && rest != "" && utf8.RuneCountInString(rest) <= 3 {
+			if rest, ok := strings.CutSuffix(s, t); ok && rest != "" && titledNameLen(rest) {
 				if r.Title == "" {
 					r.Title = t
 				}
@@ -223,4 +223,11 @@ func titleWord(w string) string {
 		}
 	}
 	return string(b)
+}
+
+// titledNameLen reports whether rest is short enough to be a name a title
+// was written after: up to three characters, four with a compound surname.
+func titledNameLen(rest string) bool {
+	rs := []rune(rest)
+	return len(rs) <= 3 || len(rs) == 4 && compoundSurnames[string(rs[:2])]
 }

@@ -20,6 +20,8 @@ type IDCardResult struct {
 	Flags      Flags
 }
 
+var idSeparators = strings.NewReplacer(" ", "", "-", "")
+
 var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 
 const idCheckChars = "10X98765432"
@@ -56,7 +58,15 @@ func (c *Cleaner) IDCard(raw string) (IDCardResult, error) {
 		r.Flags |= FlagSpreadsheet
 		return r, fieldErr("idcard", ErrLossy, "spreadsheet scientific notation lost digits")
 	}
-	s = strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s))
+	if strings.ContainsAny(s, " -") {
+		s = idSeparators.Replace(s)
+	}
+	if s == "" {
+		return r, fieldErr("idcard", ErrInvalid, "want 18 characters or 15 digits")
+	}
+	if s[len(s)-1] == 'x' {
+		s = s[:len(s)-1] + "X"
+	}
 	switch {
 	case len(s) == 15 && allDigits(s):
 		s = s[:6] + "19" + s[6:]

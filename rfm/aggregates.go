@@ -211,4 +211,3 @@ func aggregateOrders(ids []string, cust []int32, day []Day, minor []int64, asOf,
 	out.Report = *rep
 	return out, nil
 }
-

@@ -192,8 +192,8 @@ func TestDefinitions(t *testing.T) {
 		{Customer: "a", Order: "1", Time: d("2026-03-01 10:05:00"), Amount: decimal.RequireFromString("5.50")}, // same order
 		{Customer: "a", Order: "2", Time: d("2026-03-30 23:59:59"), Amount: decimal.RequireFromString("20")},
 		{Customer: "a", Order: "r2", Time: d("2026-03-31 01:00:00"), Amount: decimal.RequireFromString("-20")}, // refund
-		{Customer: "b", Order: "3", Time: d("2026-02-01 00:00:00"), Amount: decimal.RequireFromString("0")},   // zero
-		{Customer: "b", Order: "4", Time: d("2026-04-01 00:00:00"), Amount: decimal.RequireFromString("9")},   // future
+		{Customer: "b", Order: "3", Time: d("2026-02-01 00:00:00"), Amount: decimal.RequireFromString("0")},    // zero
+		{Customer: "b", Order: "4", Time: d("2026-04-01 00:00:00"), Amount: decimal.RequireFromString("9")},    // future
 		{Customer: "c", Order: "5", Time: d("2026-03-31 23:00:00"), Amount: decimal.RequireFromString("1.99")},
 	}
 	g := NewAggregator(nil)

@@ -23,7 +23,7 @@ func quantileBreaksAt(n, bins int, at func(k int) float64) []float64 {
 		q := float64(j) / float64(bins)
 		// numpy _compute_virtual_index(n, q, alpha=1, beta=1):
 		//   n*q + (alpha + q*(1-alpha-beta)) - 1
-		v := float64(n)*q + (1+q*(1-1-1)) - 1
+		v := float64(n)*q + (1 + q*(1-1-1)) - 1
 		lo := math.Floor(v)
 		g := v - lo
 		il := int(lo)

@@ -30,6 +30,12 @@ func (o *FitOptions) get() (int, float64) {
 	return it, tol
 }
 
+// maxLogParam bounds the log-parameters: a likelihood that keeps improving
+// towards a degenerate model (e.g. BG/NBD a, b -> infinity when every
+// customer has the same drop-out probability) stops at e^±15 instead of
+// drifting forever; such a fit reports the bound in its parameters.
+const maxLogParam = 15
+
 // nelderMead minimises f from x0 with the standard coefficients (reflection
 // 1, expansion 2, contraction 0.5, shrink 0.5), restarting from the best
 // point until a restart no longer improves. Non-finite objective values are
@@ -39,6 +45,11 @@ func nelderMead(f func([]float64) float64, x0 []float64, step float64, maxIter i
 	var fit Fit
 	eval := func(x []float64) float64 {
 		fit.Evaluations++
+		for _, v := range x {
+			if math.Abs(v) > maxLogParam {
+				return math.Inf(1)
+			}
+		}
 		v := f(x)
 		if math.IsNaN(v) {
 			return math.Inf(1)

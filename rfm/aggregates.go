@@ -132,58 +132,78 @@ func (a *Aggregates) Customer(i int) Customer {
 
 type custAcc struct {
 	net   int64
-	gross int64
 	cnt   int32
 	first Day
 	last  Day
 }
 
-// aggregateOrders is the hot loop: one pass over orders (customer index,
-// day, total) into per-customer accumulators, then one pass to compact.
-func aggregateOrders(ids []string, cust []int32, day []Day, minor []int64, asOf, since Day, rep *Report) (*Aggregates, error) {
-	acc := make([]custAcc, len(ids))
+// accum is the hot loop's state: one accumulator per customer and the
+// counts of orders that do not enter any customer's values.
+type accum struct {
+	acc                              []custAcc
+	asOf, since                      Day
+	refundN, zeroN, futureN, beforeN int
+	refundSum                        int64 // negative totals in the window, all customers
+}
+
+func newAccum(n int, asOf, since Day) *accum {
+	acc := make([]custAcc, n)
 	for i := range acc {
 		acc[i].first = math.MaxInt32
 		acc[i].last = math.MinInt32
 	}
-	var refundN, zeroN, futureN, beforeN int
-	for i, c := range cust {
-		d := day[i]
-		if d > asOf {
-			futureN++
-			continue
+	return &accum{acc: acc, asOf: asOf, since: since}
+}
+
+// add records one whole order.
+func (s *accum) add(c int32, d Day, m int64) {
+	if d > s.asOf || d < s.since {
+		if d > s.asOf {
+			s.futureN++
+		} else {
+			s.beforeN++
 		}
-		if d < since {
-			beforeN++
-			continue
-		}
-		m := minor[i]
-		a := &acc[c]
-		a.net += m
-		switch {
-		case m > 0:
-			a.cnt++
-			a.gross += m
-			a.first = min(a.first, d)
-			a.last = max(a.last, d)
-		case m < 0:
-			refundN++
-		default:
-			zeroN++
-		}
+		return
 	}
-	rep.RefundOrders += refundN
-	rep.ZeroOrders += zeroN
-	rep.FutureOrders += futureN
-	rep.BeforeWindow += beforeN
+	a := &s.acc[c]
+	a.net += m
+	if m > 0 {
+		a.cnt++
+		a.first = min(a.first, d)
+		a.last = max(a.last, d)
+		return
+	}
+	if m < 0 {
+		s.refundN++
+		s.refundSum += m
+	} else {
+		s.zeroN++
+	}
+}
+
+// aggregateOrders runs the hot loop over whole orders.
+func aggregateOrders(ids []string, cust []int32, day []Day, minor []int64, asOf, since Day, rep *Report) (*Aggregates, error) {
+	s := newAccum(len(ids), asOf, since)
+	for i, c := range cust {
+		s.add(c, day[i], minor[i])
+	}
+	return s.finish(ids, rep), nil
+}
+
+// finish compacts the accumulators into Aggregates.
+func (s *accum) finish(ids []string, rep *Report) *Aggregates {
+	rep.RefundOrders += s.refundN
+	rep.ZeroOrders += s.zeroN
+	rep.FutureOrders += s.futureN
+	rep.BeforeWindow += s.beforeN
 	n := 0
-	for i := range acc {
-		if acc[i].cnt > 0 {
+	for i := range s.acc {
+		if s.acc[i].cnt > 0 {
 			n++
 		}
 	}
 	out := &Aggregates{
-		AsOf:     asOf,
+		AsOf:     s.asOf,
 		ID:       make([]string, 0, n),
 		Recency:  make([]int32, 0, n),
 		Orders:   make([]int32, 0, n),
@@ -191,23 +211,29 @@ func aggregateOrders(ids []string, cust []int32, day []Day, minor []int64, asOf,
 		First:    make([]Day, 0, n),
 		Last:     make([]Day, 0, n),
 	}
-	for i := range acc {
-		a := &acc[i]
+	// An excluded customer has no positive order, so its net is the sum of
+	// its refunds: take those out of the population's refunds.
+	refunds := s.refundSum
+	var net int64
+	for i := range s.acc {
+		a := &s.acc[i]
 		if a.cnt == 0 {
 			rep.Excluded = append(rep.Excluded, ids[i])
+			refunds -= a.net
 			continue
 		}
-		rep.GrossMinor += a.gross
-		rep.RefundMinor += a.net - a.gross
+		net += a.net
 		out.ID = append(out.ID, ids[i])
-		out.Recency = append(out.Recency, int32(asOf-a.last))
+		out.Recency = append(out.Recency, int32(s.asOf-a.last))
 		out.Orders = append(out.Orders, a.cnt)
 		out.NetMinor = append(out.NetMinor, a.net)
 		out.First = append(out.First, a.first)
 		out.Last = append(out.Last, a.last)
 		rep.Orders += int(a.cnt)
 	}
+	rep.RefundMinor += refunds
+	rep.GrossMinor += net - refunds
 	slices.Sort(rep.Excluded)
 	out.Report = *rep
-	return out, nil
+	return out
 }

@@ -303,6 +303,35 @@ func TestLinesMatchesAggregator(t *testing.T) {
 	want, excl := oracle(ps, asOf, time.Time{})
 	checkAgainstOracle(t, a1, want, excl)
 	checkAgainstOracle(t, a2, want, excl)
+	// The same lines sorted by order number take the streaming path.
+	idx := make([]int, len(l.Order))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return int(l.Order[a] - l.Order[b]) })
+	s := &Lines{Customers: l.Customers, Scale: 2}
+	for _, i := range idx {
+		s.Customer = append(s.Customer, l.Customer[i])
+		s.Order = append(s.Order, l.Order[i])
+		s.Day = append(s.Day, l.Day[i])
+		s.Minor = append(s.Minor, l.Minor[i])
+	}
+	if !ordersInRuns(s.Order) || ordersInRuns(l.Order) {
+		t.Fatal("test does not exercise both paths")
+	}
+	a3, err := s.Aggregate(DayOf(asOf, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstOracle(t, a3, want, excl)
+	if (a3.Report.GrossMinor != a2.Report.GrossMinor || a3.Report.RefundMinor != a2.Report.RefundMinor || a3.Report.Orders != a2.Report.Orders) {
+		t.Fatalf("reports differ: %+v %+v", a3.Report, a2.Report)
+	}
+	s.Customer[1] = (s.Customer[0] + 1) % int32(len(s.Customers))
+	s.Order[1] = s.Order[0]
+	if _, err := s.Aggregate(DayOf(asOf, nil), nil); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("inconsistent runs: %v", err)
+	}
 	// Inconsistent order numbering is an error, not a silent merge.
 	l.Order[0], l.Customer[0] = l.Order[1], (l.Customer[1]+1)%int32(len(l.Customers))
 	if l.Customer[0] != l.Customer[1] {

@@ -39,17 +39,26 @@ func (l *Lines) Aggregate(asOf Day, opts *Options) (*Aggregates, error) {
 		}
 	}
 	rep := Report{Lines: n}
-	cust, day, minor := l.Customer, l.Day, l.Minor
-	if l.Order != nil {
-		cust, day, minor, err = collapseOrders(l)
+	acc := newAccum(len(l.Customers), asOf, since)
+	switch {
+	case l.Order == nil:
+		for i, c := range l.Customer {
+			acc.add(c, l.Day[i], l.Minor[i])
+		}
+	case ordersInRuns(l.Order):
+		if err := acc.addRuns(l); err != nil {
+			return nil, err
+		}
+	default:
+		cust, day, minor, err := collapseOrders(l)
 		if err != nil {
 			return nil, err
 		}
+		for i, c := range cust {
+			acc.add(c, day[i], minor[i])
+		}
 	}
-	out, err := aggregateOrders(l.Customers, cust, day, minor, asOf, since, &rep)
-	if err != nil {
-		return nil, err
-	}
+	out := acc.finish(l.Customers, &rep)
 	loc := l.Location
 	if loc == nil {
 		loc = time.UTC
@@ -94,4 +103,34 @@ func collapseOrders(l *Lines) ([]int32, []Day, []int64, error) {
 		}
 	}
 	return cust[:k], day[:k], minor[:k], nil
+}
+
+// ordersInRuns reports whether order numbers never decrease, so every order's
+// lines are adjacent: the common layout of exports, summed in one stream.
+func ordersInRuns(order []int32) bool {
+	for i := 1; i < len(order); i++ {
+		if order[i] < order[i-1] {
+			return false
+		}
+	}
+	return len(order) == 0 || order[0] >= 0
+}
+
+// addRuns sums each run of lines with one order number into one order.
+func (s *accum) addRuns(l *Lines) error {
+	n := len(l.Order)
+	for i := 0; i < n; {
+		o, c, d, m := l.Order[i], l.Customer[i], l.Day[i], l.Minor[i]
+		j := i + 1
+		for ; j < n && l.Order[j] == o; j++ {
+			if l.Customer[j] != c {
+				return fmt.Errorf("%w: order number %d used by two customers", ErrInvalid, o)
+			}
+			d = min(d, l.Day[j])
+			m += l.Minor[j]
+		}
+		s.add(c, d, m)
+		i = j
+	}
+	return nil
 }

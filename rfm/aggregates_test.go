@@ -324,7 +324,7 @@ func TestLinesMatchesAggregator(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkAgainstOracle(t, a3, want, excl)
-	if (a3.Report.GrossMinor != a2.Report.GrossMinor || a3.Report.RefundMinor != a2.Report.RefundMinor || a3.Report.Orders != a2.Report.Orders) {
+	if a3.Report.GrossMinor != a2.Report.GrossMinor || a3.Report.RefundMinor != a2.Report.RefundMinor || a3.Report.Orders != a2.Report.Orders {
 		t.Fatalf("reports differ: %+v %+v", a3.Report, a2.Report)
 	}
 	s.Customer[1] = (s.Customer[0] + 1) % int32(len(s.Customers))

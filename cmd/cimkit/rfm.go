@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/cimkit/cimkit/rfm"
-	"github.com/shopspring/decimal"
 )
 
 const rfmSynopsis = "-in orders.csv -customer COL -order COL -time COL -amount COL -asof YYYY-MM-DD [-bins 5] [-method quantile|ntile|fixed] [-table default|cn8|FILE] -out scores.csv"
@@ -74,235 +72,30 @@ func readPurchases(s stdio, p *purchaseFlags, loc *time.Location) (*rfm.Lines, e
 		defer f.Close()
 		r = f
 	}
-	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<20))
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("reading header: %w", err)
+	scale := int32(p.scale)
+	if scale == 0 {
+		scale = rfm.NoMinorUnit
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
-	}
-	idx := func(flag, name string) (int, error) {
-		if name == "" {
-			return -1, nil
-		}
-		i, ok := col[name]
-		if !ok {
-			return 0, fmt.Errorf("%w: -%s: column %q not in the header", errUsage, flag, name)
-		}
-		return i, nil
-	}
-	var ci, oi, ti, ai, ki int
-	for _, c := range []struct {
-		dst        *int
-		flag, name string
-	}{{&ci, "customer", p.customer}, {&oi, "order", p.order}, {&ti, "time", p.timeCol}, {&ai, "amount", p.amount}, {&ki, "currency", p.currency}} {
-		if *c.dst, err = idx(c.flag, c.name); err != nil {
-			return nil, err
-		}
-	}
-	l := &rfm.Lines{Scale: int32(p.scale), Location: loc}
-	custIdx := map[string]int32{}
-	type ok struct {
-		c     int32
-		order string
-	}
-	ordIdx := map[ok]int32{}
-	var currency string
-	var bad int
-	report := func(line int, msg string) {
-		bad++
-		if bad <= 20 {
-			fmt.Fprintf(s.err, "line %d: %s\n", line, msg)
-		}
-	}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+	cols := rfm.CSVColumns{Customer: p.customer, Order: p.order, Time: p.timeCol, Amount: p.amount, Currency: p.currency}
+	lines, rowErrs, err := rfm.ReadCSV(r, cols, &rfm.CSVOptions{Scale: scale, Location: loc, SkipBad: p.skipBad})
+	for i, e := range rowErrs {
+		if i == 20 {
+			fmt.Fprintf(s.err, "... (first %d malformed rows shown)\n", i)
 			break
 		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			report(pe.Line, pe.Err.Error())
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		line, _ := cr.FieldPos(0)
-		cust, order := rec[ci], rec[oi]
-		if cust == "" || order == "" {
-			report(line, "empty customer or order id")
-			continue
-		}
-		day, err := parseDay(rec[ti], loc)
-		if err != nil {
-			report(line, "field time: "+err.Error())
-			continue
-		}
-		minor, err := parseMinor(rec[ai], p.scale)
-		if err != nil {
-			report(line, "field amount: "+err.Error())
-			continue
-		}
-		if ki >= 0 && rec[ki] != "" {
-			if currency == "" {
-				currency = rec[ki]
-			} else if rec[ki] != currency {
-				return nil, fmt.Errorf("line %d: %w", line, rfm.ErrMixedCurrency)
-			}
-		}
-		c, seen := custIdx[cust]
-		if !seen {
-			cust = strings.Clone(cust)
-			c = int32(len(l.Customers))
-			custIdx[cust] = c
-			l.Customers = append(l.Customers, cust)
-		}
-		k := ok{c, order}
-		o, seen := ordIdx[k]
-		if !seen {
-			k.order = strings.Clone(order)
-			o = int32(len(ordIdx))
-			ordIdx[k] = o
-		}
-		l.Customer = append(l.Customer, c)
-		l.Order = append(l.Order, o)
-		l.Day = append(l.Day, day)
-		l.Minor = append(l.Minor, minor)
+		fmt.Fprintln(s.err, e)
 	}
-	if bad > 0 {
-		if bad > 20 {
-			fmt.Fprintf(s.err, "... %d malformed rows in all\n", bad)
-		}
-		if !p.skipBad {
-			return nil, fmt.Errorf("%w: %d malformed rows (rerun with -skip-bad to leave them out)", rfm.ErrInvalid, bad)
-		}
-		fmt.Fprintf(s.err, "skipped %d malformed rows\n", bad)
-	}
-	return l, nil
-}
-
-var errFormat = errors.New("unrecognised format")
-
-// parseDay returns the calendar day of a time value in loc. Values without
-// a zone are wall-clock times in loc; values with one are converted.
-func parseDay(v string, loc *time.Location) (rfm.Day, error) {
-	if len(v) < 10 {
-		return 0, errFormat
-	}
-	sep := v[4]
-	if (sep != '-' && sep != '/') || v[7] != sep {
-		return 0, errFormat
-	}
-	y, ok1 := digits(v[0:4])
-	m, ok2 := digits(v[5:7])
-	d, ok3 := digits(v[8:10])
-	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
-		return 0, errFormat
-	}
-	rest := v[10:]
-	if rest == "" {
-		return rfm.DayFromCivil(y, m, d), nil
-	}
-	if len(rest) >= 9 && (rest[0] == ' ' || rest[0] == 'T') && rest[3] == ':' && rest[6] == ':' {
-		hh, a := digits(rest[1:3])
-		mm, b := digits(rest[4:6])
-		ss, c := digits(rest[7:9])
-		if a && b && c && hh < 24 && mm < 60 && ss < 60 {
-			tail := rest[9:]
-			if tail == "" {
-				return rfm.DayFromCivil(y, m, d), nil
-			}
-			if sep == '-' && rest[0] == 'T' {
-				t, err := time.Parse(time.RFC3339Nano, v)
-				if err == nil {
-					return rfm.DayOf(t, loc), nil
-				}
-			}
-			if sep == '-' && rest[0] == ' ' && tail[0] == '.' {
-				if _, err := time.Parse("2006-01-02 15:04:05.999999999", v); err == nil {
-					return rfm.DayFromCivil(y, m, d), nil
-				}
-			}
-		}
-	}
-	return 0, errFormat
-}
-
-func digits(s string) (int, bool) {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// parseMinor parses a decimal amount into minor units with scale places.
-// More places than scale, or an amount out of range, is an error.
-func parseMinor(v string, scale int) (int64, error) {
-	s := strings.TrimSpace(v)
-	neg := false
-	if s != "" && (s[0] == '-' || s[0] == '+') {
-		neg = s[0] == '-'
-		s = s[1:]
-	}
-	ip, fp, dot := strings.Cut(s, ".")
-	if ip == "" && fp == "" || len(ip)+scale > 18 || len(fp) > scale || (dot && fp == "" && ip == "") {
-		return slowMinor(v, scale)
-	}
-	n, ok := digits(ip)
-	f, ok2 := digits(fp)
-	if !ok || !ok2 {
-		return slowMinor(v, scale)
-	}
-	for range scale - len(fp) {
-		f *= 10
-	}
-	p := int64(1)
-	for range scale {
-		p *= 10
-	}
-	r := int64(n)*p + int64(f)
-	if neg {
-		r = -r
-	}
-	return r, nil
-}
-
-func slowMinor(v string, scale int) (int64, error) {
-	d, err := decimal.NewFromString(strings.TrimSpace(v))
-	if err != nil {
-		return 0, errFormat
-	}
-	m, err := rfm.ToMinor(d, int32(scale))
 	if err != nil {
 		var ie *rfm.InputError
-		if errors.As(err, &ie) {
-			return 0, errors.New(ie.Reason)
+		if errors.As(err, &ie) && ie.Reason == "column not in the header" {
+			return nil, fmt.Errorf("%w: -%s: column %q not in the header", errUsage, ie.Field, ie.Raw)
 		}
-		return 0, err
+		return nil, err
 	}
-	return m, nil
+	if len(rowErrs) > 0 {
+		fmt.Fprintf(s.err, "skipped %d malformed rows\n", len(rowErrs))
+	}
+	return lines, nil
 }
 
 // formatMinor writes minor units with scale decimal places.

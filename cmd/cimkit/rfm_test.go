@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,92 +137,14 @@ func TestRFMMalformedRows(t *testing.T) {
 	}
 }
 
-func TestParseDay(t *testing.T) {
-	sh, _ := time.LoadLocation("Asia/Shanghai")
-	for v, want := range map[string]string{
-		"2026-03-01":                "2026-03-01",
-		"2026/03/01":                "2026-03-01",
-		"2026-03-01 23:59:59":       "2026-03-01",
-		"2026/03/01 23:59:59":       "2026-03-01",
-		"2026-03-01T23:59:59":       "2026-03-01",
-		"2026-03-01 08:00:00.123":   "2026-03-01",
-		"2026-03-01T20:00:00Z":      "2026-03-02", // 04:00 in Shanghai
-		"2026-03-01T20:00:00-05:00": "2026-03-02",
-		"2024-02-29":                "2024-02-29",
-	} {
-		d, err := parseDay(v, sh)
-		if err != nil || d.String() != want {
-			t.Errorf("parseDay(%q) = %v, %v; want %s", v, d, err, want)
+func TestFormatMinor(t *testing.T) {
+	for _, c := range []struct {
+		m     int64
+		scale int
+		want  string
+	}{{-5, 2, "-0.05"}, {123456, 2, "1234.56"}, {7, 0, "7"}, {-1000, 3, "-1.000"}} {
+		if got := string(formatMinor(nil, c.m, c.scale)); got != c.want {
+			t.Errorf("formatMinor(%d, %d) = %s, want %s", c.m, c.scale, got, c.want)
 		}
 	}
-	for _, v := range []string{"", "2026-3-1", "2026-02-29", "2026-13-01", "01/03/2026", "2026-03-01 25:00:00", "2026-03-01x", "2026.03.01"} {
-		if _, err := parseDay(v, sh); err == nil {
-			t.Errorf("parseDay(%q) accepted", v)
-		}
-	}
-}
-
-func TestParseMinor(t *testing.T) {
-	for v, want := range map[string]int64{"1": 100, "1.5": 150, "-0.07": -7, "+3.10": 310, ".5": 50, "5.": 500, " 12.34 ": 1234, "1e2": 10000, "0": 0} {
-		if got, err := parseMinor(v, 2); err != nil || got != want {
-			t.Errorf("parseMinor(%q) = %d, %v; want %d", v, got, err, want)
-		}
-	}
-	for _, v := range []string{"", "-", "1.234", "abc", "1,5", "99999999999999999999", "."} {
-		if _, err := parseMinor(v, 2); err == nil {
-			t.Errorf("parseMinor(%q) accepted", v)
-		}
-	}
-	if got := string(formatMinor(nil, -5, 2)); got != "-0.05" {
-		t.Fatal(got)
-	}
-}
-
-// FuzzParseMinor checks the fast parser against decimal arithmetic.
-func FuzzParseMinor(f *testing.F) {
-	for _, s := range []string{"1", "-0.07", "1.234", "1e2", ".5", "5.", "+1", "9223372036854775807", "0.00"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got, err := parseMinor(s, 2)
-		d, derr := decimal.NewFromString(strings.TrimSpace(s))
-		if derr != nil {
-			if err == nil {
-				t.Fatalf("%q accepted, decimal rejects", s)
-			}
-			return
-		}
-		want, werr := rfm.ToMinor(d, 2)
-		if (err == nil) != (werr == nil) || (err == nil && got != want) {
-			t.Fatalf("%q: %d, %v; decimal says %d, %v", s, got, err, want, werr)
-		}
-	})
-}
-
-// FuzzParseDay checks accepted values against time.Parse.
-func FuzzParseDay(f *testing.F) {
-	for _, s := range []string{"2026-03-01", "2026/03/01", "2026-03-01 23:59:59", "2026-03-01T20:00:00Z", "2026-02-30", "0000-01-01", "0000-01-01 00:00:60"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		d, err := parseDay(s, time.UTC)
-		if err != nil {
-			if !errors.Is(err, errFormat) {
-				t.Fatalf("untyped error %v", err)
-			}
-			return
-		}
-		var ok bool
-		for _, layout := range []string{time.DateOnly, "2006/01/02", "2006-01-02 15:04:05", "2006/01/02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04:05.999999999", time.RFC3339Nano} {
-			if tm, err := time.Parse(layout, s); err == nil {
-				ok = true
-				if rfm.DayOf(tm, time.UTC) != d {
-					t.Fatalf("%q: day %v, time.Parse %v", s, d, tm)
-				}
-			}
-		}
-		if !ok {
-			t.Fatalf("%q accepted but no layout parses it", s)
-		}
-	})
 }

@@ -19,6 +19,9 @@ var (
 	ErrRagged = errors.New("ragged rows")
 	// ErrNonFinite: a value is NaN or ±Inf.
 	ErrNonFinite = errors.New("non-finite value")
+	// ErrRange: a finite value is so large (|v| > 1e100) that squared
+	// distances would overflow.
+	ErrRange = errors.New("value out of range")
 	// ErrClusters: the number of clusters is below 1 or above the number of
 	// distinct points.
 	ErrClusters = errors.New("bad number of clusters")

@@ -63,9 +63,18 @@ func (m Matrix) validate(field string) error {
 			e.Value = v
 			return e
 		}
+		if math.Abs(v) > maxAbs {
+			e := inputErr(ErrRange, field, idx/m.Cols, idx%m.Cols, "magnitude above 1e100").(*InputError)
+			e.Value = v
+			return e
+		}
 	}
 	return nil
 }
+
+// maxAbs bounds input magnitudes so that sums of squared distances stay
+// finite.
+const maxAbs = 1e100
 
 // validateWeights checks a sample weight vector (nil means all ones).
 func validateWeights(w []float64, n int) error {
@@ -82,8 +91,8 @@ func validateWeights(w []float64, n int) error {
 			e.Value = v
 			return e
 		}
-		if v < 0 {
-			e := inputErr(ErrInvalid, "sample_weight", i, -1, "weight is negative").(*InputError)
+		if v < 0 || v > maxAbs {
+			e := inputErr(ErrInvalid, "sample_weight", i, -1, "weight is negative or above 1e100").(*InputError)
 			e.Value = v
 			return e
 		}

@@ -26,22 +26,34 @@ func TestBadInput(t *testing.T) {
 			_, err = KMeans{NClusters: 4}.FitRows([][]float64{{1, 1}, {1, 1}, {2, 2}, {-0.0, 0}, {0, 0}}, nil)
 			return err
 		}, ErrClusters, -1, -1},
-		{"NaN", func() error { _, err := KMeans{NClusters: 1}.FitRows([][]float64{{1, 2}, {3, math.NaN()}}, nil); return err }, ErrNonFinite, 1, 1},
+		{"NaN", func() error {
+			_, err := KMeans{NClusters: 1}.FitRows([][]float64{{1, 2}, {3, math.NaN()}}, nil)
+			return err
+		}, ErrNonFinite, 1, 1},
 		{"+Inf", func() error { _, err := KMeans{NClusters: 1}.FitRows([][]float64{{math.Inf(1), 2}}, nil); return err }, ErrNonFinite, 0, 0},
 		{"-Inf flat", func() error {
 			_, err := KMeans{NClusters: 1}.Fit(Matrix{Data: []float64{1, 2, 3, 4, 5, math.Inf(-1)}, Rows: 2, Cols: 3}, nil)
 			return err
 		}, ErrNonFinite, 1, 2},
-		{"huge", func() error { _, err := KMeans{NClusters: 1}.FitRows([][]float64{{1, 2}, {3, -1e200}}, nil); return err }, ErrRange, 1, 1},
+		{"huge", func() error {
+			_, err := KMeans{NClusters: 1}.FitRows([][]float64{{1, 2}, {3, -1e200}}, nil)
+			return err
+		}, ErrRange, 1, 1},
 		{"empty rows", func() error { _, err := KMeans{NClusters: 1}.FitRows(nil, nil); return err }, ErrEmpty, -1, -1},
 		{"empty columns", func() error { _, err := KMeans{NClusters: 1}.FitRows([][]float64{{}}, nil); return err }, ErrEmpty, -1, -1},
 		{"empty matrix", func() error { _, err := KMeans{NClusters: 1}.Fit(Matrix{}, nil); return err }, ErrEmpty, -1, -1},
 		{"ragged", func() error { _, err := KMeans{NClusters: 1}.FitRows([][]float64{{1, 2}, {3}}, nil); return err }, ErrRagged, 1, -1},
-		{"flat length", func() error { _, err := KMeans{NClusters: 1}.Fit(Matrix{Data: []float64{1, 2, 3}, Rows: 2, Cols: 2}, nil); return err }, ErrRagged, -1, -1},
+		{"flat length", func() error {
+			_, err := KMeans{NClusters: 1}.Fit(Matrix{Data: []float64{1, 2, 3}, Rows: 2, Cols: 2}, nil)
+			return err
+		}, ErrRagged, -1, -1},
 		{"weights length", func() error { _, err := KMeans{NClusters: 1}.FitRows(good, []float64{1}); return err }, ErrShape, -1, -1},
 		{"weight NaN", func() error { _, err := KMeans{NClusters: 1}.FitRows(good, []float64{1, math.NaN(), 1}); return err }, ErrNonFinite, 1, -1},
 		{"weight negative", func() error { _, err := KMeans{NClusters: 1}.FitRows(good, []float64{1, -1, 1}); return err }, ErrInvalid, 1, -1},
-		{"init shape", func() error { _, err := KMeans{NClusters: 2, InitCenters: [][]float64{{1, 2}}}.FitRows(good, nil); return err }, ErrShape, -1, -1},
+		{"init shape", func() error {
+			_, err := KMeans{NClusters: 2, InitCenters: [][]float64{{1, 2}}}.FitRows(good, nil)
+			return err
+		}, ErrShape, -1, -1},
 		{"init NaN", func() error {
 			_, err := KMeans{NClusters: 2, InitCenters: [][]float64{{1, 2}, {math.NaN(), 0}}}.FitRows(good, nil)
 			return err

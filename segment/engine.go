@@ -57,13 +57,16 @@ type iterState struct {
 	shift []float64 // k: distance each centre moved in the last M-step
 
 	// accelerated variant (Hamerly's bounds)
-	first      bool
-	upper      []float64 // n: upper bound on distance to own centre
-	lower      []float64 // n: lower bound on distance to any other centre
-	half       []float64 // k: half the distance to the nearest other centre
-	maxShift   float64
-	maxShiftAt int
-	secShift   float64
+	// Bounds are stored relative to cumulative drifts so that rows whose
+	// bounds still hold cost no writes: the upper bound of row r is
+	// upper[r] + drift[label], its lower bound lower[r] - maxDrift.
+	first    bool
+	upper    []float64 // n
+	lower    []float64 // n
+	half     []float64 // k: half the distance to the nearest other centre
+	drift    []float64 // k: total distance each centre has moved
+	maxDrift float64   // sum over iterations of the largest move
+	pvalid   []bool    // nChunks: partial sums still match the labels
 
 	relocDist []float64 // n, allocated only if a cluster empties
 }
@@ -78,6 +81,7 @@ func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
 		psum:       make([]float64, nc*k*p.d),
 		pw:         make([]float64, nc*k),
 		pchanged:   make([]int, nc),
+		pvalid:     make([]bool, nc),
 		sums:       make([]float64, k*p.d),
 		wsum:       make([]float64, k),
 		shift:      make([]float64, k),
@@ -90,6 +94,7 @@ func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
 		s.upper = make([]float64, p.n)
 		s.lower = make([]float64, p.n)
 		s.half = make([]float64, k)
+		s.drift = make([]float64, k)
 		s.computeHalf()
 	}
 	return s
@@ -141,87 +146,109 @@ func (s *iterState) step(update bool) int {
 }
 
 // estepChunk assigns every row of chunk c to its nearest centre (ties go to
-// the lowest index) and accumulates the chunk's weighted sums.
+// the lowest index) and, if update, accumulates the chunk's weighted sums.
 func (s *iterState) estepChunk(c int, update bool) {
 	p, k, d := s.p, s.k, s.p.d
 	lo, hi := chunkBounds(c, p.n)
-	var psum, pw []float64
-	if update {
-		psum = s.psum[c*k*d : (c+1)*k*d]
-		pw = s.pw[c*k : (c+1)*k]
+	var changed int
+	if s.accel && !s.first {
+		changed = s.assignBounded(lo, hi)
+	} else {
+		changed = s.assignFull(lo, hi)
+	}
+	s.pchanged[c] = changed
+	if changed > 0 {
+		s.pvalid[c] = false
+	}
+	// A chunk whose labels did not change has the same partial sums as
+	// before, bit for bit, so they are reused.
+	if update && !s.pvalid[c] {
+		s.pvalid[c] = true
+		psum := s.psum[c*k*d : (c+1)*k*d]
+		pw := s.pw[c*k : (c+1)*k]
 		clear(psum)
 		clear(pw)
-	}
-	cs := s.centers
-	changed := 0
-	for i := lo; i < hi; i++ {
-		x := p.x[i*d : i*d+d]
-		var best int32
-		if s.accel {
-			best = s.assignBounded(i, x)
-		} else {
-			bd := sqDist(x, cs[:d])
-			for j := 1; j < k; j++ {
-				if dd := sqDist(x, cs[j*d:j*d+d]); dd < bd {
-					bd, best = dd, int32(j)
+		labels, xs, w := s.labels[lo:hi], p.x[lo*d:hi*d], p.w
+		for r, l := range labels {
+			x := xs[r*d : r*d+d]
+			row := psum[int(l)*d : int(l)*d+d]
+			if w == nil {
+				pw[l]++
+				for f, v := range x {
+					row[f] += v
+				}
+			} else {
+				wi := w[lo+r]
+				pw[l] += wi
+				for f, v := range x {
+					row[f] += v * wi
 				}
 			}
 		}
-		if s.labels[i] != best {
-			changed++
-			s.labels[i] = best
-		}
-		if update {
-			w := p.weight(i)
-			pw[best] += w
-			row := psum[int(best)*d : int(best)*d+d]
-			for f, v := range x {
-				row[f] += v * w
-			}
-		}
 	}
-	s.pchanged[c] = changed
 }
 
-// assignBounded is the accelerated assignment of row i: it keeps the current
-// label when Hamerly's bounds prove no other centre can be nearer, and
-// otherwise does the same full scan as Lloyd.
-func (s *iterState) assignBounded(i int, x []float64) int32 {
+// assignFull labels rows [lo, hi) by a full scan of the centres; with the
+// accelerated variant it also initialises the bounds.
+func (s *iterState) assignFull(lo, hi int) int {
 	k, d, cs := s.k, s.p.d, s.centers
-	if !s.first {
-		a := s.labels[i]
-		u := s.upper[i] + s.shift[a]
-		l := s.lower[i] - s.maxShift
-		if int(a) == s.maxShiftAt {
-			l = s.lower[i] - s.secShift
+	labels := s.labels
+	xs := s.p.x
+	changed := 0
+	for i := lo; i < hi; i++ {
+		x := xs[i*d : i*d+d]
+		var best int
+		if s.accel {
+			var bd, second float64
+			best, bd, second = nearest2(x, cs, k)
+			s.upper[i] = math.Sqrt(bd) - s.drift[best]
+			s.lower[i] = math.Sqrt(second) + s.maxDrift
+		} else {
+			best, _ = nearest(x, cs, k)
 		}
-		s.lower[i] = l
-		m := max(s.half[a], l) * (1 - boundSlack)
-		if u*(1+boundSlack) < m {
-			s.upper[i] = u
-			return a
-		}
-		u = math.Sqrt(sqDist(x, cs[int(a)*d:int(a)*d+d]))
-		s.upper[i] = u
-		if u*(1+boundSlack) < m {
-			return a
-		}
-	}
-	best := 0
-	bd := sqDist(x, cs[:d])
-	second := math.Inf(1)
-	for j := 1; j < k; j++ {
-		dd := sqDist(x, cs[j*d:j*d+d])
-		if dd < bd {
-			second = bd
-			bd, best = dd, j
-		} else if dd < second {
-			second = dd
+		if labels[i] != int32(best) {
+			changed++
+			labels[i] = int32(best)
 		}
 	}
-	s.upper[i] = math.Sqrt(bd)
-	s.lower[i] = math.Sqrt(second)
-	return int32(best)
+	return changed
+}
+
+// assignBounded labels rows [lo, hi) with Hamerly's bounds: a row keeps its
+// label when the bounds prove no other centre can be nearer, and otherwise
+// gets the same full scan as Lloyd.
+func (s *iterState) assignBounded(lo, hi int) int {
+	k, d, cs := s.k, s.p.d, s.centers
+	labels, upper, lower := s.labels[lo:hi], s.upper[lo:hi], s.lower[lo:hi]
+	xs := s.p.x[lo*d : hi*d]
+	drift, half, maxDrift := s.drift, s.half, s.maxDrift
+	// Absolute slack covering rounding in the drift bookkeeping.
+	abs := 1e-12 * maxDrift
+	for _, v := range drift {
+		abs = max(abs, 1e-12*v)
+	}
+	changed := 0
+	for r, a := range labels {
+		u := (upper[r]+drift[a])*(1+boundSlack) + abs
+		m := max(half[a], lower[r]-maxDrift)*(1-boundSlack) - abs
+		if u < m {
+			continue
+		}
+		x := xs[r*d : r*d+d]
+		ut := approxDist(x, cs[int(a)*d:int(a)*d+d])
+		if ut*(1+boundSlack)+abs < m {
+			upper[r] = ut - drift[a]
+			continue
+		}
+		best, bd, second := nearest2(x, cs, k)
+		upper[r] = math.Sqrt(bd) - drift[best]
+		lower[r] = math.Sqrt(second) + maxDrift
+		if a != int32(best) {
+			changed++
+			labels[r] = int32(best)
+		}
+	}
+	return changed
 }
 
 // mstep reduces the chunk partials in chunk order, relocates empty
@@ -261,18 +288,17 @@ func (s *iterState) mstep() {
 			copy(s.centersNew[j*d:j*d+d], s.centersNew[argmaxW*d:argmaxW*d+d])
 		}
 	}
-	s.maxShift, s.secShift, s.maxShiftAt = 0, 0, 0
+	var maxShift float64
 	for j := 0; j < k; j++ {
 		sh := math.Sqrt(sqDist(s.centersNew[j*d:j*d+d], s.centers[j*d:j*d+d]))
 		s.shift[j] = sh
-		if sh > s.maxShift {
-			s.secShift = s.maxShift
-			s.maxShift, s.maxShiftAt = sh, j
-		} else if sh > s.secShift {
-			s.secShift = sh
-		}
+		maxShift = max(maxShift, sh)
 	}
 	if s.accel {
+		for j, sh := range s.shift {
+			s.drift[j] += sh
+		}
+		s.maxDrift += maxShift
 		s.centers, s.centersNew = s.centersNew, s.centers
 		s.computeHalf()
 		s.centers, s.centersNew = s.centersNew, s.centers

@@ -135,4 +135,3 @@ func sampleRows(n, m int, seed uint64) []int {
 	slices.Sort(out)
 	return out
 }
-

@@ -359,3 +359,26 @@ func TestEmptyClusterRelocation(t *testing.T) {
 		t.Fatalf("inertia %v, want 8/3", m.Inertia)
 	}
 }
+
+// TestAcceleratedPathsMatchLloyd runs the accelerated variant with and
+// without per-centre bounds (the fallback used for very large inputs) and
+// compares both with Lloyd bit for bit.
+func TestAcceleratedPathsMatchLloyd(t *testing.T) {
+	for seed := uint64(1); seed <= 4; seed++ {
+		x, _ := FromRows(blobs(seed+60, 5000, 2+int(seed), 3+2*int(seed), 4))
+		p, _ := centre(x, nil)
+		k := 3 + 2*int(seed)
+		init := p.plusPlus(k, rand.New(rand.NewPCG(seed, 0)))
+		tol := 1e-4 * meanVariance(p)
+		ref := newIterState(p, init, k, false).run(300, tol)
+		full := newIterState(p, init, k, true).run(300, tol)
+		lite := newIterState(p, init, k, true)
+		lite.cLow = nil
+		hl := lite.run(300, tol)
+		for name, r := range map[string]runResult{"elkan": full, "hamerly-only": hl} {
+			if !slices.Equal(r.labels, ref.labels) || r.inertia != ref.inertia || r.nIter != ref.nIter || !slices.Equal(r.centers, ref.centers) {
+				t.Fatalf("seed %d: %s differs from lloyd", seed, name)
+			}
+		}
+	}
+}

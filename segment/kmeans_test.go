@@ -217,17 +217,17 @@ func TestLloydAndElkanIdenticalWithSeeding(t *testing.T) {
 		rows [][]float64
 		k    int
 	}{
-		{"blobs", blobs(7, 3000, 3, 6, 2), 6},
-		{"overlapping", blobs(8, 3000, 5, 3, 8), 9},
-		{"duplicates", duplicates(9, 2000, 4), 5},
+		{"blobs", blobs(7, 2000, 3, 6, 2), 6},
+		{"overlapping", blobs(8, 2000, 5, 3, 8), 9},
+		{"duplicates", duplicates(9, 1500, 4), 5},
 	}
 	for _, c := range cases {
 		for _, init := range []string{InitKMeansPlusPlus, InitRandom} {
-			a, err := KMeans{NClusters: c.k, Init: init, NInit: 3, RandomState: 5, Algorithm: AlgorithmLloyd}.FitRows(c.rows, nil)
+			a, err := KMeans{NClusters: c.k, Init: init, NInit: 2, RandomState: 5, Algorithm: AlgorithmLloyd}.FitRows(c.rows, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := KMeans{NClusters: c.k, Init: init, NInit: 3, RandomState: 5, Algorithm: AlgorithmElkan}.FitRows(c.rows, nil)
+			b, err := KMeans{NClusters: c.k, Init: init, NInit: 2, RandomState: 5, Algorithm: AlgorithmElkan}.FitRows(c.rows, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -258,7 +258,7 @@ func equalRows(a, b [][]float64) bool {
 }
 
 func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
-	rows := blobs(3, 20000, 4, 7, 3)
+	rows := blobs(3, 6000, 4, 7, 3)
 	w := make([]float64, len(rows))
 	for i := range w {
 		w[i] = 1 + float64(i%5)
@@ -300,7 +300,7 @@ func TestDoesNotMutateInput(t *testing.T) {
 }
 
 func TestPredictMatchesLabels(t *testing.T) {
-	rows := blobs(5, 4000, 3, 5, 4)
+	rows := blobs(5, 2000, 3, 5, 4)
 	m, err := KMeans{NClusters: 5, RandomState: 2}.FitRows(rows, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -365,7 +365,7 @@ func TestEmptyClusterRelocation(t *testing.T) {
 // compares both with Lloyd bit for bit.
 func TestAcceleratedPathsMatchLloyd(t *testing.T) {
 	for seed := uint64(1); seed <= 4; seed++ {
-		x, _ := FromRows(blobs(seed+60, 5000, 2+int(seed), 3+2*int(seed), 4))
+		x, _ := FromRows(blobs(seed+60, 3000, 2+int(seed), 3+2*int(seed), 4))
 		p, _ := centre(x, nil)
 		k := 3 + 2*int(seed)
 		init := p.plusPlus(k, rand.New(rand.NewPCG(seed, 0)))

@@ -7,7 +7,7 @@ import (
 )
 
 func TestMiniBatchNearFullKMeans(t *testing.T) {
-	rows := blobs(51, 20000, 4, 6, 1.2)
+	rows := blobs(51, 8000, 4, 6, 1.2)
 	x, _ := FromRows(rows)
 	full, err := KMeans{NClusters: 6, RandomState: 1}.Fit(x, nil)
 	if err != nil {

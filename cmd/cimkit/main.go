@@ -38,6 +38,7 @@ func commands() []command {
 		{"clean", "clean phone, email, name, gender, birth date, ID, address values or CSV records", runClean},
 		{"clv", "fit BG/NBD and Gamma-Gamma; probability alive, expected purchases and lifetime value", runCLV},
 		{"rfm", "score customers by recency, frequency and monetary value and segment them", runRFM},
+		{"kmeans", "cluster customers by feature columns with k-means, or choose k", runKMeans},
 		{"synth", "generate seeded synthetic customers, orders, events and ground truth", runSynth},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })

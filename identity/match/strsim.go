@@ -1,0 +1,208 @@
+package match
+
+import "unicode/utf8"
+
+// stackRunes is the length up to which the similarity functions work in
+// fixed-size stack buffers and do not allocate.
+const stackRunes = 64
+
+// toRunes decodes s into buf when it fits, else into a new slice.
+func toRunes(s string, buf []rune) []rune {
+	n := utf8.RuneCountInString(s)
+	if n > len(buf) {
+		return []rune(s)
+	}
+	buf = buf[:0]
+	for _, r := range s {
+		buf = append(buf, r)
+	}
+	return buf
+}
+
+// Jaro returns the Jaro similarity of a and b, in [0, 1], computed on runes.
+// Two empty strings have similarity 1; one empty string gives 0.
+func Jaro(a, b string) float64 {
+	var ba, bb [stackRunes]rune
+	return jaroRunes(toRunes(a, ba[:]), toRunes(b, bb[:]))
+}
+
+// JaroWinkler returns the Jaro-Winkler similarity of a and b, in [0, 1],
+// computed on runes, with the standard prefix scale 0.1, a common prefix of
+// at most 4 runes, and the prefix bonus applied only when the Jaro
+// similarity exceeds 0.7 (Winkler's boost threshold, as in rapidfuzz and
+// DuckDB, which Splink uses).
+func JaroWinkler(a, b string) float64 {
+	var ba, bb [stackRunes]rune
+	return jaroWinklerRunes(toRunes(a, ba[:]), toRunes(b, bb[:]))
+}
+
+func jaroWinklerRunes(a, b []rune) float64 {
+	j := jaroRunes(a, b)
+	if j <= 0.7 {
+		return j
+	}
+	l := 0
+	for l < 4 && l < len(a) && l < len(b) && a[l] == b[l] {
+		l++
+	}
+	return j + float64(l)*0.1*(1-j)
+}
+
+func jaroRunes(a, b []rune) float64 {
+	la, lb := len(a), len(b)
+	if la == 0 && lb == 0 {
+		return 1
+	}
+	if la == 0 || lb == 0 {
+		return 0
+	}
+	if la > lb {
+		a, b, la, lb = b, a, lb, la
+	}
+	window := lb/2 - 1
+	if window < 0 {
+		window = 0
+	}
+	var fa, fb [stackRunes]bool
+	ma, mb := fa[:], fb[:]
+	if la > stackRunes || lb > stackRunes {
+		ma, mb = make([]bool, la), make([]bool, lb)
+	} else {
+		ma, mb = ma[:la], mb[:lb]
+	}
+	matches := 0
+	for i := 0; i < la; i++ {
+		lo := i - window
+		if lo < 0 {
+			lo = 0
+		}
+		hi := i + window + 1
+		if hi > lb {
+			hi = lb
+		}
+		for k := lo; k < hi; k++ {
+			if !mb[k] && a[i] == b[k] {
+				ma[i], mb[k] = true, true
+				matches++
+				break
+			}
+		}
+	}
+	if matches == 0 {
+		return 0
+	}
+	half := 0
+	k := 0
+	for i := 0; i < la; i++ {
+		if !ma[i] {
+			continue
+		}
+		for !mb[k] {
+			k++
+		}
+		if a[i] != b[k] {
+			half++
+		}
+		k++
+	}
+	m := float64(matches)
+	t := float64(half / 2)
+	return (m/float64(la) + m/float64(lb) + (m-t)/m) / 3
+}
+
+// Levenshtein returns the edit distance between a and b counted in runes
+// (insertions, deletions and substitutions each cost 1).
+func Levenshtein(a, b string) int {
+	var ba, bb [stackRunes]rune
+	return levenshteinRunes(toRunes(a, ba[:]), toRunes(b, bb[:]))
+}
+
+func levenshteinRunes(a, b []rune) int {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(b) == 0 {
+		return len(a)
+	}
+	var buf [stackRunes + 1]int
+	row := buf[:]
+	if len(b)+1 > len(buf) {
+		row = make([]int, len(b)+1)
+	} else {
+		row = row[:len(b)+1]
+	}
+	for j := range row {
+		row[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		prev := row[0] // d[i-1][j-1]
+		row[0] = i
+		for j := 1; j <= len(b); j++ {
+			cur := row[j] // d[i-1][j]
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := prev + cost
+			if cur+1 < v {
+				v = cur + 1
+			}
+			if row[j-1]+1 < v {
+				v = row[j-1] + 1
+			}
+			row[j] = v
+			prev = cur
+		}
+	}
+	return row[len(b)]
+}
+
+// DamerauLevenshtein returns the restricted Damerau-Levenshtein (optimal
+// string alignment) distance between a and b counted in runes: Levenshtein
+// plus transposition of two adjacent runes at cost 1, where no substring is
+// edited more than once.
+func DamerauLevenshtein(a, b string) int {
+	var ba, bb [stackRunes]rune
+	return damerauRunes(toRunes(a, ba[:]), toRunes(b, bb[:]))
+}
+
+func damerauRunes(a, b []rune) int {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(b) == 0 {
+		return len(a)
+	}
+	n := len(b) + 1
+	var buf [3 * (stackRunes + 1)]int
+	rows := buf[:]
+	if 3*n > len(buf) {
+		rows = make([]int, 3*n)
+	}
+	pp, p, c := rows[:n], rows[n:2*n], rows[2*n:3*n] // rows i-2, i-1, i
+	for j := range p {
+		p[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		c[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := p[j-1] + cost
+			if p[j]+1 < v {
+				v = p[j] + 1
+			}
+			if c[j-1]+1 < v {
+				v = c[j-1] + 1
+			}
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] && pp[j-2]+1 < v {
+				v = pp[j-2] + 1
+			}
+			c[j] = v
+		}
+		pp, p, c = p, c, pp
+	}
+	return p[len(b)]
+}

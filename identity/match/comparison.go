@@ -253,6 +253,34 @@ type compiled struct {
 	Comparison
 	idx      int   // position of Field in the record
 	otherIdx []int // position of each level's Other field, -1 if none
+	// Largest distance any level of each distance kind accepts; distances
+	// are computed once per pair, bounded by it.
+	maxLev, maxDL, maxPhone int
+}
+
+// bind sets the field positions and distance bounds.
+func (c *compiled) bind(fields []string) {
+	c.idx = slices.Index(fields, c.Field)
+	c.otherIdx = c.otherIdx[:0]
+	for _, l := range c.Levels {
+		c.otherIdx = append(c.otherIdx, slices.Index(fields, l.Other))
+		k := int(math.Min(l.Threshold, 1<<20))
+		switch l.Kind {
+		case LevenshteinAtMost:
+			c.maxLev = max(c.maxLev, k)
+		case DamerauAtMost:
+			c.maxDL = max(c.maxDL, k)
+		case PhoneDigitsAtMost:
+			c.maxPhone = max(c.maxPhone, k)
+		}
+	}
+}
+
+// pairCache holds the similarities of one pair of values, computed at
+// most once across a comparison's levels; -1 means not yet computed.
+type pairCache struct {
+	jw             float64
+	lev, dl, phone int
 }
 
 // level returns the level index of the pair (a, b) of prepared records.
@@ -261,25 +289,38 @@ func (c *compiled) level(a, b []value) int {
 	if x.null || y.null {
 		return nullLevel
 	}
+	pc := pairCache{jw: -1, lev: -1, dl: -1, phone: -1}
 	for i := range c.Levels {
-		if c.holds(i, x, y, a, b) {
+		if c.holds(i, x, y, a, b, &pc) {
 			return i + 1
 		}
 	}
 	return len(c.Levels) + 1
 }
 
-func (c *compiled) holds(i int, x, y *value, a, b []value) bool {
+func (c *compiled) holds(i int, x, y *value, a, b []value, pc *pairCache) bool {
 	l := &c.Levels[i]
 	switch l.Kind {
 	case Exact:
 		return x.s == y.s || (x.dateOK && y.dateOK && x.day == y.day)
 	case JaroWinklerAtLeast:
-		return x.s == y.s || jaroWinklerRunes(x.r, y.r) >= l.Threshold
+		if x.s == y.s {
+			return true
+		}
+		if pc.jw < 0 {
+			pc.jw = jaroWinklerRunes(x.r, y.r)
+		}
+		return pc.jw >= l.Threshold
 	case LevenshteinAtMost:
-		return withinEdits(x.r, y.r, l.Threshold, levenshteinRunes)
+		if pc.lev < 0 {
+			pc.lev = boundedDistance(x.r, y.r, c.maxLev, levenshteinBounded)
+		}
+		return float64(pc.lev) <= l.Threshold
 	case DamerauAtMost:
-		return withinEdits(x.r, y.r, l.Threshold, damerauRunes)
+		if pc.dl < 0 {
+			pc.dl = boundedDistance(x.r, y.r, c.maxDL, damerauBounded)
+		}
+		return float64(pc.dl) <= l.Threshold
 	case NumericWithin:
 		return x.numOK && y.numOK && math.Abs(x.num-y.num) <= l.Threshold
 	case DateWithin:
@@ -303,11 +344,14 @@ func (c *compiled) holds(i int, x, y *value, a, b []value) bool {
 		if len(x.digits) == 0 || len(y.digits) == 0 {
 			return false
 		}
-		return withinEdits(x.digits, y.digits, l.Threshold, levenshteinRunes)
+		if pc.phone < 0 {
+			pc.phone = boundedDistance(x.digits, y.digits, c.maxPhone, levenshteinBounded)
+		}
+		return float64(pc.phone) <= l.Threshold
 	case NameReordered:
 		return namesReordered(x, y)
 	case NameClose:
-		return namesClose(x, y, l.Threshold, l.MaxEdits)
+		return namesClose(x, y, l.Threshold, l.MaxEdits, pc)
 	case ColumnsReversed:
 		o := c.otherIdx[i]
 		xo, yo := &a[o], &b[o]
@@ -316,15 +360,16 @@ func (c *compiled) holds(i int, x, y *value, a, b []value) bool {
 	return false
 }
 
-// withinEdits reports whether dist(x, y) <= max, skipping the distance
-// computation when the length difference alone exceeds max.
-func withinEdits(x, y []rune, max float64, dist func(a, b []rune) int) bool {
+// boundedDistance returns dist(x, y) when it is at most k, else k+1,
+// skipping the computation when the length difference alone exceeds k.
+func boundedDistance(x, y []rune, k int, dist func(a, b []rune, k int) int) int {
 	d := len(x) - len(y)
 	if d < 0 {
 		d = -d
 	}
-	if float64(d) > max {
-		return false
+	if d > k {
+		return k + 1
 	}
-	return float64(dist(x, y)) <= max
+	return dist(x, y, k)
 }
+

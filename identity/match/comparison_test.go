@@ -14,14 +14,8 @@ func levelOf(t *testing.T, c Comparison, a, b []string) string {
 	if err := c.validate(fields); err != nil {
 		t.Fatal(err)
 	}
-	cc := compiled{Comparison: c, idx: 0}
-	for _, l := range c.Levels {
-		o := -1
-		if l.Other != "" {
-			o = 1
-		}
-		cc.otherIdx = append(cc.otherIdx, o)
-	}
+	cc := compiled{Comparison: c}
+	cc.bind(fields)
 	n := c.needs()
 	pa := []value{prepare(a[0], n), prepare(a[1], n)}
 	pb := []value{prepare(b[0], n), prepare(b[1], n)}

@@ -53,7 +53,9 @@ type Model struct {
 	needs    []needs     // per field position
 	m, u     [][]float64 // per comparison, per level
 	weights  [][]float64 // log2(m/u); 0 at the null level
-	tf       []map[string]float64
+	tf       []map[string]float64 // per comparison: value -> relative frequency
+	tfAt     [][]bool             // per comparison, per level: term-frequency adjusted
+	logU     [][]float64          // log2 u
 	tfMinU   float64
 	lambda   float64
 	prior    float64 // log2 prior odds
@@ -111,6 +113,15 @@ func (m *Model) prepareRecord(r Record) []value {
 			vs[i] = value{null: true}
 		}
 	}
+	for c := range m.comps {
+		if m.tf[c] == nil {
+			continue
+		}
+		v := &vs[m.comps[c].idx]
+		if f, ok := m.tf[c][v.s]; ok && !v.null {
+			v.tfLog, v.tfKnown = -math.Log2(math.Max(f, m.tfMinU)), true
+		}
+	}
 	return vs
 }
 
@@ -124,19 +135,14 @@ func (m *Model) prepareAll(rs []Record) [][]value {
 }
 
 // tfWeight returns the term-frequency adjustment for comparison c at level
-// lvl, or 0.
-func (m *Model) tfWeight(c, lvl int, x *value) float64 {
-	if m.tf[c] == nil || lvl == nullLevel || lvl > len(m.comps[c].Levels) || m.comps[c].Levels[lvl-1].Kind != Exact {
+// l of a pair agreeing on value x: log2(u/f) for the value's frequency f,
+// or 0 when the level is not adjusted or the value was not seen in
+// training.
+func (m *Model) tfWeight(c, l int, x *value) float64 {
+	if !m.tfAt[c][l] || !x.tfKnown {
 		return 0
 	}
-	f, ok := m.tf[c][x.s]
-	if !ok {
-		return 0
-	}
-	if f < m.tfMinU {
-		f = m.tfMinU
-	}
-	return math.Log2(m.u[c][lvl] / f)
+	return m.logU[c][l] + x.tfLog
 }
 
 // weight returns the match weight of two prepared records.
@@ -146,7 +152,7 @@ func (m *Model) weight(a, b []value) float64 {
 		cc := &m.comps[c]
 		l := cc.level(a, b)
 		w += m.weights[c][l]
-		if m.tf[c] != nil && l != nullLevel {
+		if m.tfAt[c][l] {
 			w += m.tfWeight(c, l, &a[cc.idx])
 		}
 	}

@@ -111,7 +111,7 @@ func hanTransposed(x, y []rune) bool {
 // have every token of the shorter name matched to a distinct token of the
 // other with Jaro-Winkler at least jw (tokens sorted, so order does not
 // matter).
-func namesClose(a, b *value, jw float64, maxEdits int) bool {
+func namesClose(a, b *value, jw float64, maxEdits int, pc *pairCache) bool {
 	if a.han && b.han {
 		return levenshteinRunes(a.r, b.r) <= maxEdits
 	}
@@ -119,12 +119,22 @@ func namesClose(a, b *value, jw float64, maxEdits int) bool {
 		return false
 	}
 	x, y := a.tok, b.tok
+	if len(x) == 1 && len(y) == 1 {
+		// One token each: the token similarity is the whole-value one.
+		if pc.jw < 0 {
+			pc.jw = jaroWinklerRunes(a.r, b.r)
+		}
+		return pc.jw >= jw
+	}
 	if len(x) > len(y) {
 		x, y = y, x
 	}
 	var used [16]bool
 	if len(y) > len(used) {
-		return jaroWinklerRunes(a.r, b.r) >= jw
+		if pc.jw < 0 {
+			pc.jw = jaroWinklerRunes(a.r, b.r)
+		}
+		return pc.jw >= jw
 	}
 	for _, t := range x {
 		best, bi := -1.0, -1

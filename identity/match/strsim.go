@@ -206,3 +206,124 @@ func damerauRunes(a, b []rune) int {
 	}
 	return p[len(b)]
 }
+
+// levenshteinBounded returns the Levenshtein distance of a and b when it is
+// at most k, else k+1. It fills only the diagonal band |i-j| <= k of the
+// table (Ukkonen), since no alignment of cost at most k leaves it, and
+// stops as soon as a whole row exceeds k.
+func levenshteinBounded(a, b []rune, k int) int {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	inf := k + 1
+	if len(a)-len(b) > k {
+		return inf
+	}
+	if len(b) == 0 {
+		return len(a)
+	}
+	var buf [stackRunes + 1]int
+	row := buf[:]
+	if len(b)+1 > len(buf) {
+		row = make([]int, len(b)+1)
+	} else {
+		row = row[:len(b)+1]
+	}
+	for j := range row {
+		row[j] = min(j, inf)
+	}
+	for i := 1; i <= len(a); i++ {
+		jlo, jhi := max(1, i-k), min(len(b), i+k)
+		if jlo > jhi {
+			return inf
+		}
+		diag := row[jlo-1]
+		left := inf
+		if jlo == 1 {
+			left = min(i, inf)
+		}
+		row[jlo-1] = left
+		lo := inf
+		ai := a[i-1]
+		for j := jlo; j <= jhi; j++ {
+			up := row[j]
+			v := diag
+			if ai != b[j-1] {
+				v++
+			}
+			if up+1 < v {
+				v = up + 1
+			}
+			if left+1 < v {
+				v = left + 1
+			}
+			if v > inf {
+				v = inf
+			}
+			diag, left = up, v
+			row[j] = v
+			if v < lo {
+				lo = v
+			}
+		}
+		if lo > k {
+			return inf
+		}
+	}
+	return min(row[len(b)], inf)
+}
+
+// damerauBounded is damerauRunes with the early exit of
+// levenshteinBounded. A row minimum above k is final for optimal string
+// alignment too, as a transposition reaches back only to row i-2, whose
+// minimum is at least row i-1's minimum minus 1.
+func damerauBounded(a, b []rune, k int) int {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(b) == 0 {
+		return len(a)
+	}
+	n := len(b) + 1
+	var buf [3 * (stackRunes + 1)]int
+	rows := buf[:]
+	if 3*n > len(buf) {
+		rows = make([]int, 3*n)
+	}
+	pp, p, c := rows[:n], rows[n:2*n], rows[2*n:3*n]
+	for j := range p {
+		p[j] = j
+	}
+	lastMin := 0
+	for i := 1; i <= len(a); i++ {
+		c[0] = i
+		lo := i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := p[j-1] + cost
+			if p[j]+1 < v {
+				v = p[j] + 1
+			}
+			if c[j-1]+1 < v {
+				v = c[j-1] + 1
+			}
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] && pp[j-2]+1 < v {
+				v = pp[j-2] + 1
+			}
+			c[j] = v
+			if v < lo {
+				lo = v
+			}
+		}
+		// Two consecutive rows above k: no later entry can come back to k.
+		if lo > k && lastMin > k {
+			return k + 1
+		}
+		lastMin = lo
+		pp, p, c = p, c, pp
+	}
+	return p[len(b)]
+}

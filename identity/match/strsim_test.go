@@ -143,6 +143,17 @@ func TestSimilarityAgainstBruteForce(t *testing.T) {
 		if got, want := damerauRunes(a, b), bruteOSA(a, b); got != want {
 			t.Fatalf("damerau(%q,%q)=%d want %d", string(a), string(b), got, want)
 		}
+		for k := 0; k < 4; k++ {
+			for _, f := range []struct {
+				bounded func(a, b []rune, k int) int
+				want    int
+			}{{levenshteinBounded, bruteLev(a, b)}, {damerauBounded, bruteOSA(a, b)}} {
+				got := f.bounded(a, b, k)
+				if (f.want <= k && got != f.want) || (f.want > k && got <= k) || got > max(k+1, f.want) {
+					t.Fatalf("bounded(%q,%q,%d)=%d, distance %d", string(a), string(b), k, got, f.want)
+				}
+			}
+		}
 		if got, want := jaroRunes(a, b), refJaro(a, b); math.Abs(got-want) > 1e-12 {
 			t.Fatalf("jaro(%q,%q)=%v want %v", string(a), string(b), got, want)
 		}
@@ -174,6 +185,8 @@ func TestSimilarityNoAllocs(t *testing.T) {
 		_ = jaroWinklerRunes(a, b)
 		_ = levenshteinRunes(a, b)
 		_ = damerauRunes(a, b)
+		_ = levenshteinBounded(a, b, 2)
+		_ = damerauBounded(a, b, 2)
 	})
 	if n != 0 {
 		t.Errorf("allocations per run = %v, want 0", n)

@@ -128,11 +128,9 @@ func newModel(s Settings) *Model {
 	m := &Model{fields: slices.Clone(s.Fields), needs: make([]needs, len(s.Fields)),
 		blocking: slices.Clone(s.Blocking), maxPairs: s.MaxPairs, tfMinU: s.TFMinimumU, lambda: s.PriorMatch}
 	for _, c := range s.Comparisons {
-		cc := compiled{Comparison: c, idx: slices.Index(s.Fields, c.Field)}
+		cc := compiled{Comparison: c}
 		cc.Levels = slices.Clone(c.Levels)
-		for _, l := range c.Levels {
-			cc.otherIdx = append(cc.otherIdx, slices.Index(s.Fields, l.Other))
-		}
+		cc.bind(s.Fields)
 		n := c.needs()
 		f := &m.needs[cc.idx]
 		f.runes, f.tokens, f.digits, f.num, f.date = f.runes || n.runes, f.tokens || n.tokens, f.digits || n.digits, f.num || n.num, f.date || n.date
@@ -267,12 +265,17 @@ func (m *Model) estimateU(pa, pb [][]value, dedupe bool, s Settings) int {
 
 // computeWeights fills the per-level weights and the prior weight.
 func (m *Model) computeWeights() {
+	m.tfAt = make([][]bool, len(m.comps))
+	m.logU = make([][]float64, len(m.comps))
 	for c := range m.comps {
-		w := make([]float64, len(m.m[c]))
-		for l := 1; l < len(w); l++ {
+		n := len(m.m[c])
+		w, lu, at := make([]float64, n), make([]float64, n), make([]bool, n)
+		for l := 1; l < n; l++ {
 			w[l] = math.Log2(math.Max(m.m[c][l], minM) / m.u[c][l])
+			lu[l] = math.Log2(m.u[c][l])
+			at[l] = m.tf[c] != nil && l <= len(m.comps[c].Levels) && m.comps[c].Levels[l-1].Kind == Exact
 		}
-		m.weights[c] = w
+		m.weights[c], m.logU[c], m.tfAt[c] = w, lu, at
 	}
 	m.prior = logOdds2(m.lambda)
 }

@@ -21,6 +21,10 @@ type value struct {
 	y      int16
 	m, d   int8
 	dateOK bool
+	// Term frequency: tfLog is -log2 of the value's relative frequency,
+	// set when the field is term-frequency adjusted and the value is known.
+	tfLog   float64
+	tfKnown bool
 }
 
 // needs says which derived forms a comparison uses.

@@ -372,4 +372,3 @@ func boundedDistance(x, y []rune, k int, dist func(a, b []rune, k int) int) int 
 	}
 	return dist(x, y, k)
 }
-

@@ -50,9 +50,9 @@ type Result struct {
 type Model struct {
 	fields   []string
 	comps    []compiled
-	needs    []needs     // per field position
-	m, u     [][]float64 // per comparison, per level
-	weights  [][]float64 // log2(m/u); 0 at the null level
+	needs    []needs              // per field position
+	m, u     [][]float64          // per comparison, per level
+	weights  [][]float64          // log2(m/u); 0 at the null level
 	tf       []map[string]float64 // per comparison: value -> relative frequency
 	tfAt     [][]bool             // per comparison, per level: term-frequency adjusted
 	logU     [][]float64          // log2 u

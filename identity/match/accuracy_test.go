@@ -25,7 +25,7 @@ func febrlSettings(rules string) Settings {
 	if err != nil {
 		panic(err)
 	}
-	return Settings{Fields: corrupt.Fields, Comparisons: comps, Blocking: rs, Seed: 42}
+	return Settings{Fields: corrupt.Fields, Comparisons: comps, Blocking: rs, Seed: 42, USamplePairs: 50_000}
 }
 
 func records(ps []corrupt.Person) []Record {

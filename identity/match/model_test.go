@@ -218,7 +218,7 @@ func TestPredictDeterministic(t *testing.T) {
 		t.Fatal("predictions differ between identical trainings")
 	}
 	var wg sync.WaitGroup
-	for g := 0; g < 4; g++ {
+	for g := 0; g < 2; g++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -135,7 +135,11 @@ func randWord(r *rand.Rand, alphabet []rune) []rune {
 func TestSimilarityAgainstBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	alphabet := []rune("abcd王李")
-	for k := 0; k < 3000; k++ {
+	rounds := 3000
+	if raceEnabled {
+		rounds = 500
+	}
+	for k := 0; k < rounds; k++ {
 		a, b := randWord(r, alphabet), randWord(r, alphabet)
 		if got, want := levenshteinRunes(a, b), bruteLev(a, b); got != want {
 			t.Fatalf("levenshtein(%q,%q)=%d want %d", string(a), string(b), got, want)

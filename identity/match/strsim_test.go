@@ -217,3 +217,17 @@ func FuzzSimilarity(f *testing.F) {
 		}
 	})
 }
+
+func TestSimilarityAgainstJellyfish(t *testing.T) {
+	for _, r := range jellyfishReference {
+		if got := Jaro(r.a, r.b); math.Abs(got-r.jaro) > 1e-9 {
+			t.Errorf("Jaro(%q,%q)=%v, jellyfish %v", r.a, r.b, got, r.jaro)
+		}
+		if got := JaroWinkler(r.a, r.b); math.Abs(got-r.jw) > 1e-9 {
+			t.Errorf("JaroWinkler(%q,%q)=%v, jellyfish %v", r.a, r.b, got, r.jw)
+		}
+		if got := Levenshtein(r.a, r.b); got != r.lev {
+			t.Errorf("Levenshtein(%q,%q)=%d, jellyfish %d", r.a, r.b, got, r.lev)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package match
 
-import "unicode/utf8"
+import (
+	"math/bits"
+	"unicode/utf8"
+)
 
 // stackRunes is the length up to which the similarity functions work in
 // fixed-size stack buffers and do not allocate.
@@ -63,23 +66,13 @@ func jaroRunes(a, b []rune) float64 {
 	if window < 0 {
 		window = 0
 	}
-	var fa, fb [stackRunes]bool
-	ma, mb := fa[:], fb[:]
-	if la > stackRunes || lb > stackRunes {
-		ma, mb = make([]bool, la), make([]bool, lb)
-	} else {
-		ma, mb = ma[:la], mb[:lb]
+	if lb <= 64 {
+		return jaroMask(a, b, window)
 	}
+	ma, mb := make([]bool, la), make([]bool, lb)
 	matches := 0
 	for i := 0; i < la; i++ {
-		lo := i - window
-		if lo < 0 {
-			lo = 0
-		}
-		hi := i + window + 1
-		if hi > lb {
-			hi = lb
-		}
+		lo, hi := max(0, i-window), min(lb, i+window+1)
 		for k := lo; k < hi; k++ {
 			if !mb[k] && a[i] == b[k] {
 				ma[i], mb[k] = true, true
@@ -105,6 +98,44 @@ func jaroRunes(a, b []rune) float64 {
 		}
 		k++
 	}
+	return jaroScore(matches, half, la, lb)
+}
+
+// jaroMask is jaroRunes for strings of at most 64 runes, with the matched
+// positions kept in bit masks.
+func jaroMask(a, b []rune, window int) float64 {
+	la, lb := len(a), len(b)
+	var ma, mb uint64
+	matches := 0
+	for i := 0; i < la; i++ {
+		lo, hi := max(0, i-window), min(lb, i+window+1)
+		c := a[i]
+		for k := lo; k < hi; k++ {
+			if b[k] == c && mb&(1<<uint(k)) == 0 {
+				ma |= 1 << uint(i)
+				mb |= 1 << uint(k)
+				matches++
+				break
+			}
+		}
+	}
+	if matches == 0 {
+		return 0
+	}
+	half := 0
+	for ma != 0 {
+		i := bits.TrailingZeros64(ma)
+		k := bits.TrailingZeros64(mb)
+		if a[i] != b[k] {
+			half++
+		}
+		ma &= ma - 1
+		mb &= mb - 1
+	}
+	return jaroScore(matches, half, la, lb)
+}
+
+func jaroScore(matches, half, la, lb int) float64 {
 	m := float64(matches)
 	t := float64(half / 2)
 	return (m/float64(la) + m/float64(lb) + (m-t)/m) / 3

@@ -181,6 +181,19 @@ func TestSimilarityLongStrings(t *testing.T) {
 	if j := jaroRunes(a, a); j != 1 {
 		t.Errorf("jaro long self = %v", j)
 	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for k := 0; k < 200; k++ {
+		x, y := make([]rune, 60+r.IntN(20)), make([]rune, 60+r.IntN(20))
+		for i := range x {
+			x[i] = rune('a' + r.IntN(4))
+		}
+		for i := range y {
+			y[i] = rune('a' + r.IntN(4))
+		}
+		if got, want := jaroRunes(x, y), refJaro(x, y); math.Abs(got-want) > 1e-12 {
+			t.Fatalf("long jaro %v want %v", got, want)
+		}
+	}
 }
 
 func TestSimilarityNoAllocs(t *testing.T) {

@@ -53,3 +53,21 @@ func Example() {
 	// phone         exact_digits
 	// match: true
 }
+
+func ExampleJaroWinkler() {
+	fmt.Printf("%.4f %.4f %.4f\n", match.JaroWinkler("MARTHA", "MARHTA"), match.JaroWinkler("DWAYNE", "DUANE"), match.JaroWinkler("DIXON", "DICKSONX"))
+	fmt.Println(match.Levenshtein("王小明", "王晓明"), match.DamerauLevenshtein("MARTHA", "MARHTA"))
+	// Output:
+	// 0.9611 0.8400 0.8133
+	// 1 1
+}
+
+func ExampleParseRules() {
+	rules, _ := match.ParseRules("surname; postcode+state")
+	for _, r := range rules {
+		fmt.Println(r.Columns)
+	}
+	// Output:
+	// [surname]
+	// [postcode state]
+}

@@ -277,3 +277,23 @@ func TestClusterMinPairwise(t *testing.T) {
 		t.Errorf("out of range pair: %v", err)
 	}
 }
+
+// TestSessionWithoutActiveFields covers a blocking rule on every compared
+// field: its session cannot train anything and says so; the other session
+// still trains.
+func TestSessionWithoutActiveFields(t *testing.T) {
+	_, recs := smallCorpus(t, 300, 8)
+	s := febrlSettings("surname;postcode")
+	s.Comparisons = []Comparison{DefaultComparison("surname", ""), DefaultComparison("date_of_birth", "")}
+	s.Blocking = []Rule{{Columns: []string{"surname", "date_of_birth"}}, {Columns: []string{"postcode"}}}
+	m, d, err := Train(context.Background(), s, recs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Sessions[0].Failure == "" || d.Sessions[1].Failure != "" || len(d.Untrained) != 0 || d.LambdaFromPrior {
+		t.Fatalf("diagnostics: %s", d)
+	}
+	if l := m.Lambda(); !(l > 0 && l < 0.01) {
+		t.Errorf("lambda %v", l)
+	}
+}

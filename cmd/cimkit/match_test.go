@@ -45,7 +45,7 @@ func readCSV(t *testing.T, path string) [][]string {
 
 func people(t *testing.T) []corrupt.Person {
 	miss, cor := corrupt.DefaultRates()
-	ps, err := corrupt.Generate(corrupt.Config{Originals: 400, DuplicateShare: 0.5, Chinese: 0.3, Missing: miss, Corrupt: cor, Seed: 3})
+	ps, err := corrupt.Generate(corrupt.Config{Originals: 250, DuplicateShare: 0.5, Chinese: 0.3, Missing: miss, Corrupt: cor, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestMatchDedupe(t *testing.T) {
 			tp++
 		}
 	}
-	dups := len(ps) - 400
+	dups := len(ps) - 250
 	if n := len(rows) - 1; n == 0 || float64(tp)/float64(n) < 0.95 || float64(tp)/float64(dups) < 0.8 {
 		t.Errorf("%d pairs, %d true, %d duplicates", n, tp, dups)
 	}

@@ -95,7 +95,7 @@ func TestAccuracyDedupe(t *testing.T) {
 	miss, cor := corrupt.DefaultRates()
 	n := 3000
 	if testing.Short() || raceEnabled {
-		n = 800
+		n = 500
 	}
 	ps, err := corrupt.Generate(corrupt.Config{Originals: n, DuplicateShare: 0.5, MaxDuplicates: 3, Chinese: 0.3,
 		Missing: miss, Corrupt: cor, SwapNames: 0.03, Seed: 11})
@@ -145,7 +145,7 @@ func TestEMRecoversM(t *testing.T) {
 	cfg := corrupt.Config{Originals: 3000, DuplicateShare: 0.5, MaxDuplicates: 1, Chinese: 0.3,
 		Missing: miss, Corrupt: cor, Seed: 5}
 	if testing.Short() || raceEnabled {
-		cfg.Originals = 1000
+		cfg.Originals = 700
 	}
 	ps, err := corrupt.Generate(cfg)
 	if err != nil {

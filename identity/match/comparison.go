@@ -50,6 +50,12 @@ const (
 	// field of the other record and vice versa (given name and surname
 	// swapped). It is false when both fields are equal.
 	ColumnsReversed
+	// NumericWithinPercent holds when both values parse as numbers whose
+	// difference is at most Threshold percent of the larger absolute value
+	// (Splink's percentage difference).
+	NumericWithinPercent
+
+	lastKind = NumericWithinPercent
 )
 
 // DateUnit is the unit of a DateWithin threshold.
@@ -107,6 +113,8 @@ func (l Level) label() string {
 		return fmt.Sprintf("name_close(jw>=%g,han_edits<=%d)", l.Threshold, l.MaxEdits)
 	case ColumnsReversed:
 		return "reversed_with_" + l.Other
+	case NumericWithinPercent:
+		return fmt.Sprintf("within_%g_percent", l.Threshold)
 	}
 	return "unknown"
 }
@@ -213,7 +221,7 @@ func (c *Comparison) needs() needs {
 		switch l.Kind {
 		case JaroWinklerAtLeast, LevenshteinAtMost, DamerauAtMost:
 			n.runes = true
-		case NumericWithin:
+		case NumericWithin, NumericWithinPercent:
 			n.num = true
 		case DateWithin, DateTransposed:
 			n.date = true
@@ -235,7 +243,7 @@ func (c *Comparison) validate(fields []string) error {
 		return fmt.Errorf("%w: comparison %q: need 1 to 30 levels, have %d", ErrInvalid, c.Field, len(c.Levels))
 	}
 	for i, l := range c.Levels {
-		if l.Kind < Exact || l.Kind > ColumnsReversed {
+		if l.Kind < Exact || l.Kind > lastKind {
 			return fmt.Errorf("%w: comparison %q level %d: unknown kind %d", ErrInvalid, c.Field, i+1, l.Kind)
 		}
 		if math.IsNaN(l.Threshold) || math.IsInf(l.Threshold, 0) || l.Threshold < 0 || l.MaxEdits < 0 {
@@ -323,6 +331,12 @@ func (c *compiled) holds(i int, x, y *value, a, b []value, pc *pairCache) bool {
 		return float64(pc.dl) <= l.Threshold
 	case NumericWithin:
 		return x.numOK && y.numOK && math.Abs(x.num-y.num) <= l.Threshold
+	case NumericWithinPercent:
+		if !x.numOK || !y.numOK {
+			return false
+		}
+		big := math.Max(math.Abs(x.num), math.Abs(y.num))
+		return x.num == y.num || math.Abs(x.num-y.num) <= l.Threshold/100*big
 	case DateWithin:
 		if !x.dateOK || !y.dateOK {
 			return false

@@ -27,7 +27,7 @@ func TestComparisonLevels(t *testing.T) {
 	date := DefaultComparison("date_of_birth", "")
 	phone := DefaultComparison("phone", "")
 	post := DefaultComparison("postcode", "")
-	num := Comparison{Field: "amount", Levels: []Level{{Kind: NumericWithin, Threshold: 0.5}, {Kind: DamerauAtMost, Threshold: 1}}}
+	num := Comparison{Field: "amount", Levels: []Level{{Kind: NumericWithin, Threshold: 0.5}, {Kind: NumericWithinPercent, Threshold: 10}, {Kind: DamerauAtMost, Threshold: 1}}}
 	tests := []struct {
 		name string
 		c    Comparison
@@ -58,6 +58,9 @@ func TestComparisonLevels(t *testing.T) {
 		{"phone far", phone, [2]string{"13812345678", ""}, [2]string{"13987654321", ""}, "else"},
 		{"postcode typo", post, [2]string{"2600", ""}, [2]string{"2060", ""}, "levenshtein<=2"},
 		{"numeric", num, [2]string{"10.2", ""}, [2]string{"10.5", ""}, "abs_difference<=0.5"},
+		{"numeric percent", num, [2]string{"100", ""}, [2]string{"-91", ""}, "else"},
+		{"numeric percent near", num, [2]string{"100", ""}, [2]string{"91", ""}, "within_10_percent"},
+		{"numeric percent far", num, [2]string{"100", ""}, [2]string{"89", ""}, "else"},
 		{"numeric non-number", num, [2]string{"10x", ""}, [2]string{"10y", ""}, "damerau_levenshtein<=1"},
 	}
 	for _, tt := range tests {

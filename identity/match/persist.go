@@ -12,7 +12,7 @@ var kindNames = map[LevelKind]string{
 	Exact: "exact", JaroWinklerAtLeast: "jaro_winkler_at_least", LevenshteinAtMost: "levenshtein_at_most",
 	DamerauAtMost: "damerau_at_most", NumericWithin: "numeric_within", DateWithin: "date_within",
 	DateTransposed: "date_transposed", PhoneDigitsAtMost: "phone_digits_at_most", NameReordered: "name_reordered",
-	NameClose: "name_close", ColumnsReversed: "columns_reversed",
+	NameClose: "name_close", ColumnsReversed: "columns_reversed", NumericWithinPercent: "numeric_within_percent",
 }
 
 // String returns the kind's name.

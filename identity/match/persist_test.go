@@ -78,3 +78,19 @@ func FuzzUnmarshalModel(f *testing.F) {
 		}
 	})
 }
+
+func TestLevelKindText(t *testing.T) {
+	for k := Exact; k <= lastKind; k++ {
+		b, err := k.MarshalText()
+		if err != nil {
+			t.Fatalf("kind %d: %v", k, err)
+		}
+		var back LevelKind
+		if err := back.UnmarshalText(b); err != nil || back != k || k.String() != string(b) {
+			t.Fatalf("kind %d: round trip gave %d, %v", k, back, err)
+		}
+	}
+	if _, err := LevelKind(0).MarshalText(); !errors.Is(err, ErrInvalid) {
+		t.Errorf("kind 0 marshalled: %v", err)
+	}
+}

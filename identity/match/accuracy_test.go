@@ -159,6 +159,14 @@ func TestEMRecoversM(t *testing.T) {
 	if len(diag.Untrained) > 0 {
 		t.Fatalf("untrained fields: %v", diag.Untrained)
 	}
+	// λ: the share of matching pairs among all pairs.
+	dups := len(ps) - cfg.Originals
+	n := float64(len(ps))
+	trueLambda := float64(dups) / (n * (n - 1) / 2)
+	t.Logf("λ estimated %.4g, true %.4g", model.Lambda(), trueLambda)
+	if r := model.Lambda() / trueLambda; r < 0.7 || r > 1.4 {
+		t.Errorf("λ estimated %.4g, true %.4g", model.Lambda(), trueLambda)
+	}
 	prep := model.prepareAll(recs)
 	for c := range model.comps {
 		cc := &model.comps[c]

@@ -90,3 +90,28 @@ func BenchmarkScore(b *testing.B) {
 		_ = m.Score(x, y)
 	}
 }
+
+// BenchmarkPredict measures the whole prediction over a table: blocking,
+// preparing records and scoring every candidate pair on GOMAXPROCS
+// goroutines. It reports candidate pairs scored per second.
+func BenchmarkPredict(b *testing.B) {
+	miss, cor := corrupt.DefaultRates()
+	ps, err := corrupt.Generate(corrupt.Config{Originals: 2000, DuplicateShare: 0.5, MaxDuplicates: 2, Chinese: 0.3,
+		Missing: miss, Corrupt: cor, Seed: 9})
+	if err != nil {
+		b.Fatal(err)
+	}
+	recs := records(ps)
+	ctx := context.Background()
+	m, d, err := Train(ctx, febrlSettings("surname;postcode;date_of_birth"), recs, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Predict(ctx, recs, nil, 0.9); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(d.TotalPairs)*float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
+}

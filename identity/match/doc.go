@@ -29,5 +29,6 @@
 //	pairs, err := model.Predict(ctx, records, nil, 0.9)
 //	entities, err := model.Cluster(records, nil, pairs, match.ClusterOptions{Threshold: 0.9})
 //
-// A Model is immutable and safe for concurrent use.
+// A Model is immutable and safe for concurrent use. It is saved with
+// json.Marshal and loaded with UnmarshalModel.
 package match

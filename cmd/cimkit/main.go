@@ -39,6 +39,7 @@ func commands() []command {
 		{"clv", "fit BG/NBD and Gamma-Gamma; probability alive, expected purchases and lifetime value", runCLV},
 		{"rfm", "score customers by recency, frequency and monetary value and segment them", runRFM},
 		{"kmeans", "cluster customers by feature columns with k-means, or choose k", runKMeans},
+		{"match", "probabilistic record linkage: deduplicate one CSV or link two", runMatch},
 		{"synth", "generate seeded synthetic customers, orders, events and ground truth", runSynth},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })

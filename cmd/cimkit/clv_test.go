@@ -50,7 +50,7 @@ func TestCLVCommand(t *testing.T) {
 	in := writeTemp(t, "orders.csv", simulatedOrders(t, 800))
 	out := filepath.Join(t.TempDir(), "clv.csv")
 	for _, period := range []string{"day", "week"} {
-		stdout, stderr, code := runCmd("clv", "-in", in, "-customer", "customer", "-order", "order", "-time", "time", "-amount", "amount",
+		stdout, stderr, code := rfmRun("clv", "-in", in, "-customer", "customer", "-order", "order", "-time", "time", "-amount", "amount",
 			"-asof", "2025-12-31", "-period", period, "-out", out)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
@@ -85,15 +85,15 @@ func TestCLVCommand(t *testing.T) {
 
 func TestCLVCommandSinglePurchases(t *testing.T) {
 	in := writeTemp(t, "o.csv", "c,o,t,a\nx,1,2025-01-01,5\ny,2,2025-02-01,7\nz,3,2025-03-01,9\n")
-	stdout, stderr, code := runCmd("clv", "-in", in, "-customer", "c", "-order", "o", "-time", "t", "-amount", "a", "-asof", "2025-06-01", "-out", "-")
+	stdout, stderr, code := rfmRun("clv", "-in", in, "-customer", "c", "-order", "o", "-time", "t", "-amount", "a", "-asof", "2025-06-01", "-out", "-")
 	if code != 0 || !strings.Contains(stderr, "Gamma-Gamma: not fitted") || !strings.Contains(stdout, "x,0,0,151,1,") {
 		t.Fatalf("%d\n%s\n%s", code, stdout, stderr)
 	}
-	if _, _, code := runCmd("clv", "-in", in, "-customer", "c", "-order", "o", "-time", "t", "-amount", "a", "-asof", "2025-06-01", "-out", "-", "-period", "month"); code != 2 {
+	if _, _, code := rfmRun("clv", "-in", in, "-customer", "c", "-order", "o", "-time", "t", "-amount", "a", "-asof", "2025-06-01", "-out", "-", "-period", "month"); code != 2 {
 		t.Fatal("bad period accepted")
 	}
 	risk := writeTemp(t, "r.json", `[{"name":"a","min_p_alive":0.5},{"name":"b","min_p_alive":0.6}]`)
-	if _, _, code := runCmd("clv", "-in", in, "-customer", "c", "-order", "o", "-time", "t", "-amount", "a", "-asof", "2025-06-01", "-out", "-", "-risk", risk); code != 1 {
+	if _, _, code := rfmRun("clv", "-in", in, "-customer", "c", "-order", "o", "-time", "t", "-amount", "a", "-asof", "2025-06-01", "-out", "-", "-risk", risk); code != 1 {
 		t.Fatal("bad risk table accepted")
 	}
 }

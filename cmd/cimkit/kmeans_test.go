@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -29,16 +28,10 @@ func kmeansCSV(t *testing.T) string {
 	return p
 }
 
-func runCmd(args ...string) (int, string, string) {
-	var out, errb bytes.Buffer
-	code := run(stdio{in: strings.NewReader(""), out: &out, err: &errb}, args)
-	return code, out.String(), errb.String()
-}
-
 func TestKMeansCommand(t *testing.T) {
 	in := kmeansCSV(t)
 	out := filepath.Join(t.TempDir(), "labels.csv")
-	code, stdout, stderr := runCmd("kmeans", "-in", in, "-cols", "r,f,m", "-k", "3", "-seed", "1", "-out", out)
+	code, stdout, stderr := runArgs("kmeans", "-in", in, "-cols", "r,f,m", "-k", "3", "-seed", "1", "-out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -78,7 +71,7 @@ func TestKMeansCommandInitCenters(t *testing.T) {
 	initPath := filepath.Join(dir, "centers.csv")
 	os.WriteFile(initPath, []byte("m,f,r\n30,1,300\n900,12,5\n200,4,90\n"), 0o644)
 	out := filepath.Join(dir, "labels.csv")
-	code, stdout, stderr := runCmd("kmeans", "-in", in, "-cols", "r,f,m", "-k", "3", "-init", initPath, "-scale", "minmax", "-out", out)
+	code, stdout, stderr := runArgs("kmeans", "-in", in, "-cols", "r,f,m", "-k", "3", "-init", initPath, "-scale", "minmax", "-out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -91,7 +84,7 @@ func TestKMeansCommandInitCenters(t *testing.T) {
 
 func TestKMeansChooseK(t *testing.T) {
 	in := kmeansCSV(t)
-	code, stdout, stderr := runCmd("kmeans", "-in", in, "-cols", "r,f,m", "-choose-k", "2..5")
+	code, stdout, stderr := runArgs("kmeans", "-in", in, "-cols", "r,f,m", "-choose-k", "2..5")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -126,7 +119,7 @@ func TestKMeansCommandErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			code, _, stderr := runCmd(append([]string{"kmeans"}, c.args...)...)
+			code, _, stderr := runArgs(append([]string{"kmeans"}, c.args...)...)
 			if code != c.code || !strings.Contains(stderr, c.want) {
 				t.Fatalf("exit %d stderr %q; want exit %d containing %q", code, stderr, c.code, c.want)
 			}

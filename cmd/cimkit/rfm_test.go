@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,16 +31,16 @@ func writeTemp(t *testing.T, name, data string) string {
 	return p
 }
 
-func runCmd(args ...string) (string, string, int) {
-	var out, errb bytes.Buffer
-	code := run(stdio{strings.NewReader(""), &out, &errb}, args)
-	return out.String(), errb.String(), code
+// rfmRun is runArgs with the results in the order these tests read them.
+func rfmRun(args ...string) (string, string, int) {
+	code, out, errs := runArgs(args...)
+	return out, errs, code
 }
 
 func TestRFMCommand(t *testing.T) {
 	in := writeTemp(t, "orders.csv", ordersCSV)
 	out := filepath.Join(t.TempDir(), "scores.csv")
-	_, stderr, code := runCmd("rfm", "-in", in, "-customer", "cust", "-order", "oid", "-time", "ts", "-amount", "amt",
+	_, stderr, code := rfmRun("rfm", "-in", in, "-customer", "cust", "-order", "oid", "-time", "ts", "-amount", "amt",
 		"-currency", "cur", "-asof", "2026-03-31", "-bins", "3", "-table", "cn8", "-out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -78,16 +77,16 @@ carol,1,1,9.99,3,1,2,一般发展客户
 func TestRFMCommandVariants(t *testing.T) {
 	in := writeTemp(t, "orders.csv", ordersCSV)
 	base := []string{"rfm", "-in", in, "-customer", "cust", "-order", "oid", "-time", "ts", "-amount", "amt", "-asof", "2026-03-31", "-out", "-"}
-	stdout, stderr, code := runCmd(append(base, "-method", "fixed", "-bins", "3", "-rbreaks", "7,90", "-fbreaks", "1,2", "-mbreaks", "10,100", "-table", "cn8")...)
+	stdout, stderr, code := rfmRun(append(base, "-method", "fixed", "-bins", "3", "-rbreaks", "7,90", "-fbreaks", "1,2", "-mbreaks", "10,100", "-table", "cn8")...)
 	if code != 0 || !strings.Contains(stdout, "alice,3,2,230.50,3,2,3,") || !strings.Contains(stdout, "carol,1,1,9.99,3,1,1,") {
 		t.Fatalf("fixed: %d %s %s", code, stdout, stderr)
 	}
-	stdout, _, code = runCmd(append(base, "-method", "ntile", "-monetary", "mean", "-frequency", "repeat")...)
+	stdout, _, code = rfmRun(append(base, "-method", "ntile", "-monetary", "mean", "-frequency", "repeat")...)
 	if code != 0 || !strings.Contains(stdout, "alice,3,1,115.25,") {
 		t.Fatalf("ntile/mean: %s", stdout)
 	}
 	tbl := writeTemp(t, "t.json", `{"name":"two","kind":"mean","rules":[{"segment":"recent","r":"high","f":"any","m":"any"},{"segment":"lapsed","r":"low","f":"any","m":"any"}]}`)
-	stdout, _, code = runCmd(append(base, "-table", tbl)...)
+	stdout, _, code = rfmRun(append(base, "-table", tbl)...)
 	if code != 0 || !strings.Contains(stdout, ",recent\n") {
 		t.Fatalf("file table: %s", stdout)
 	}
@@ -98,12 +97,12 @@ func TestRFMCommandVariants(t *testing.T) {
 		"missing col":   {"-customer", "nope"},
 		"fixed no th":   {"-method", "fixed"},
 	} {
-		if _, _, code := runCmd(append(base, extra...)...); code != 2 {
+		if _, _, code := rfmRun(append(base, extra...)...); code != 2 {
 			t.Errorf("%s: exit %d, want 2", name, code)
 		}
 	}
 	bad := writeTemp(t, "bad.json", `{"name":"x","kind":"mean","rules":[{"segment":"a","r":"high","f":"any","m":"any"}]}`)
-	if _, stderr, code := runCmd(append(base, "-table", bad)...); code != 1 || !strings.Contains(stderr, "no rule covers") {
+	if _, stderr, code := rfmRun(append(base, "-table", bad)...); code != 1 || !strings.Contains(stderr, "no rule covers") {
 		t.Errorf("bad table: %d %s", code, stderr)
 	}
 }
@@ -113,7 +112,7 @@ func TestRFMMalformedRows(t *testing.T) {
 		"ivy,I1,2026-02-01\n" + `jo,"J1,2026-02-01,1,CNY` + "\n"
 	in := writeTemp(t, "orders.csv", data)
 	args := []string{"rfm", "-in", in, "-customer", "cust", "-order", "oid", "-time", "ts", "-amount", "amt", "-asof", "2026-03-31", "-out", filepath.Join(t.TempDir(), "o.csv")}
-	_, stderr, code := runCmd(args...)
+	_, stderr, code := rfmRun(args...)
 	if code != 1 {
 		t.Fatalf("exit %d", code)
 	}
@@ -125,14 +124,14 @@ func TestRFMMalformedRows(t *testing.T) {
 	if strings.Contains(stderr, "frank") || strings.Contains(stderr, "yesterday") {
 		t.Errorf("raw values leaked into messages: %s", stderr)
 	}
-	_, stderr, code = runCmd(append(args, "-skip-bad")...)
+	_, stderr, code = rfmRun(append(args, "-skip-bad")...)
 	if code != 0 || !strings.Contains(stderr, "skipped 5 malformed rows") {
 		t.Fatalf("skip-bad: %d %s", code, stderr)
 	}
 	mixed := writeTemp(t, "m.csv", ordersCSV+"kim,K1,2026-02-01,5,USD\n")
 	args[2] = mixed
 	args = append(args, "-currency", "cur")
-	if _, stderr, code := runCmd(args...); code != 1 || !strings.Contains(stderr, "line 10") || !strings.Contains(stderr, "mixed currencies") {
+	if _, stderr, code := rfmRun(args...); code != 1 || !strings.Contains(stderr, "line 10") || !strings.Contains(stderr, "mixed currencies") {
 		t.Fatalf("mixed: %d %s", code, stderr)
 	}
 }

@@ -32,24 +32,128 @@ func (a key) compare(b key) int {
 	return bytes.Compare(a.id[:], b.id[:])
 }
 
-// sortedKeys is a sorted set of keys.
-type sortedKeys []key
+// sortedKeys is a sorted set of keys kept in blocks of at most blockMax
+// keys, so an insert costs a binary search and a copy of one block rather
+// than of the whole set. The zero value is an empty set.
+type sortedKeys struct {
+	blocks [][]key
+}
 
-func (s sortedKeys) find(k key) (int, bool) {
-	return slices.BinarySearchFunc(s, k, key.compare)
+const blockMax = 512
+
+// block returns the index of the first block whose last key is >= k
+// (len(blocks) if none).
+func (s *sortedKeys) block(k key) int {
+	lo, hi := 0, len(s.blocks)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if b := s.blocks[m]; b[len(b)-1].compare(k) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 func (s *sortedKeys) insert(k key) {
-	i, found := s.find(k)
-	if !found {
-		*s = slices.Insert(*s, i, k)
+	bi := s.block(k)
+	if bi == len(s.blocks) {
+		if bi == 0 {
+			s.blocks = append(s.blocks, []key{k})
+			return
+		}
+		bi-- // append to the last block
 	}
+	b := s.blocks[bi]
+	i, found := slices.BinarySearchFunc(b, k, key.compare)
+	if found {
+		return
+	}
+	b = slices.Insert(b, i, k)
+	if len(b) > blockMax {
+		half := len(b) / 2
+		right := slices.Clone(b[half:])
+		b = slices.Clip(b[:half])
+		s.blocks = slices.Insert(s.blocks, bi+1, right)
+	}
+	s.blocks[bi] = b
 }
 
 func (s *sortedKeys) remove(k key) {
-	if i, found := s.find(k); found {
-		*s = slices.Delete(*s, i, i+1)
+	bi := s.block(k)
+	if bi == len(s.blocks) {
+		return
 	}
+	b := s.blocks[bi]
+	if i, found := slices.BinarySearchFunc(b, k, key.compare); found {
+		b = slices.Delete(b, i, i+1)
+		if len(b) == 0 {
+			s.blocks = slices.Delete(s.blocks, bi, bi+1)
+		} else {
+			s.blocks[bi] = b
+		}
+	}
+}
+
+// pos is a position in a sortedKeys: block and index within it.
+type pos struct{ b, i int }
+
+func (s *sortedKeys) valid(p pos) bool {
+	return p.b >= 0 && p.b < len(s.blocks) && p.i >= 0 && p.i < len(s.blocks[p.b])
+}
+
+func (s *sortedKeys) at(p pos) key { return s.blocks[p.b][p.i] }
+
+func (s *sortedKeys) next(p pos) pos {
+	if p.i+1 < len(s.blocks[p.b]) {
+		return pos{p.b, p.i + 1}
+	}
+	return pos{p.b + 1, 0}
+}
+
+func (s *sortedKeys) prev(p pos) pos {
+	if p.i > 0 {
+		return pos{p.b, p.i - 1}
+	}
+	if p.b == 0 {
+		return pos{-1, -1}
+	}
+	return pos{p.b - 1, len(s.blocks[p.b-1]) - 1}
+}
+
+// firstAfter is the position of the smallest key > k.
+func (s *sortedKeys) firstAfter(k key) pos {
+	bi := s.block(k)
+	if bi == len(s.blocks) {
+		return pos{bi, 0}
+	}
+	b := s.blocks[bi]
+	i, found := slices.BinarySearchFunc(b, k, key.compare)
+	if found {
+		return s.next(pos{bi, i})
+	}
+	return pos{bi, i}
+}
+
+// lastBefore is the position of the largest key < k.
+func (s *sortedKeys) lastBefore(k key) pos {
+	bi := s.block(k)
+	if bi == len(s.blocks) {
+		return s.last()
+	}
+	i, _ := slices.BinarySearchFunc(s.blocks[bi], k, key.compare)
+	if i > 0 {
+		return pos{bi, i - 1}
+	}
+	return s.prev(pos{bi, 0})
+}
+
+func (s *sortedKeys) last() pos {
+	if len(s.blocks) == 0 {
+		return pos{-1, -1}
+	}
+	return pos{len(s.blocks) - 1, len(s.blocks[len(s.blocks)-1]) - 1}
 }
 
 const tokenVersion = 1
@@ -78,43 +182,38 @@ func decodeToken(tok string, desc bool) (key, error) {
 
 // page returns up to limit items after the token's position in keys
 // (before it, walking backwards, when desc), and the next token.
-func page[T any](keys sortedKeys, tok string, limit int, desc bool, get func(key) T) ([]T, string, error) {
+func page[T any](keys *sortedKeys, tok string, limit int, desc bool, get func(key) T) ([]T, string, error) {
+	if keys == nil {
+		keys = &sortedKeys{}
+	}
 	limit = clampLimit(limit)
-	start := 0
+	p := pos{}
 	if desc {
-		start = len(keys) - 1
+		p = keys.last()
 	}
 	if tok != "" {
 		k, err := decodeToken(tok, desc)
 		if err != nil {
 			return nil, "", err
 		}
-		i, found := keys.find(k)
-		switch {
-		case desc:
-			start = i - 1
-		case found:
-			start = i + 1
-		default:
-			start = i
+		if desc {
+			p = keys.lastBefore(k)
+		} else {
+			p = keys.firstAfter(k)
 		}
 	}
 	var out []T
 	var last key
-	for i := start; i >= 0 && i < len(keys) && len(out) < limit; {
-		last = keys[i]
-		out = append(out, get(keys[i]))
+	for keys.valid(p) && len(out) < limit {
+		last = keys.at(p)
+		out = append(out, get(last))
 		if desc {
-			i--
+			p = keys.prev(p)
 		} else {
-			i++
+			p = keys.next(p)
 		}
 	}
-	if len(out) < limit {
-		return out, "", nil
-	}
-	// More may follow; check so the last page carries no token.
-	if i, found := keys.find(last); desc && i == 0 || !desc && found && i == len(keys)-1 {
+	if len(out) < limit || !keys.valid(p) {
 		return out, "", nil
 	}
 	return out, encodeToken(last, desc), nil

@@ -76,12 +76,7 @@ func index(m map[uuid.UUID]*sortedKeys, id uuid.UUID) *sortedKeys {
 	return s
 }
 
-func keysOf(m map[uuid.UUID]*sortedKeys, id uuid.UUID) sortedKeys {
-	if s := m[id]; s != nil {
-		return *s
-	}
-	return nil
-}
+func keysOf(m map[uuid.UUID]*sortedKeys, id uuid.UUID) *sortedKeys { return m[id] }
 
 // CreateCustomer implements customer.ProfileStore.
 func (s *Store) CreateCustomer(ctx context.Context, c customer.Customer) error {
@@ -154,7 +149,7 @@ func (s *Store) ListCustomers(ctx context.Context, tok string, limit int) ([]cus
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return page(s.customerIDs, tok, limit, false, func(k key) customer.Customer {
+	return page(&s.customerIDs, tok, limit, false, func(k key) customer.Customer {
 		return s.customers[k.id].Clone()
 	})
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"os"
@@ -10,29 +9,23 @@ import (
 	"testing"
 )
 
-func runCmd(args ...string) (code int, out, errOut string) {
-	var o, e bytes.Buffer
-	code = run(stdio{strings.NewReader(""), &o, &e}, args)
-	return code, o.String(), e.String()
-}
-
 func TestKeysCommand(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "keys.json")
-	code, out, errOut := runCmd("keys", "init", "-file", path)
+	code, out, errOut := runArgs("keys", "init", "-file", path)
 	if code != 0 || !strings.Contains(out, "primary: 1") || !strings.Contains(out, "version  state    created") {
 		t.Fatalf("init: %d %q %q", code, out, errOut)
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("key file mode: %v %v", fi.Mode(), err)
 	}
-	if code, _, _ := runCmd("keys", "init", "-file", path); code != 1 {
+	if code, _, _ := runArgs("keys", "init", "-file", path); code != 1 {
 		t.Fatalf("second init exit %d, want 1", code)
 	}
-	code, out, _ = runCmd("keys", "rotate", "-file", path)
+	code, out, _ = runArgs("keys", "rotate", "-file", path)
 	if code != 0 || !strings.Contains(out, "primary: 2") {
 		t.Fatalf("rotate: %d %q", code, out)
 	}
-	code, out, _ = runCmd("keys", "status", "-file", path)
+	code, out, _ = runArgs("keys", "status", "-file", path)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if code != 0 || len(lines) != 5 || !strings.HasPrefix(lines[3], "1        active") || !strings.HasPrefix(lines[4], "2        primary") {
 		t.Fatalf("status: %d\n%s", code, out)
@@ -64,14 +57,14 @@ func TestKeysCommandErrors(t *testing.T) {
 		"Help":         {[]string{"keys", "-h"}, 0},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if code, _, _ := runCmd(tc.args...); code != tc.code {
+			if code, _, _ := runArgs(tc.args...); code != tc.code {
 				t.Fatalf("exit %d, want %d", code, tc.code)
 			}
 		})
 	}
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"format":"cimkit-local-keys/v1","keys":[{"version":1,"state":"primary","material":"c2VjcmV0"}]}`), 0o600)
-	code, _, errOut := runCmd("keys", "status", "-file", bad)
+	code, _, errOut := runArgs("keys", "status", "-file", bad)
 	if code != 1 || strings.Contains(errOut, "c2VjcmV0") || strings.Contains(errOut, "secret") {
 		t.Fatalf("malformed file: %d %q", code, errOut)
 	}

@@ -63,6 +63,7 @@ func (v *Vault) tenantKeys(ctx context.Context, tenant string, kind KeyKind, cre
 		return nil, err
 	}
 	for attempt := 0; attempt < 3; attempt++ {
+		g := v.gen.Load()
 		tks, err := v.ks.ListTenantKeys(ctx, tenant, kind)
 		if err != nil {
 			return nil, fmt.Errorf("privacy: load %s keys: %w", kind, err)
@@ -83,6 +84,9 @@ func (v *Vault) tenantKeys(ctx context.Context, tenant string, kind KeyKind, cre
 			return nil, fmt.Errorf("%w: tenant has no primary %s key", ErrKeyUnavailable, kind)
 		}
 		v.tenants.put(ref, s)
+		if v.gen.Load() != g {
+			v.tenants.remove(ref) // keys changed while loading
+		}
 		return s, nil
 	}
 	return nil, fmt.Errorf("%w: %s key creation did not settle", ErrConflict, kind)

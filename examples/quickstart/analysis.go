@@ -123,4 +123,3 @@ func segmentStage(p *progress, a *analysis) error {
 	}
 	return nil
 }
-

@@ -1,6 +1,7 @@
 package tagging_test
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -43,4 +44,44 @@ func ExampleParse_errors() {
 	// Output:
 	// $.all[1].eq: type mismatch: field "gender" is string, value is number
 	// $.all[2].gt: unknown field "orders.total_30d"
+}
+
+type printNotifier struct{}
+
+func (printNotifier) Notify(_ context.Context, n tagging.Notification) error {
+	fmt.Printf("notify %s: %s %s -> %s\n", n.Trigger, n.Transition, n.Tag, n.Action)
+	return nil
+}
+
+func ExampleEngine() {
+	rs, err := tagging.ParseRuleSet([]byte(`{"name": "lifecycle", "tags": [
+		{"name": "active", "kind": "dynamic", "group": "stage", "priority": 2,
+		 "rule": {"withinDays": {"field": "last_order_at", "days": 60}}},
+		{"name": "sleeping", "kind": "dynamic", "group": "stage", "priority": 1,
+		 "rule": {"olderThanDays": {"field": "last_order_at", "days": 60}}},
+		{"name": "likes_seafood", "kind": "weighted", "halfLifeDays": 30, "threshold": 0.3,
+		 "sources": [{"on": "order", "category": "seafood", "increment": 0.5}]}],
+	 "triggers": [{"name": "winback", "tag": "sleeping", "on": "enter",
+		 "action": "send_coupon", "windowDays": 30}]}`), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	eng := tagging.NewEngine(rs, &tagging.Options{
+		Clock:    func() time.Time { return now },
+		Notifier: printNotifier{},
+	})
+	c := tagging.Customer{
+		ID:     "c1",
+		Tags:   []tagging.TagValue{{Name: "active", Weight: 1}},
+		Orders: []tagging.Order{{Time: now.AddDate(0, 0, -90), Amount: 9900, Categories: []string{"seafood"}}},
+	}
+	r, _ := eng.Evaluate(context.Background(), &c)
+	for _, t := range r.Tags {
+		fmt.Printf("%s %.3f\n", t.Name, t.Weight)
+	}
+	// Output:
+	// notify winback: enter sleeping -> send_coupon
+	// sleeping 1.000
 }

@@ -26,6 +26,10 @@ type Customer struct {
 	// Tags are the tags the customer currently carries (static tags set by
 	// hand or import, and the results of the previous evaluation).
 	Tags []TagValue
+	// Weights is the state of weighted tags left by the previous
+	// incremental evaluation (Result.Weights); OnEvent and OnOrder start
+	// from it, batch evaluation recomputes from the history instead.
+	Weights []Weight
 	// Orders is the customer's order history, in any order.
 	Orders []Order
 	// Events is the customer's behaviour history, in any order.
@@ -93,4 +97,13 @@ func (c *Customer) tagWeight(name string, nowUnix int64) (float64, bool) {
 		return t.Weight, true
 	}
 	return 0, false
+}
+
+// Weight is the accumulated score of a weighted tag at instant At: the sum
+// of the increments of matching events and orders, each halved every
+// half-life since it happened. The tag's weight is min(1, Score).
+type Weight struct {
+	Tag   string
+	Score float64
+	At    time.Time
 }

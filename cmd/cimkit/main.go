@@ -36,6 +36,7 @@ type command struct {
 func commands() []command {
 	cmds := []command{
 		{"synth", "generate seeded synthetic customers, orders, events and ground truth", runSynth},
+		{"tag", "evaluate tag rules over customers (-rules/-in/-out) or check a rule set (-check)", runTag},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds

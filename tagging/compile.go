@@ -18,6 +18,7 @@ type predFn func(c *Customer, now clock, st *tagState) bool
 type tagState struct {
 	present []bool
 	weight  []float64
+	memo    memo
 }
 
 // tagResolver maps tag names to tagState indexes (-1: read Customer.Tags).
@@ -179,10 +180,10 @@ func (c *compiler) exists(field string, t Type) predFn {
 		return func(cu *Customer, now clock, st *tagState) bool { _, ok := f(cu, now, st); return ok }
 	case Time:
 		f := c.s.timeAccessor(field)
-		return func(cu *Customer, _ clock, _ *tagState) bool { _, ok := f(cu); return ok }
+		return func(cu *Customer, _ clock, st *tagState) bool { _, ok := f(cu, st); return ok }
 	default:
 		f := c.s.dateAccessor(field)
-		return func(cu *Customer, _ clock, _ *tagState) bool { _, _, ok := f(cu); return ok }
+		return func(cu *Customer, _ clock, st *tagState) bool { _, _, ok := f(cu, st); return ok }
 	}
 }
 
@@ -285,13 +286,13 @@ func (c *compiler) typed(n *Node, t Type, what string) predFn {
 		}
 		f, days := c.s.timeAccessor(n.field), n.days
 		if n.op == opWithin {
-			return func(cu *Customer, now clock, _ *tagState) bool {
-				v, ok := f(cu)
+			return func(cu *Customer, now clock, st *tagState) bool {
+				v, ok := f(cu, st)
 				return ok && withinWindow(now, v, days)
 			}
 		}
-		return func(cu *Customer, now clock, _ *tagState) bool {
-			v, ok := f(cu)
+		return func(cu *Customer, now clock, st *tagState) bool {
+			v, ok := f(cu, st)
 			return ok && now.unix-v > int64(days)*secondsPerDay
 		}
 	case opAnniv:
@@ -304,8 +305,8 @@ func (c *compiler) typed(n *Node, t Type, what string) predFn {
 		}
 		c.needDate = true
 		f, days := c.s.dateAccessor(n.field), int64(n.days)
-		return func(cu *Customer, now clock, _ *tagState) bool {
-			m, d, ok := f(cu)
+		return func(cu *Customer, now clock, st *tagState) bool {
+			m, d, ok := f(cu, st)
 			return ok && daysToAnniversary(now, m, d) <= days
 		}
 	}

@@ -51,6 +51,7 @@ func (e *evaluator) run(c *Customer, now clock, a *activity) {
 	rs := e.rs
 	clear(e.st.present)
 	clear(e.st.weight)
+	e.st.memo = memo{}
 	for _, i := range rs.weighted {
 		d := &rs.tags[i]
 		var s float64
@@ -83,11 +84,16 @@ func (e *evaluator) run(c *Customer, now clock, a *activity) {
 	}
 }
 
-// result builds the Result of the last run.
+// result builds the Result of the last run. Computed tags are emitted in
+// the rule set's precomputed name order and merged with the carried-over
+// tags, so no per-customer sort of the large list is needed.
 func (e *evaluator) result(c *Customer, now time.Time) Result {
 	rs := e.rs
 	nowUnix := now.Unix()
 	r := Result{CustomerID: c.ID}
+
+	// carried-over static and host tags, sorted and deduplicated (few)
+	var kept []TagValue
 	for _, t := range c.Tags {
 		if _, computed := rs.index[t.Name]; computed {
 			continue
@@ -95,13 +101,30 @@ func (e *evaluator) result(c *Customer, now time.Time) Result {
 		if !t.ExpiresAt.IsZero() && t.ExpiresAt.Unix() <= nowUnix {
 			continue
 		}
-		if slices.ContainsFunc(r.Tags, func(x TagValue) bool { return x.Name == t.Name }) {
-			continue
-		}
-		r.Tags = append(r.Tags, t)
+		kept = append(kept, t)
 	}
-	author := rs.name
-	for i := range rs.tags {
+	if len(kept) > 1 {
+		slices.SortStableFunc(kept, func(a, b TagValue) int { return strings.Compare(a.Name, b.Name) })
+		kept = slices.CompactFunc(kept, func(a, b TagValue) bool { return a.Name == b.Name })
+	}
+
+	n, nw := len(kept), 0
+	for _, i := range rs.byName {
+		if e.st.present[i] {
+			n++
+		}
+		if rs.tags[i].Kind == Weighted && e.score[i] >= minScore {
+			nw++
+		}
+	}
+	if n > 0 {
+		r.Tags = make([]TagValue, 0, n)
+	}
+	if nw > 0 {
+		r.Weights = make([]Weight, 0, nw)
+	}
+	k := 0
+	for _, i := range rs.byName {
 		d := &rs.tags[i]
 		if d.Kind == Weighted && e.score[i] >= minScore {
 			r.Weights = append(r.Weights, Weight{Tag: d.Name, Score: e.score[i], At: now})
@@ -109,31 +132,60 @@ func (e *evaluator) result(c *Customer, now time.Time) Result {
 		if !e.st.present[i] {
 			continue
 		}
+		for k < len(kept) && kept[k].Name < d.Name {
+			r.Tags = append(r.Tags, kept[k])
+			k++
+		}
 		src := "rule"
 		if d.Kind == Weighted {
 			src = "weighted"
 		}
-		r.Tags = append(r.Tags, TagValue{Name: d.Name, Weight: e.st.weight[i], Source: src, Author: author, At: now})
+		r.Tags = append(r.Tags, TagValue{Name: d.Name, Weight: e.st.weight[i], Source: src, Author: rs.name, At: now})
 	}
-	slices.SortFunc(r.Tags, func(a, b TagValue) int { return strings.Compare(a.Name, b.Name) })
-	slices.SortFunc(r.Weights, func(a, b Weight) int { return strings.Compare(a.Tag, b.Tag) })
+	r.Tags = append(r.Tags, kept[k:]...)
+
+	// transitions against the previous tag names
 	prev := make([]string, 0, len(c.Tags))
 	for _, t := range c.Tags {
 		prev = append(prev, t.Name)
 	}
 	slices.Sort(prev)
 	prev = slices.Compact(prev)
-	for _, t := range r.Tags {
-		if _, found := slices.BinarySearch(prev, t.Name); !found {
-			r.Entered = append(r.Entered, t.Name)
-		}
+	entered, left := diffSorted(r.Tags, prev, nil, nil)
+	if entered > 0 {
+		r.Entered = make([]string, 0, entered)
 	}
-	for _, name := range prev {
-		if !r.Has(name) {
-			r.Left = append(r.Left, name)
-		}
+	if left > 0 {
+		r.Left = make([]string, 0, left)
 	}
+	diffSorted(r.Tags, prev, &r.Entered, &r.Left)
 	return r
+}
+
+// diffSorted counts (and, given non-nil destinations, appends) the names
+// in tags but not in prev, and in prev but not in tags; both are sorted.
+func diffSorted(tags []TagValue, prev []string, entered, left *[]string) (nIn, nOut int) {
+	i, j := 0, 0
+	for i < len(tags) || j < len(prev) {
+		switch {
+		case j == len(prev) || (i < len(tags) && tags[i].Name < prev[j]):
+			if entered != nil {
+				*entered = append(*entered, tags[i].Name)
+			}
+			nIn++
+			i++
+		case i == len(tags) || prev[j] < tags[i].Name:
+			if left != nil {
+				*left = append(*left, prev[j])
+			}
+			nOut++
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return nIn, nOut
 }
 
 // Evaluate computes the tag set of c at now from c's whole history. It is

@@ -1,6 +1,7 @@
 package tagging
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -17,6 +18,7 @@ type RuleSet struct {
 	resolve  [][]int        // resolve[k]: groups to settle after order[k]
 	groups   [][]int        // members of each group, by priority then position
 	weighted []int          // positions of weighted tags
+	byName   []int          // positions of computed tags sorted by name
 	needDate bool
 }
 
@@ -127,6 +129,12 @@ func compileRuleSet(name string, tags []TagDef, triggers []Trigger, s *Schema) (
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
+	for i, d := range tags {
+		if d.Kind != Static {
+			rs.byName = append(rs.byName, i)
+		}
+	}
+	slices.SortFunc(rs.byName, func(a, b int) int { return strings.Compare(tags[a].Name, tags[b].Name) })
 	// settle each group right after its last member in evaluation order
 	rs.resolve = make([][]int, len(rs.order))
 	pos := make([]int, len(tags))

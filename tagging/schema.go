@@ -113,8 +113,8 @@ func (s *Schema) fieldType(name string) (Type, bool) {
 type (
 	strFn  func(c *Customer) (string, bool)
 	numFn  func(c *Customer, now clock, st *tagState) (float64, bool)
-	timeFn func(c *Customer) (int64, bool) // unix seconds
-	dateFn func(c *Customer) (month, day int, ok bool)
+	timeFn func(c *Customer, st *tagState) (int64, bool) // unix seconds
+	dateFn func(c *Customer, st *tagState) (month, day int, ok bool)
 )
 
 func (s *Schema) strAccessor(name string) strFn {
@@ -154,47 +154,103 @@ func (s *Schema) numAccessor(name string, tags tagResolver) numFn {
 func (s *Schema) timeAccessor(name string) timeFn {
 	switch name {
 	case "registered_at":
-		return func(c *Customer) (int64, bool) {
+		return func(c *Customer, _ *tagState) (int64, bool) {
 			return c.RegisteredAt.Unix(), !c.RegisteredAt.IsZero()
 		}
 	case "last_order_at":
-		return func(c *Customer) (int64, bool) {
-			var last int64
-			found := false
-			for i := range c.Orders {
-				if t := c.Orders[i].Time.Unix(); !found || t > last {
-					last, found = t, true
-				}
+		return func(c *Customer, st *tagState) (int64, bool) {
+			if st == nil {
+				return lastOrderAt(c)
 			}
-			return last, found
+			m := &st.memo
+			if m.lastOrder == 0 {
+				t, ok := lastOrderAt(c)
+				m.lastOrder, m.lastOrderAt = memoState(ok), t
+			}
+			return m.lastOrderAt, m.lastOrder == memoPresent
 		}
 	case "last_event_at":
-		return func(c *Customer) (int64, bool) {
-			var last int64
-			found := false
-			for i := range c.Events {
-				if t := c.Events[i].Time.Unix(); !found || t > last {
-					last, found = t, true
-				}
+		return func(c *Customer, st *tagState) (int64, bool) {
+			if st == nil {
+				return lastEventAt(c)
 			}
-			return last, found
+			m := &st.memo
+			if m.lastEvent == 0 {
+				t, ok := lastEventAt(c)
+				m.lastEvent, m.lastEventAt = memoState(ok), t
+			}
+			return m.lastEventAt, m.lastEvent == memoPresent
 		}
 	}
 	return nil
 }
 
+// memo caches values derived from a customer's history during one
+// rule-set evaluation; the zero value means nothing is cached.
+type memo struct {
+	lastOrder, lastEvent, birth uint8 // 0 unknown, memoAbsent, memoPresent
+	lastOrderAt, lastEventAt    int64
+	birthMonth, birthDay        int
+}
+
+const (
+	memoAbsent uint8 = iota + 1
+	memoPresent
+)
+
+func memoState(ok bool) uint8 {
+	if ok {
+		return memoPresent
+	}
+	return memoAbsent
+}
+
+func lastOrderAt(c *Customer) (int64, bool) {
+	var last int64
+	found := false
+	for i := range c.Orders {
+		if t := c.Orders[i].Time.Unix(); !found || t > last {
+			last, found = t, true
+		}
+	}
+	return last, found
+}
+
+func lastEventAt(c *Customer) (int64, bool) {
+	var last int64
+	found := false
+	for i := range c.Events {
+		if t := c.Events[i].Time.Unix(); !found || t > last {
+			last, found = t, true
+		}
+	}
+	return last, found
+}
+
+func birthMonthDay(c *Customer) (int, int, bool) {
+	if c.BirthDate.IsZero() {
+		return 0, 0, false
+	}
+	_, m, d := c.BirthDate.Date()
+	return int(m), d, true
+}
+
 func (s *Schema) dateAccessor(name string) dateFn {
 	switch name {
 	case "birth_date":
-		return func(c *Customer) (int, int, bool) {
-			if c.BirthDate.IsZero() {
-				return 0, 0, false
+		return func(c *Customer, st *tagState) (int, int, bool) {
+			if st == nil {
+				return birthMonthDay(c)
 			}
-			_, m, d := c.BirthDate.Date()
-			return int(m), d, true
+			m := &st.memo
+			if m.birth == 0 {
+				mo, d, ok := birthMonthDay(c)
+				m.birth, m.birthMonth, m.birthDay = memoState(ok), mo, d
+			}
+			return m.birthMonth, m.birthDay, m.birth == memoPresent
 		}
 	case "registered_at":
-		return func(c *Customer) (int, int, bool) {
+		return func(c *Customer, _ *tagState) (int, int, bool) {
 			if c.RegisteredAt.IsZero() {
 				return 0, 0, false
 			}
@@ -206,8 +262,8 @@ func (s *Schema) dateAccessor(name string) dateFn {
 	if tf == nil {
 		return nil
 	}
-	return func(c *Customer) (int, int, bool) {
-		u, ok := tf(c)
+	return func(c *Customer, st *tagState) (int, int, bool) {
+		u, ok := tf(c, st)
 		if !ok {
 			return 0, 0, false
 		}

@@ -53,13 +53,23 @@ func Compile(n *Node, s *Schema) (*Rule, error) {
 }
 
 // CompileJSON parses and compiles a JSON rule, reporting the problems of
-// both steps.
+// both steps together.
 func CompileJSON(data []byte, s *Schema) (*Rule, error) {
-	n, err := Parse(data)
+	v, err := decodeJSON(data)
 	if err != nil {
+		return nil, &ValidationError{Problems: []Problem{{"$", err.Error()}}}
+	}
+	var ps problems
+	n := parseRule(v, "$", &ps)
+	var p predFn
+	needDate := false
+	if n != nil {
+		p, needDate = compileNode(n, s, noTags{}, &ps)
+	}
+	if err := ps.err(); err != nil {
 		return nil, err
 	}
-	return Compile(n, s)
+	return &Rule{node: n, pred: p, needDate: needDate}, nil
 }
 
 // Eval reports whether customer c satisfies the rule at instant now.
@@ -93,6 +103,9 @@ type compiler struct {
 }
 
 func (c *compiler) node(n *Node) predFn {
+	if n == nil {
+		return nil // failed to parse; already reported
+	}
 	switch n.op {
 	case opAll, opAny:
 		kids := make([]predFn, 0, len(n.children))

@@ -136,6 +136,9 @@ func TestCompileErrors(t *testing.T) {
 		{`{"matches":{"field":"attr.city","pattern":"[a-z]{1000}[a-z]{1000}[a-z]{1000}[a-z]{1000}[a-z]{1000}[a-z]{1000}"}}`, `$.matches.pattern: pattern too large: 6002 instructions, limit 5000`},
 		{`{"between":{"field":"points","min":3,"max":1}}`, `$.between: between needs min <= max`},
 		{`{"anniversaryWithinDays":{"field":"birth_date","days":400}}`, `$.anniversaryWithinDays.days: anniversaryWithinDays needs days in 0..366`},
+		{`{"all":[{"gt":{"field":"nope","value":1}},{"foo":{}},{"not":{"eq":{"field":"gender","value":1}}},{"in":{"field":"points"}}]}`,
+			"$.all[0].gt: unknown field \"nope\"\n$.all[1].foo: unknown operator \"foo\"\n" +
+				"$.all[2].not.eq: type mismatch: field \"gender\" is string, value is number\n$.all[3].in: missing \"values\""},
 		{`{"any":[{"eq":{"field":"nope","value":1}},{"gt":{"field":"gender","value":1}}]}`,
 			"$.any[0].eq: unknown field \"nope\"\n$.any[1].gt: gt needs a number subject, field \"gender\" is string"},
 	}

@@ -1,7 +1,10 @@
 package tagging
 
 import (
+	"cmp"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -50,9 +53,57 @@ type problems []Problem
 
 func (ps *problems) add(path, msg string) { *ps = append(*ps, Problem{path, msg}) }
 
+// err returns the problems in document order, or nil. Problems are
+// recorded in two passes (structure, then types and references); sorting
+// by the array elements they sit in, and keeping recording order within an
+// element, interleaves the passes back into document order.
 func (ps problems) err() error {
 	if len(ps) == 0 {
 		return nil
 	}
-	return &ValidationError{Problems: append([]Problem(nil), ps...)}
+	out := append([]Problem(nil), ps...)
+	slices.SortStableFunc(out, func(a, b Problem) int { return comparePaths(a.Path, b.Path) })
+	return &ValidationError{Problems: out}
+}
+
+// comparePaths compares the array elements two JSON paths go through:
+// for "$.tags[2].rule.all[1].gt" that is ("$.tags", 2), (".rule.all", 1).
+// Paths through the same elements compare equal.
+func comparePaths(a, b string) int {
+	for {
+		sa, ia, ra, oka := nextIndex(a)
+		sb, ib, rb, okb := nextIndex(b)
+		switch {
+		case !oka && !okb:
+			return 0
+		case !oka:
+			return -1
+		case !okb:
+			return 1
+		}
+		if c := strings.Compare(sa, sb); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(ia, ib); c != 0 {
+			return c
+		}
+		a, b = ra, rb
+	}
+}
+
+// nextIndex splits p at its first "[n]": the text before, n, the rest.
+func nextIndex(p string) (seg string, n int, rest string, ok bool) {
+	open := strings.IndexByte(p, '[')
+	if open < 0 {
+		return "", 0, "", false
+	}
+	end := strings.IndexByte(p[open:], ']')
+	if end < 0 {
+		return "", 0, "", false
+	}
+	n, err := strconv.Atoi(p[open+1 : open+end])
+	if err != nil {
+		return "", 0, "", false
+	}
+	return p[:open], n, p[open+end+1:], true
 }

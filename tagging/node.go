@@ -204,6 +204,9 @@ func (n *Node) tagRefs() []string {
 	var out []string
 	var walk func(*Node)
 	walk = func(n *Node) {
+		if n == nil {
+			return
+		}
 		if n.op == opHasTag {
 			out = append(out, n.tag)
 		}

@@ -25,7 +25,8 @@ func Parse(data []byte) (*Node, error) {
 }
 
 // parseRule parses a decoded rule rooted at path, adding problems to ps.
-// The returned tree is nil if the root is unusable.
+// When problems were added the tree is partial (nil where a condition
+// failed to parse) and must only be compiled to collect more problems.
 func parseRule(v any, path string, ps *problems) *Node {
 	p := parser{ps: ps}
 	n := p.node(v, path, 1)
@@ -93,11 +94,8 @@ func (p *parser) node(v any, path string, depth int) *Node {
 			return nil
 		}
 	}
-	for _, c := range n.children {
-		if c == nil {
-			return nil
-		}
-	}
+	// children that failed to parse stay nil: the problems are recorded and
+	// Compile can still report the problems of the valid siblings
 	return n
 }
 

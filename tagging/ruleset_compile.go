@@ -56,19 +56,21 @@ func ParseRuleSet(data []byte, s *Schema) (*RuleSet, error) {
 	}
 	var ps problems
 	name, tags, triggers := parseRuleSetDoc(v, &ps)
-	if len(ps) > 0 {
-		return nil, ps.err()
-	}
-	return compileRuleSet(name, tags, triggers, s)
+	return compileRuleSet(name, tags, triggers, s, ps)
 }
 
-func compileRuleSet(name string, tags []TagDef, triggers []Trigger, s *Schema) (*RuleSet, error) {
-	var ps problems
+// compileRuleSet compiles parsed definitions; ps holds the problems found
+// while parsing, in which case the definitions may be partial and are only
+// checked further so that every problem is reported at once.
+func compileRuleSet(name string, tags []TagDef, triggers []Trigger, s *Schema, ps problems) (*RuleSet, error) {
 	rs := &RuleSet{name: name, tags: tags, triggers: triggers, index: map[string]int{}}
 	tagPath := func(i int) string { return "$.tags[" + strconv.Itoa(i) + "]" }
 	all := map[string]int{}
 	groupIdx := map[string]int{}
 	for i, d := range tags {
+		if d.Name == "" {
+			continue // reported while parsing
+		}
 		if j, dup := all[d.Name]; dup {
 			ps.add(tagPath(i)+".name", "duplicate tag name, first defined at "+tagPath(j))
 			continue

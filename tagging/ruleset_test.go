@@ -76,20 +76,20 @@ func TestRuleSetErrors(t *testing.T) {
 			`$.tags[0].rule: tag reference cycle: "a" -> "a"`},
 		{"rule paths", `{"tags":[{"name":"a","kind":"dynamic","rule":{"all":[{"gt":{"field":"orders.total_30d","value":1}}]}},
 			{"name":"b","kind":"dynamic","rule":{"foo":1}}]}`,
-			"$.tags[1].rule.foo: unknown operator \"foo\""},
+			"$.tags[0].rule.all[0].gt: unknown field \"orders.total_30d\"\n$.tags[1].rule.foo: unknown operator \"foo\""},
 		{"compile paths", `{"tags":[{"name":"a","kind":"dynamic","rule":{"all":[{"hasTag":"x"},{"gt":{"field":"orders.total_30d","value":1}}]}}]}`,
 			`$.tags[0].rule.all[1].gt: unknown field "orders.total_30d"`},
 		{"duplicate", `{"tags":[{"name":"a","kind":"static"},{"name":"a","kind":"static"}]}`,
 			`$.tags[1].name: duplicate tag name, first defined at $.tags[0]`},
 		{"shapes", `{"tags":[{"name":"a","kind":"dynamic"},{"name":"w","kind":"weighted","halfLifeDays":0,"threshold":2,"sources":[{"on":"click","increment":0}]},{"kind":"x"}],"extra":1}`,
-			"$.tags[0]: dynamic tag needs \"rule\"\n" +
+			"$: unknown key \"extra\"\n" +
+				"$.tags[0]: dynamic tag needs \"rule\"\n" +
 				"$.tags[1].halfLifeDays: must be a number in (0, 36600]\n" +
 				"$.tags[1].threshold: must be a number in (0, 1]\n" +
 				"$.tags[1].sources[0].on: on must be \"event\" or \"order\"\n" +
 				"$.tags[1].sources[0].increment: must be a number in (0, 1]\n" +
 				"$.tags[2].kind: kind must be \"static\", \"dynamic\" or \"weighted\"\n" +
-				"$.tags[2]: missing \"name\"\n" +
-				"$: unknown key \"extra\""},
+				"$.tags[2]: missing \"name\""},
 		{"trigger", `{"tags":[],"triggers":[{"name":"t","tag":"nope","on":"enter","action":"x","windowDays":1}]}`,
 			`$.triggers[0].tag: unknown tag "nope"`},
 	}
@@ -185,4 +185,31 @@ func TestWeightedOracle(t *testing.T) {
 	if r.Weights[0].Score <= 1 {
 		t.Fatalf("state score %v should stay uncapped", r.Weights[0].Score)
 	}
+}
+
+func FuzzParseRuleSet(f *testing.F) {
+	f.Add([]byte(lifecycleRules))
+	f.Add([]byte(`{"tags":[{"name":"a","kind":"dynamic","rule":{"hasTag":"b"}},{"name":"b","kind":"dynamic","rule":{"hasTag":"a"}}]}`))
+	f.Add([]byte(`{"tags":[{"name":"w","kind":"weighted","halfLifeDays":1,"threshold":0.5,"sources":[{"on":"event","increment":1}]}]}`))
+	f.Add([]byte(`{"tags":[],"triggers":[{"name":"t","tag":"x","on":"enter","action":"a","windowDays":1}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, err := ParseRuleSet(data, nil)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error not ErrInvalid: %v", err)
+			}
+			return
+		}
+		out, _ := rs.MarshalJSON()
+		rs2, err := ParseRuleSet(out, nil)
+		if err != nil {
+			t.Fatalf("canonical form does not parse: %v\n%s", err, out)
+		}
+		if out2, _ := rs2.MarshalJSON(); string(out2) != string(out) {
+			t.Fatalf("canonical form not stable:\n%s\n%s", out, out2)
+		}
+		c := sampleCustomer()
+		rs.Evaluate(&c, sampleNow)
+		rs.Evaluate(&Customer{}, sampleNow)
+	})
 }

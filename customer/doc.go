@@ -1,0 +1,21 @@
+// Package customer is the 360-degree customer: profile, contacts and
+// addresses (raw value kept beside the clean one), orders with a checked
+// lifecycle, payments, behaviour events, service tickets and NPS feedback.
+//
+// Service is the front door: it validates input (errors wrap ErrInvalid and
+// name the field, never the value), fills ids, times and versions, enforces
+// order and ticket lifecycles, and assembles the View. It sits on a Store
+// that the host implements; Store is the union of four small interfaces
+// (ProfileStore, OrderStore, EventStore, TicketStore) so an adapter can be
+// written and checked one capability at a time with package storetest.
+//
+//	svc := customer.New(memstore.New(), nil)
+//	c, _ := svc.Create(ctx, customer.Customer{Name: "张三"})
+//	o, _ := svc.AddOrder(ctx, customer.Order{CustomerID: c.ID, Currency: "CNY", Items: items, Total: total})
+//	o, _ = svc.AdvanceOrder(ctx, o.ID, customer.Transition{To: "paid"})
+//	v, _ := svc.View(ctx, c.ID, nil)
+//
+// Updates use optimistic concurrency: Update with a stale Version fails
+// with ErrConflict; Modify reads, applies a function and retries.
+// Formatting a Customer, Contact or Address never prints personal data.
+package customer

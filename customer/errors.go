@@ -1,0 +1,41 @@
+package customer
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Every error returned by this package and by a conforming
+// Store wraps exactly one of these, so callers test with errors.Is.
+var (
+	// ErrNotFound: the customer, order, ticket or other record does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrAlreadyExists: a record with the same id is already stored.
+	ErrAlreadyExists = errors.New("already exists")
+	// ErrConflict: the record changed since it was read (stale version).
+	ErrConflict = errors.New("conflict")
+	// ErrInvalid: the input failed validation; the error names the field.
+	ErrInvalid = errors.New("invalid")
+	// ErrBadPageToken: a page token was not produced by the store.
+	ErrBadPageToken = errors.New("bad page token")
+)
+
+// FieldError reports why one field of an input is invalid. It wraps
+// ErrInvalid. Field is a path such as "items[2].quantity"; Reason says what
+// is wrong in words that never repeat the value itself, so the error is safe
+// to log even when the value is personal data.
+type FieldError struct {
+	Field  string
+	Reason string
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("invalid %s: %s", e.Field, e.Reason)
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *FieldError) Unwrap() error { return ErrInvalid }
+
+func invalid(field, format string, args ...any) error {
+	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}

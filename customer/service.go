@@ -1,0 +1,189 @@
+package customer
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Options configure a Service. The zero value (or nil) uses the wall clock,
+// random version-4 ids and a logger that discards.
+type Options struct {
+	// Now returns the current time; set it for deterministic tests.
+	Now func() time.Time
+	// NewID returns a new id for records created without one.
+	NewID func() uuid.UUID
+	// Logger receives operational messages; it never receives personal data.
+	Logger *slog.Logger
+	// PageSize is the page size used when iterating a store (default 100).
+	PageSize int
+}
+
+// Service is the front door to the 360-degree customer: it validates input,
+// fills ids, times and versions, keeps order and ticket lifecycles, and
+// computes the View. It is safe for concurrent use when its Store is.
+type Service struct {
+	store    Store
+	now      func() time.Time
+	newID    func() uuid.UUID
+	log      *slog.Logger
+	pageSize int
+}
+
+// New returns a Service over store. opts may be nil.
+func New(store Store, opts *Options) *Service {
+	s := &Service{store: store, now: time.Now, newID: uuid.New, pageSize: 100}
+	if opts != nil {
+		if opts.Now != nil {
+			s.now = opts.Now
+		}
+		if opts.NewID != nil {
+			s.newID = opts.NewID
+		}
+		s.log = opts.Logger
+		if opts.PageSize > 0 {
+			s.pageSize = opts.PageSize
+		}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s
+}
+
+// Store returns the store the Service was built on.
+func (s *Service) Store() Store { return s.store }
+
+func (s *Service) id(id uuid.UUID) uuid.UUID {
+	if id == uuid.Nil {
+		return s.newID()
+	}
+	return id
+}
+
+// Create validates c and stores it as a new customer. A nil ID gets a new
+// one; CreatedAt and UpdatedAt are set from the clock; Version becomes 1.
+func (s *Service) Create(ctx context.Context, c Customer) (Customer, error) {
+	c = c.Clone()
+	c.ID = s.id(c.ID)
+	now := s.now().UTC()
+	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
+	if err := s.checkCustomer(&c, now); err != nil {
+		return Customer{}, err
+	}
+	if err := s.store.CreateCustomer(ctx, c); err != nil {
+		return Customer{}, fmt.Errorf("create customer: %w", err)
+	}
+	return c, nil
+}
+
+func (s *Service) checkCustomer(c *Customer, now time.Time) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if !c.BirthDate.IsZero() && c.BirthDate.After(now) {
+		return invalid("birth_date", "in the future")
+	}
+	return nil
+}
+
+// Get returns the customer, or ErrNotFound.
+func (s *Service) Get(ctx context.Context, id uuid.UUID) (Customer, error) {
+	c, err := s.store.GetCustomer(ctx, id)
+	if err != nil {
+		return Customer{}, fmt.Errorf("get customer: %w", err)
+	}
+	return c, nil
+}
+
+// Update stores c if nobody changed the customer since c was read (c.Version
+// is the version read); otherwise it returns ErrConflict and the caller
+// should read again and retry. It returns the stored customer with its new
+// version. CreatedAt is kept from the stored profile.
+func (s *Service) Update(ctx context.Context, c Customer) (Customer, error) {
+	c = c.Clone()
+	now := s.now().UTC()
+	c.UpdatedAt = now
+	if err := s.checkCustomer(&c, now); err != nil {
+		return Customer{}, err
+	}
+	if c.CreatedAt.IsZero() {
+		old, err := s.store.GetCustomer(ctx, c.ID)
+		if err != nil {
+			return Customer{}, fmt.Errorf("update customer: %w", err)
+		}
+		c.CreatedAt = old.CreatedAt
+	}
+	out, err := s.store.UpdateCustomer(ctx, c)
+	if err != nil {
+		return Customer{}, fmt.Errorf("update customer: %w", err)
+	}
+	return out, nil
+}
+
+// Modify reads the customer, applies fn and writes it back, retrying up to
+// five times when another writer got there first. fn may be called more
+// than once and must only change the customer it is given.
+func (s *Service) Modify(ctx context.Context, id uuid.UUID, fn func(*Customer) error) (Customer, error) {
+	var lastErr error
+	for range 5 {
+		c, err := s.Get(ctx, id)
+		if err != nil {
+			return Customer{}, err
+		}
+		if err := fn(&c); err != nil {
+			return Customer{}, err
+		}
+		out, err := s.Update(ctx, c)
+		if err == nil || !isConflict(err) {
+			return out, err
+		}
+		lastErr = err
+	}
+	return Customer{}, lastErr
+}
+
+// Delete removes the customer's profile. Orders, events and tickets stay for
+// the books; erasing a person is privacy's job.
+func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
+	if err := s.store.DeleteCustomer(ctx, id); err != nil {
+		return fmt.Errorf("delete customer: %w", err)
+	}
+	return nil
+}
+
+// Customers iterates over every customer in ID order, a page at a time.
+// Iteration stops at the first error, which is yielded.
+func (s *Service) Customers(ctx context.Context) iter.Seq2[Customer, error] {
+	return pages(s.pageSize, func(tok string, n int) ([]Customer, string, error) {
+		return s.store.ListCustomers(ctx, tok, n)
+	})
+}
+
+// pages turns a paged list call into an iterator.
+func pages[T any](size int, list func(tok string, n int) ([]T, string, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		tok := ""
+		for {
+			items, next, err := list(tok, size)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if next == "" {
+				return
+			}
+			tok = next
+		}
+	}
+}

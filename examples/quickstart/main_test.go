@@ -1,0 +1,25 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestQuickstartRuns runs a small quickstart end to end and checks what it
+// prints: the totals must match the generated data.
+func TestQuickstartRuns(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(&out, []string{"-customers", "300", "-orders", "2000", "-seed", "4"}); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, want := range []string{"customers 300, orders 2000", "360-degree view", "payment mix:", "done in"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if err := run(&out, []string{"-customers", "0"}); err == nil {
+		t.Error("zero customers accepted")
+	}
+}

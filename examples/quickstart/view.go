@@ -1,0 +1,118 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cimkit/cimkit/customer"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+)
+
+func totals(ctx context.Context, p *progress, e *env) error {
+	defer p.stage("totals")()
+	customers, orders := 0, 0
+	revenue := decimal.Zero
+	for c, err := range e.svc.Customers(ctx) {
+		if err != nil {
+			return err
+		}
+		customers++
+		for o, err := range e.svc.Orders(ctx, c.ID) {
+			if err != nil {
+				return err
+			}
+			orders++
+			if o.Status != customer.OrderCancelled {
+				revenue = revenue.Add(o.Total.Sub(o.Refunded))
+			}
+		}
+	}
+	p.printf("    customers %d, orders %d, net revenue CNY %s\n", customers, orders, revenue.StringFixed(2))
+	return nil
+}
+
+// busiest returns the customer with the most orders (ties: smallest id).
+func busiest(e *env) uuid.UUID {
+	count := map[uuid.UUID]int{}
+	for _, o := range e.ds.Orders {
+		count[e.ids[o.RecordID]]++
+	}
+	ids := make([]uuid.UUID, 0, len(count))
+	for id := range count {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b uuid.UUID) int {
+		if c := cmp.Compare(count[b], count[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a.String(), b.String())
+	})
+	if len(ids) == 0 {
+		return e.ids[e.ds.Records[0].ID]
+	}
+	return ids[0]
+}
+
+func showView(ctx context.Context, p *progress, e *env) error {
+	defer p.stage("360-degree view of the customer with the most orders")()
+	v, err := e.svc.View(ctx, busiest(e), nil)
+	if err != nil {
+		return err
+	}
+	printView(p, v)
+	return nil
+}
+
+func printView(p *progress, v customer.View) {
+	c := v.Profile
+	p.printf("    customer %s  name %s  registered via %s\n", c.ID, maskName(c.Name), c.RegistrationVia)
+	for _, ph := range c.Phones {
+		p.printf("    phone %s (%s)\n", maskPhone(cmp.Or(ph.Value, ph.Raw)), ph.Channel)
+	}
+	s := v.Orders
+	p.printf("    orders %d (+%d cancelled)  spend %s %s  AOV %s  refund rate %.1f%%\n",
+		s.Count, s.Cancelled, s.Currency, s.TotalSpend.StringFixed(2), s.AverageOrderValue.StringFixed(2), 100*s.RefundRate)
+	if s.Count > 0 {
+		p.printf("    first %s  last %s  mean gap %.1f days\n", s.FirstOrder.Format("2006-01-02"), s.LastOrder.Format("2006-01-02"), s.MeanPurchaseGap.Hours()/24)
+	}
+	var cats, pays []string
+	for _, sh := range s.TopCategories {
+		cats = append(cats, fmt.Sprintf("%s %.0f%%", sh.Name, 100*sh.Share))
+	}
+	for _, sh := range s.PaymentMix {
+		pays = append(pays, fmt.Sprintf("%s %.0f%%", sh.Name, 100*sh.Share))
+	}
+	p.printf("    top categories: %s\n", strings.Join(cats, ", "))
+	p.printf("    payment mix: %s\n", strings.Join(pays, ", "))
+	p.printf("    recent events:")
+	for _, ev := range v.RecentEvents[:min(5, len(v.RecentEvents))] {
+		p.printf(" %s@%s", ev.Type, ev.At.Format("01-02"))
+	}
+	p.printf("\n    open tickets %d", len(v.OpenTickets))
+	if v.LatestNPS != nil {
+		p.printf("  latest NPS %d (%s)", v.LatestNPS.NPS, v.LatestNPS.At.Format("2006-01-02"))
+	}
+	p.printf("\n")
+}
+
+// maskPhone shows the first three and last four digits only.
+func maskPhone(s string) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) < 8 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:3]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-4:])
+}
+
+// maskName shows the first character only.
+func maskName(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return ""
+	}
+	return string(r[:1]) + strings.Repeat("*", len(r)-1)
+}

@@ -1,0 +1,13 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/cimkit/cimkit/customer"
+	"github.com/cimkit/cimkit/memstore"
+	"github.com/cimkit/cimkit/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.RunCustomer(t, func(t *testing.T) customer.Store { return memstore.New() })
+}

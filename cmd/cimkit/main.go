@@ -41,6 +41,7 @@ func commands() []command {
 		{"kmeans", "cluster customers by feature columns with k-means, or choose k", runKMeans},
 		{"match", "probabilistic record linkage: deduplicate one CSV or link two", runMatch},
 		{"synth", "generate seeded synthetic customers, orders, events and ground truth", runSynth},
+		{"tag", "evaluate tag rules over customers (-rules/-in/-out) or check a rule set (-check)", runTag},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds

@@ -37,6 +37,8 @@ type Store struct {
 	ticketsBy  map[uuid.UUID]*sortedKeys
 	feedback   map[uuid.UUID]customer.Feedback
 	feedbackBy map[uuid.UUID]*sortedKeys
+
+	keys *keyTables // privacy.KeyStore tables, made on first write (keys.go)
 }
 
 // New returns an empty store.

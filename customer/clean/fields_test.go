@@ -27,6 +27,8 @@ func TestEmail(t *testing.T) {
 		{"li@163.cm", "li@163.cm", "li@163.cm", "li@163.com", nil, FlagTypo},
 		{"bob@gmial.com", "bob@gmial.com", "bob@gmial.com", "bob@gmail.com", nil, FlagTypo},
 		{"bob@hotmial.com", "bob@hotmial.com", "bob@hotmial.com", "bob@hotmail.com", nil, FlagTypo},
+		{"li@company.con", "li@company.con", "li@company.con", "li@company.com", nil, FlagTypo},
+		{"li@company.cm", "li@company.cm", "li@company.cm", "", nil, 0},
 		{"mailto:<x@sina.com>", "x@sina.com", "x@sina.com", "", nil, 0},
 		{"用户@例子.广告", "用户@例子.广告", "用户@例子.广告", "", nil, 0},
 		{"", "", "", "", ErrEmpty, 0},

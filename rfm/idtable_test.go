@@ -3,6 +3,7 @@ package rfm
 import (
 	"hash/maphash"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -42,5 +43,30 @@ func TestIDTableMatchesMap(t *testing.T) {
 	}
 	if s := u.strings(); s[0] != "a" || s[1] != "a\x00" {
 		t.Fatalf("strings %q", s)
+	}
+}
+
+func TestRunsDedupeConfirmsCollisions(t *testing.T) {
+	r := newRuns(maphash.MakeSeed())
+	for _, k := range []struct {
+		c int32
+		o string
+	}{{0, "a"}, {0, "b"}, {0, "a"}, {1, "a"}, {0, "b"}, {0, "c"}} {
+		r.add(k.c, []byte(k.o))
+	}
+	// Force every run into one hash: only equal (customer, order) may merge.
+	for i := range r.hash {
+		r.hash[i] = 42
+	}
+	got := r.dedupe()
+	want := []int32{0, 1, 0, 3, 1, 5}
+	if !slices.Equal(got, want) {
+		t.Fatalf("canon = %v, want %v", got, want)
+	}
+	d := newRuns(maphash.MakeSeed())
+	d.add(0, []byte("x"))
+	d.add(0, []byte("y"))
+	if d.dedupe() != nil {
+		t.Fatal("distinct runs renumbered")
 	}
 }

@@ -150,6 +150,11 @@ func ReadCSV(r io.Reader, cols CSVColumns, opts *CSVOptions) (*Lines, []RowError
 		l.Minor = append(l.Minor, minor)
 	}
 	l.Customers = in.custs.strings()
+	if canon := in.runs.dedupe(); canon != nil {
+		for i, o := range l.Order {
+			l.Order[i] = canon[o]
+		}
+	}
 	if bad > 0 && !skip {
 		return nil, errs, fmt.Errorf("%w: %d malformed rows", ErrInvalid, bad)
 	}
@@ -163,19 +168,20 @@ func (o *CSVOptions) scaleOrZero() int32 {
 	return o.Scale
 }
 
-// interner numbers customers and (customer, order) pairs.
+// interner numbers customers and runs of rows of one order.
 type interner struct {
-	custs, orders *idTable
+	custs *idTable
+	runs  *runs
 }
 
 func newInterner() *interner {
 	seed := maphash.MakeSeed()
-	return &interner{custs: newIDTable(seed), orders: newIDTable(seed)}
+	return &interner{custs: newIDTable(seed), runs: newRuns(seed)}
 }
 
 func (in *interner) customer(id []byte) int32 { return in.custs.intern(0, false, id) }
 
-func (in *interner) order(c int32, order []byte) int32 { return in.orders.intern(c, true, order) }
+func (in *interner) order(c int32, order []byte) int32 { return in.runs.add(c, order) }
 
 var errFormat = errors.New("unrecognised format")
 

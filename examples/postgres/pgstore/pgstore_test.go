@@ -9,6 +9,7 @@ import (
 
 	"github.com/cimkit/cimkit/customer"
 	"github.com/cimkit/cimkit/examples/postgres/pgstore"
+	"github.com/cimkit/cimkit/privacy"
 	"github.com/cimkit/cimkit/storetest"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -63,4 +64,8 @@ func TestMigrateTwice(t *testing.T) {
 	if err := pgstore.Migrate(context.Background(), pool); err != nil {
 		t.Fatalf("second migrate: %v", err)
 	}
+}
+
+func TestKeysConformance(t *testing.T) {
+	storetest.RunKeys(t, func(t *testing.T) privacy.KeyStore { return pgstore.New(freshPool(t)).KeyStore() })
 }

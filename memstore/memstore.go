@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/cimkit/cimkit/customer"
+	"github.com/cimkit/cimkit/privacy/consent"
 	"github.com/google/uuid"
 )
 
@@ -37,6 +38,11 @@ type Store struct {
 	ticketsBy  map[uuid.UUID]*sortedKeys
 	feedback   map[uuid.UUID]customer.Feedback
 	feedbackBy map[uuid.UUID]*sortedKeys
+
+	audit [][]byte // privacy/audit entries in append order
+
+	consent   map[uuid.UUID][]consent.Event // privacy/consent ledger per customer
+	consentID map[uuid.UUID]bool            // ids of stored consent events
 }
 
 // New returns an empty store.
@@ -53,6 +59,8 @@ func New() *Store {
 		ticketsBy:  map[uuid.UUID]*sortedKeys{},
 		feedback:   map[uuid.UUID]customer.Feedback{},
 		feedbackBy: map[uuid.UUID]*sortedKeys{},
+		consent:    map[uuid.UUID][]consent.Event{},
+		consentID:  map[uuid.UUID]bool{},
 	}
 }
 

@@ -5,9 +5,19 @@ import (
 
 	"github.com/cimkit/cimkit/customer"
 	"github.com/cimkit/cimkit/memstore"
+	"github.com/cimkit/cimkit/privacy/audit"
+	"github.com/cimkit/cimkit/privacy/consent"
 	"github.com/cimkit/cimkit/storetest"
 )
 
 func TestConformance(t *testing.T) {
 	storetest.RunCustomer(t, func(t *testing.T) customer.Store { return memstore.New() })
+}
+
+func TestAuditConformance(t *testing.T) {
+	storetest.RunAudit(t, func(t *testing.T) audit.Store { return memstore.New() })
+}
+
+func TestConsentConformance(t *testing.T) {
+	storetest.RunConsent(t, func(t *testing.T) consent.Store { return memstore.New() })
 }

@@ -105,3 +105,18 @@ func ActorFrom(ctx context.Context) (Actor, Purpose, bool) {
 	v, ok := ctx.Value(ctxKey{}).(ctxVal)
 	return v.actor, v.purpose, ok
 }
+
+// groupFields lists the customer.Customer fields (by their JSON-ish
+// names) each group covers; attributes are assigned by Policy.AttributeGroups.
+var groupFields = map[Group][]string{
+	GroupContact:           {"name", "phones", "emails"},
+	GroupIdentityDocuments: {"birth_date", "gender", "identity-document attributes"},
+	GroupAddress:           {"addresses"},
+	GroupOrders:            {"orders", "payments"},
+	GroupDerivedScores:     {"tag, segment and score attributes"},
+	GroupPseudonymousID:    {"id"},
+	GroupAccount:           {"membership_level", "points", "registration_via", "created_at", "updated_at", "other attributes"},
+}
+
+// GroupFields returns the fields a group covers, for records of processing.
+func GroupFields(g Group) []string { return append([]string(nil), groupFields[g]...) }

@@ -25,7 +25,8 @@ type Log struct {
 	mu     sync.Mutex
 	store  Store
 	cfg    Config
-	leaves []Hash
+	leaves []Hash  // every leaf hash, for proofs
+	tree   compact // for checkpoints
 }
 
 // Open loads the leaf hashes of the entries already in s and returns the
@@ -66,9 +67,14 @@ func (l *Log) catchUp(ctx context.Context) error {
 		return err
 	}
 	for _, e := range entries {
-		l.leaves = append(l.leaves, HashLeaf(e))
+		l.add(HashLeaf(e))
 	}
 	return nil
+}
+
+func (l *Log) add(h Hash) {
+	l.leaves = append(l.leaves, h)
+	l.tree.append(h)
 }
 
 // Append validates e, stamps it with the clock if At is zero, stores it and
@@ -87,7 +93,7 @@ func (l *Log) Append(ctx context.Context, e Entry) (uint64, error) {
 		at := uint64(len(l.leaves))
 		err := l.store.AppendAudit(ctx, at, [][]byte{data})
 		if err == nil {
-			l.leaves = append(l.leaves, HashLeaf(data))
+			l.add(HashLeaf(data))
 			return at, nil
 		}
 		if !errors.Is(err, ErrConflict) || attempt >= 100 {
@@ -107,7 +113,7 @@ func (l *Log) Checkpoint(ctx context.Context) (Checkpoint, error) {
 	if err := l.catchUp(ctx); err != nil {
 		return Checkpoint{}, err
 	}
-	cp := Checkpoint{Origin: l.cfg.Origin, Size: uint64(len(l.leaves)), Root: RootHash(l.leaves)}
+	cp := Checkpoint{Origin: l.cfg.Origin, Size: l.tree.n, Root: l.tree.root()}
 	return cp.Sign(l.cfg.Key)
 }
 

@@ -40,32 +40,63 @@ func (v Verifier) VerifyEntries(entries [][]byte, cp Checkpoint) error {
 	if uint64(len(entries)) < cp.Size {
 		return fmt.Errorf("audit: %w: %d entries, checkpoint covers %d", ErrTruncated, len(entries), cp.Size)
 	}
-	leaves := make([]Hash, cp.Size)
-	for i := range leaves {
-		leaves[i] = HashLeaf(entries[i])
-	}
-	if RootHash(leaves) != cp.Root {
-		return fmt.Errorf("audit: %w: entries do not hash to the checkpoint root", ErrTampered)
-	}
+	var c compact
+	var bad error // a malformed entry, reported if the root matches
 	for i, e := range entries {
-		if _, err := DecodeEntry(e); err != nil {
-			return fmt.Errorf("audit: entry %d: %w", i, err)
+		if uint64(i) < cp.Size {
+			c.append(HashLeaf(e))
+		}
+		if _, err := DecodeEntry(e); err != nil && bad == nil {
+			bad = fmt.Errorf("audit: entry %d: %w", i, err)
 		}
 	}
-	return nil
+	if c.root() != cp.Root {
+		return fmt.Errorf("audit: %w: entries do not hash to the checkpoint root", ErrTampered)
+	}
+	return bad
 }
 
-// VerifyStore reads every entry from s and checks it as VerifyEntries does.
+// verifyChunk is how many entries VerifyStore reads at a time.
+const verifyChunk = 4096
+
+// VerifyStore reads the entries of s in chunks and checks them as
+// VerifyEntries does, holding only O(log n) hashes in memory.
 func (v Verifier) VerifyStore(ctx context.Context, s Store, cp Checkpoint) error {
+	if err := v.VerifyCheckpoint(cp); err != nil {
+		return err
+	}
 	n, err := s.AuditSize(ctx)
 	if err != nil {
 		return err
 	}
-	entries, err := s.ReadAudit(ctx, 0, n)
-	if err != nil {
-		return err
+	if n < cp.Size {
+		return fmt.Errorf("audit: %w: %d entries, checkpoint covers %d", ErrTruncated, n, cp.Size)
 	}
-	return v.VerifyEntries(entries, cp)
+	var c compact
+	var bad error // a malformed entry, reported if the root matches
+	for start := uint64(0); start < n; start += verifyChunk {
+		end := min(start+verifyChunk, n)
+		entries, err := s.ReadAudit(ctx, start, end)
+		if err != nil {
+			return err
+		}
+		if uint64(len(entries)) != end-start {
+			return fmt.Errorf("audit: %w: store returned %d entries for a range of %d", ErrTampered, len(entries), end-start)
+		}
+		for i, e := range entries {
+			idx := start + uint64(i)
+			if idx < cp.Size {
+				c.append(HashLeaf(e))
+			}
+			if _, err := DecodeEntry(e); err != nil && bad == nil {
+				bad = fmt.Errorf("audit: entry %d: %w", idx, err)
+			}
+		}
+	}
+	if c.root() != cp.Root {
+		return fmt.Errorf("audit: %w: entries do not hash to the checkpoint root", ErrTampered)
+	}
+	return bad
 }
 
 // VerifyAppendOnly checks two signed checkpoints and a consistency proof

@@ -22,11 +22,10 @@ type Config struct {
 // several processes) may share one Store: an append that loses a race
 // re-reads the new entries and retries.
 type Log struct {
-	mu     sync.Mutex
-	store  Store
-	cfg    Config
-	leaves []Hash  // every leaf hash, for proofs
-	tree   compact // for checkpoints
+	mu    sync.Mutex
+	store Store
+	cfg   Config
+	tree  tree // every perfect subtree hash, for roots and proofs
 }
 
 // Open loads the leaf hashes of the entries already in s and returns the
@@ -55,7 +54,7 @@ func (l *Log) catchUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	have := uint64(len(l.leaves))
+	have := l.tree.size()
 	if n < have {
 		return fmt.Errorf("audit: %w: store shrank below what this log has read", ErrTruncated)
 	}
@@ -72,10 +71,7 @@ func (l *Log) catchUp(ctx context.Context) error {
 	return nil
 }
 
-func (l *Log) add(h Hash) {
-	l.leaves = append(l.leaves, h)
-	l.tree.append(h)
-}
+func (l *Log) add(h Hash) { l.tree.append(h) }
 
 // Append validates e, stamps it with the clock if At is zero, stores it and
 // returns its index.
@@ -90,7 +86,7 @@ func (l *Log) Append(ctx context.Context, e Entry) (uint64, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for attempt := 0; ; attempt++ {
-		at := uint64(len(l.leaves))
+		at := l.tree.size()
 		err := l.store.AppendAudit(ctx, at, [][]byte{data})
 		if err == nil {
 			l.add(HashLeaf(data))
@@ -113,7 +109,8 @@ func (l *Log) Checkpoint(ctx context.Context) (Checkpoint, error) {
 	if err := l.catchUp(ctx); err != nil {
 		return Checkpoint{}, err
 	}
-	cp := Checkpoint{Origin: l.cfg.Origin, Size: l.tree.n, Root: l.tree.root()}
+	n := l.tree.size()
+	cp := Checkpoint{Origin: l.cfg.Origin, Size: n, Root: l.tree.hash(0, n)}
 	return cp.Sign(l.cfg.Key)
 }
 
@@ -122,10 +119,7 @@ func (l *Log) Checkpoint(ctx context.Context) (Checkpoint, error) {
 func (l *Log) InclusionProof(index, size uint64) ([]Hash, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if size > uint64(len(l.leaves)) {
-		return nil, fmt.Errorf("audit: inclusion proof: %w: size above log size", ErrOutOfRange)
-	}
-	return InclusionProof(index, l.leaves[:size])
+	return l.tree.inclusionProof(index, size)
 }
 
 // ConsistencyProof returns the proof that the tree of size1 is a prefix of
@@ -133,10 +127,7 @@ func (l *Log) InclusionProof(index, size uint64) ([]Hash, error) {
 func (l *Log) ConsistencyProof(size1, size2 uint64) ([]Hash, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if size2 > uint64(len(l.leaves)) {
-		return nil, fmt.Errorf("audit: consistency proof: %w: size above log size", ErrOutOfRange)
-	}
-	return ConsistencyProof(size1, l.leaves[:size2])
+	return l.tree.consistencyProof(size1, size2)
 }
 
 // PublicKey returns the key a Verifier of this log needs.

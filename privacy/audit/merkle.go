@@ -77,49 +77,115 @@ func mth(d []Hash) Hash {
 // InclusionProof returns the audit path PATH(m, D[n]) of RFC 6962 §2.1.1
 // for leaf index m in the tree of the given leaf hashes.
 func InclusionProof(m uint64, leaves []Hash) ([]Hash, error) {
-	n := uint64(len(leaves))
-	if m >= n {
-		return nil, fmt.Errorf("audit: inclusion proof: %w: index not below tree size", ErrOutOfRange)
+	var t tree
+	for _, h := range leaves {
+		t.append(h)
 	}
-	return path(m, leaves), nil
-}
-
-func path(m uint64, d []Hash) []Hash {
-	n := uint64(len(d))
-	if n <= 1 {
-		return nil
-	}
-	k := split(n)
-	if m < k {
-		return append(path(m, d[:k]), mth(d[k:]))
-	}
-	return append(path(m-k, d[k:]), mth(d[:k]))
+	return t.inclusionProof(m, t.size())
 }
 
 // ConsistencyProof returns PROOF(m, D[n]) of RFC 6962 §2.1.2: the proof
 // that the tree of the first m leaves is a prefix of the tree of all of
 // them. 0 < m <= n; for m == n the proof is empty.
 func ConsistencyProof(m uint64, leaves []Hash) ([]Hash, error) {
-	n := uint64(len(leaves))
+	var t tree
+	for _, h := range leaves {
+		t.append(h)
+	}
+	return t.consistencyProof(m, t.size())
+}
+
+// tree keeps every perfect subtree hash, level by level: levels[k][i] is
+// the hash of leaves [i<<k, (i+1)<<k). It answers MTH of any range the
+// RFC 6962 recursion visits in O(log n), so proofs cost O(log² n) hashes
+// at most instead of rehashing the tree. Memory is about two hashes per leaf.
+type tree struct {
+	levels [][]Hash
+}
+
+func (t *tree) size() uint64 {
+	if len(t.levels) == 0 {
+		return 0
+	}
+	return uint64(len(t.levels[0]))
+}
+
+func (t *tree) append(h Hash) {
+	for k := 0; ; k++ {
+		if k == len(t.levels) {
+			t.levels = append(t.levels, nil)
+		}
+		t.levels[k] = append(t.levels[k], h)
+		n := len(t.levels[k])
+		if n%2 == 1 {
+			return
+		}
+		h = HashChildren(t.levels[k][n-2], t.levels[k][n-1])
+	}
+}
+
+// hash returns MTH(D[a:b]) for a range whose start a is a multiple of the
+// largest power of two below b-a (every range the RFC recursion visits).
+func (t *tree) hash(a, b uint64) Hash {
+	n := b - a
+	switch {
+	case n == 0:
+		return EmptyRoot
+	case n&(n-1) == 0 && a%n == 0:
+		k := bits.TrailingZeros64(n)
+		return t.levels[k][a>>k]
+	}
+	k := split(n)
+	return HashChildren(t.hash(a, a+k), t.hash(a+k, b))
+}
+
+func (t *tree) inclusionProof(m, n uint64) ([]Hash, error) {
+	if n > t.size() {
+		return nil, fmt.Errorf("audit: inclusion proof: %w: size above log size", ErrOutOfRange)
+	}
+	if m >= n {
+		return nil, fmt.Errorf("audit: inclusion proof: %w: index not below tree size", ErrOutOfRange)
+	}
+	return t.path(m, 0, n), nil
+}
+
+// path is PATH(m, D[a:b]) with m relative to a.
+func (t *tree) path(m, a, b uint64) []Hash {
+	n := b - a
+	if n <= 1 {
+		return nil
+	}
+	k := split(n)
+	if m < k {
+		return append(t.path(m, a, a+k), t.hash(a+k, b))
+	}
+	return append(t.path(m-k, a+k, b), t.hash(a, a+k))
+}
+
+func (t *tree) consistencyProof(m, n uint64) ([]Hash, error) {
+	if n > t.size() {
+		return nil, fmt.Errorf("audit: consistency proof: %w: size above log size", ErrOutOfRange)
+	}
 	if m == 0 || m > n {
 		return nil, fmt.Errorf("audit: consistency proof: %w: old size must be in 1..size", ErrOutOfRange)
 	}
-	return subproof(m, leaves, true), nil
+	return t.subproof(m, 0, n, true), nil
 }
 
-func subproof(m uint64, d []Hash, b bool) []Hash {
-	n := uint64(len(d))
+// subproof is SUBPROOF(m, D[a:b], b) with m relative to a.
+func (t *tree) subproof(m, a, b uint64, complete bool) []Hash {
+	n := b - a
 	if m == n {
-		if b {
+		if complete {
 			return nil
 		}
-		return []Hash{mth(d)}
+		return []Hash{t.hash(a, b)}
 	}
 	k := split(n)
 	if m <= k {
-		return append(subproof(m, d[:k], b), mth(d[k:]))
+		return append(t.subproof(m, a, a+k, complete), t.hash(a+k, b))
 	}
-	return append(subproof(m-k, d[k:], false), mth(d[:k]))
+	return append(t.subproof(m-k, a+k, b, false), t.hash(a, a+k))
 }
 
 // VerifyInclusion checks that leafHash is the leaf at index in the tree of

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/cimkit/cimkit/customer"
+	"github.com/cimkit/cimkit/privacy/consent"
 	"github.com/google/uuid"
 )
 
@@ -39,6 +40,10 @@ type Store struct {
 	feedbackBy map[uuid.UUID]*sortedKeys
 
 	keys *keyTables // privacy.KeyStore tables, made on first write (keys.go)
+	audit [][]byte // privacy/audit entries in append order
+
+	consent   map[uuid.UUID][]consent.Event // privacy/consent ledger per customer
+	consentID map[uuid.UUID]bool            // ids of stored consent events
 }
 
 // New returns an empty store.
@@ -55,6 +60,8 @@ func New() *Store {
 		ticketsBy:  map[uuid.UUID]*sortedKeys{},
 		feedback:   map[uuid.UUID]customer.Feedback{},
 		feedbackBy: map[uuid.UUID]*sortedKeys{},
+		consent:    map[uuid.UUID][]consent.Event{},
+		consentID:  map[uuid.UUID]bool{},
 	}
 }
 

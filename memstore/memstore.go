@@ -39,8 +39,8 @@ type Store struct {
 	feedback   map[uuid.UUID]customer.Feedback
 	feedbackBy map[uuid.UUID]*sortedKeys
 
-	keys *keyTables // privacy.KeyStore tables, made on first write (keys.go)
-	audit [][]byte // privacy/audit entries in append order
+	keys  *keyTables // privacy.KeyStore tables, made on first write (keys.go)
+	audit [][]byte   // privacy/audit entries in append order
 
 	consent   map[uuid.UUID][]consent.Event // privacy/consent ledger per customer
 	consentID map[uuid.UUID]bool            // ids of stored consent events

@@ -60,7 +60,7 @@ var secrets = map[access.Group][]string{
 	access.GroupPseudonymousID:    {"0b6c1b4e-2f5a-4c8e-9d1a-3e7f5a9c2b10"},
 }
 
-func newGuard(t *testing.T) (*access.Guard, *memAudit) {
+func newGuard(t testing.TB) (*access.Guard, *memAudit) {
 	t.Helper()
 	rec := &memAudit{}
 	g, err := access.NewGuard(access.ExamplePolicy(), access.Options{Audit: rec, PseudonymKey: bytes.Repeat([]byte{9}, 32), Now: func() time.Time { return t0 }})

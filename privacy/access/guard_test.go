@@ -163,6 +163,8 @@ func TestDenialsAreTypedAndAudited(t *testing.T) {
 		denial string
 	}{
 		{"no actor", context.Background(), "", "", access.ErrNoActor, "no_actor"},
+		{"actor without id", access.WithActor(context.Background(), access.Actor{Role: "service_agent"}, access.PurposeService), "", "", access.ErrNoActor, "no_actor"},
+		{"actor id with spaces", access.WithActor(context.Background(), access.Actor{ID: "Zhang San", Role: "service_agent"}, access.PurposeService), access.GroupContact, "ticket 9", access.ErrInvalid, "invalid"},
 		{"unknown role", ctxAs("janitor", access.PurposeService), "", "", access.ErrUnknownRole, "unknown_role"},
 		{"unknown purpose", ctxAs("service_agent", "curiosity"), "", "", access.ErrUnknownPurpose, "unknown_purpose"},
 		{"purpose not granted", ctxAs("marketing", access.PurposeService), "", "", access.ErrUnknownPurpose, "unknown_purpose"},

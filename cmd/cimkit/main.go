@@ -35,6 +35,7 @@ type command struct {
 // commands lists every subcommand. Keep it sorted by name.
 func commands() []command {
 	cmds := []command{
+		{"clean", "clean phone, email, name, gender, birth date, ID, address values or CSV records", runClean},
 		{"synth", "generate seeded synthetic customers, orders, events and ground truth", runSynth},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })

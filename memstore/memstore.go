@@ -37,6 +37,11 @@ type Store struct {
 	ticketsBy  map[uuid.UUID]*sortedKeys
 	feedback   map[uuid.UUID]customer.Feedback
 	feedbackBy map[uuid.UUID]*sortedKeys
+
+	// identity state has its own lock: resolution and profile writes
+	// do not wait for each other.
+	idmu sync.RWMutex
+	id   idState
 }
 
 // New returns an empty store.
@@ -53,6 +58,7 @@ func New() *Store {
 		ticketsBy:  map[uuid.UUID]*sortedKeys{},
 		feedback:   map[uuid.UUID]customer.Feedback{},
 		feedbackBy: map[uuid.UUID]*sortedKeys{},
+		id:         newIDState(),
 	}
 }
 

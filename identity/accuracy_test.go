@@ -53,7 +53,7 @@ func TestPairScoresOracle(t *testing.T) {
 // partition against the generator's ground truth.
 func TestSyntheticAccuracy(t *testing.T) {
 	n := 20000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 5000
 	}
 	for _, seed := range []uint64{1, 2} {

@@ -49,7 +49,7 @@ func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier) ([]value, clean.F
 		case err != nil:
 			return nil, flags, bad("value not usable: "+clean.ErrorClass(err), errors.Join(ErrInvalid, err))
 		}
-		out = append(out, value{id.Kind, p.E164(), clean.Mask(clean.FieldPhone, p.E164())})
+		out = append(out, value{id.Kind, p.E164(), maskPhone(p.E164())})
 	case CanonEmail:
 		e, err := c.Email(id.Value)
 		flags = e.Flags
@@ -149,4 +149,13 @@ func oneRepeated(s string) bool {
 		n++
 	}
 	return n > 0
+}
+
+// maskPhone masks an E.164 number, keeping the country code readable:
+// +86 138****5678.
+func maskPhone(e164 string) string {
+	if rest, ok := strings.CutPrefix(e164, "+86"); ok {
+		return "+86 " + clean.Mask(clean.FieldPhone, rest)
+	}
+	return clean.Mask(clean.FieldPhone, e164)
 }

@@ -121,7 +121,7 @@ func TestNewRulesInvalid(t *testing.T) {
 // TestResolveOrderIndependent: the same records in any order give the same
 // partition (and the same edges decide it).
 func TestResolveOrderIndependent(t *testing.T) {
-	d, err := synth.Generate(synth.Config{Customers: 600, Orders: 1, Seed: 7})
+	d, err := synth.Generate(synth.Config{Customers: 400, Orders: 1, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestResolveOrderIndependent(t *testing.T) {
 	cons := []identity.Constraint{{ID: "c1", Kind: identity.CannotLink, A: []string{ns[3].ID}, B: []string{ns[4].ID}}}
 	want := clusters(identity.Resolve(ns, r.Rules(), cons, false).Clusters)
 	rnd := rand.New(rand.NewPCG(1, 2))
-	for i := range 20 {
+	for i := range 10 {
 		rnd.Shuffle(len(ns), func(a, b int) { ns[a], ns[b] = ns[b], ns[a] })
 		if got := clusters(identity.Resolve(ns, r.Rules(), cons, false).Clusters); got != want {
 			t.Fatalf("permutation %d: partition differs", i)

@@ -22,10 +22,12 @@ type PlainTokenizer struct{}
 
 // Token implements Tokenizer.
 func (PlainTokenizer) Token(ctx context.Context, kind Kind, canonical string) (string, error) {
-	h := sha256.New()
-	h.Write([]byte(kind))
-	h.Write([]byte{0})
-	h.Write([]byte(canonical))
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0])[:16]), nil
+	var buf [160]byte
+	b := append(buf[:0], kind...)
+	b = append(b, 0)
+	b = append(b, canonical...)
+	sum := sha256.Sum256(b)
+	var out [32]byte
+	hex.Encode(out[:], sum[:16])
+	return string(out[:]), nil
 }

@@ -107,7 +107,8 @@ func (c *Cleaner) Name(raw string) (NameResult, error) {
 	default:
 		return r, fieldErr("name", ErrInvalid, "no letters")
 	}
-	if r.Value == "" {
+	if strings.IndexFunc(r.Value, unicode.IsLetter) < 0 {
+		r.Value, r.Surname, r.Given = "", "", ""
 		return r, fieldErr("name", ErrInvalid, "no name left after removing the title")
 	}
 	if isNamePlaceholder(r.Value) {

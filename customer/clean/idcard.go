@@ -50,7 +50,7 @@ func (c *Cleaner) IDCard(raw string) (IDCardResult, error) {
 	if s == "" || isEmptyWord(s) {
 		return r, fieldErr("idcard", ErrEmpty, "no value")
 	}
-	if strings.ContainsAny(s, "*●") || isMasked(s) {
+	if strings.IndexByte(s, '*') >= 0 || strings.Contains(s, "●") || isMasked(s) {
 		r.Flags |= FlagMasked
 		return r, fieldErr("idcard", ErrMasked, "number is masked")
 	}

@@ -147,7 +147,7 @@ func (c *Cleaner) hanName(s string, r *NameResult) {
 		s = strings.ReplaceAll(s, " ", "")
 		r.Flags |= FlagSpacesRemoved
 	}
-	if strings.ContainsAny(s, ".•") {
+	if strings.IndexByte(s, '.') >= 0 || strings.Contains(s, "•") {
 		s = nameDots.Replace(s)
 	}
 	// Strip titles until none is left, so that cleaning is idempotent
@@ -169,12 +169,12 @@ func (c *Cleaner) hanName(s string, r *NameResult) {
 	if strings.Contains(s, "·") {
 		return // transliterated minority or foreign name: no surname split
 	}
-	if rs := []rune(s); len(rs) >= 3 && compoundSurnames[string(rs[:2])] {
-		two := string(rs[:2])
-		r.Surname, r.Given = two, s[len(two):]
+	_, w := utf8.DecodeRuneInString(s)
+	_, w2 := utf8.DecodeRuneInString(s[w:])
+	if utf8.RuneCountInString(s) >= 3 && compoundSurnames[s[:w+w2]] {
+		r.Surname, r.Given = s[:w+w2], s[w+w2:]
 		return
 	}
-	_, w := utf8.DecodeRuneInString(s)
 	r.Surname, r.Given = s[:w], s[w:]
 }
 

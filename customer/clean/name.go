@@ -198,6 +198,11 @@ func latinName(s string, r *NameResult) {
 		}
 	}
 	r.Value = strings.Join(words, " ")
+	if !isASCII(r.Value) {
+		// Case mapping can leave a sequence that composes differently.
+		r.Value = norm.NFKC.String(r.Value)
+		words = strings.Fields(r.Value)
+	}
 	if len(words) == 2 {
 		a, b := strings.ToLower(words[0]), strings.ToLower(words[1])
 		switch {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs every Fuzz target in the module briefly (FUZZTIME each, default 3s).
+# Runs every Fuzz target in the module briefly (FUZZTIME each, default 2s).
 # The seed corpora already run as ordinary tests; this explores beyond them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-fuzztime=${FUZZTIME:-3s}
+fuzztime=${FUZZTIME:-2s}
 count=0
 while IFS= read -r file; do
   dir=$(dirname "$file")

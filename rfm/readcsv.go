@@ -149,7 +149,12 @@ func ReadCSV(r io.Reader, cols CSVColumns, opts *CSVOptions) (*Lines, []RowError
 		l.Day = append(l.Day, day)
 		l.Minor = append(l.Minor, minor)
 	}
-	l.Customers = in.custs
+	l.Customers = in.custs.strings()
+	if canon := in.runs.dedupe(); canon != nil {
+		for i, o := range l.Order {
+			l.Order[i] = canon[o]
+		}
+	}
 	if bad > 0 && !skip {
 		return nil, errs, fmt.Errorf("%w: %d malformed rows", ErrInvalid, bad)
 	}
@@ -163,73 +168,20 @@ func (o *CSVOptions) scaleOrZero() int32 {
 	return o.Scale
 }
 
-// interner numbers customers and (customer, order) pairs.
+// interner numbers customers and runs of rows of one order.
 type interner struct {
-	custIdx map[string]int32
-	custs   []string
-	seed    maphash.Seed
-	// Open addressing over (customer, order) hashes; a hit is confirmed by
-	// comparing the stored ids, so collisions never merge orders.
-	slots   []int32 // order number + 1; 0 is empty
-	hashes  []uint64
-	ordCust []int32
-	ordID   []string
-	mask    uint64
+	custs *idTable
+	runs  *runs
 }
 
 func newInterner() *interner {
-	return &interner{custIdx: map[string]int32{}, seed: maphash.MakeSeed(), slots: make([]int32, 1<<16), mask: 1<<16 - 1}
+	seed := maphash.MakeSeed()
+	return &interner{custs: newIDTable(seed), runs: newRuns(seed)}
 }
 
-func (in *interner) customer(id []byte) int32 {
-	if c, ok := in.custIdx[string(id)]; ok {
-		return c
-	}
-	s := string(id)
-	c := int32(len(in.custs))
-	in.custIdx[s] = c
-	in.custs = append(in.custs, s)
-	return c
-}
+func (in *interner) customer(id []byte) int32 { return in.custs.intern(0, false, id) }
 
-func (in *interner) hash(c int32, order []byte) uint64 {
-	h := maphash.Bytes(in.seed, order) ^ (uint64(uint32(c))+1)*0x9E3779B97F4A7C15
-	return h ^ h>>29
-}
-
-func (in *interner) order(c int32, order []byte) int32 {
-	h := in.hash(c, order)
-	for i := h & in.mask; ; i = (i + 1) & in.mask {
-		s := in.slots[i]
-		if s == 0 {
-			o := int32(len(in.ordID))
-			in.slots[i] = o + 1
-			in.hashes = append(in.hashes, h)
-			in.ordCust = append(in.ordCust, c)
-			in.ordID = append(in.ordID, string(order))
-			if uint64(len(in.ordID))*2 > in.mask {
-				in.grow()
-			}
-			return o
-		}
-		if o := s - 1; in.hashes[o] == h && in.ordCust[o] == c && in.ordID[o] == string(order) {
-			return o
-		}
-	}
-}
-
-func (in *interner) grow() {
-	n := uint64(len(in.slots)) * 2
-	in.slots = make([]int32, n)
-	in.mask = n - 1
-	for o, h := range in.hashes {
-		i := h & in.mask
-		for in.slots[i] != 0 {
-			i = (i + 1) & in.mask
-		}
-		in.slots[i] = int32(o) + 1
-	}
-}
+func (in *interner) order(c int32, order []byte) int32 { return in.runs.add(c, order) }
 
 var errFormat = errors.New("unrecognised format")
 

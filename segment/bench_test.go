@@ -54,3 +54,5 @@ func BenchmarkPlusPlus100kD5K10(b *testing.B) {
 		p.plusPlus(10, rand.New(rand.NewPCG(3, 3)))
 	}
 }
+
+func BenchmarkFitElkan1MD3K4(b *testing.B) { benchFit(b, 1_000_000, 3, 4, AlgorithmElkan) }

@@ -37,11 +37,6 @@ type runResult struct {
 // centres and inertia.
 const boundSlack = 1e-8
 
-// maxCentreBounds caps the memory of per-centre lower bounds (rows ×
-// clusters float64s, 256 MiB); above it only Hamerly's bounds and the
-// centre-to-centre distances are used.
-const maxCentreBounds = 32 << 20
-
 // iterState holds the buffers of one run.
 type iterState struct {
 	p       *problem
@@ -49,6 +44,7 @@ type iterState struct {
 	accel   bool
 	nChunks int
 
+	near       func(x, cs []float64, k int) (int, float64)
 	centers    []float64 // k×d, current
 	centersNew []float64 // k×d, scratch for the M-step
 	labels     []int32
@@ -69,8 +65,7 @@ type iterState struct {
 	upper    []float64 // n
 	lower    []float64 // n
 	half     []float64 // k: half the distance to the nearest other centre
-	cc       []float64 // k×k: distances between centres
-	cLow     []float64 // n×k: per-centre lower bounds, stored + drift[j]
+	near2    func(x, cs []float64, k int) (int, float64, float64)
 	drift    []float64 // k: total distance each centre has moved
 	maxDrift float64   // sum over iterations of the largest move
 	pvalid   []bool    // nChunks: partial sums still match the labels
@@ -93,6 +88,7 @@ func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
 		wsum:       make([]float64, k),
 		shift:      make([]float64, k),
 		first:      true,
+		near:       nearestFunc(p.d),
 	}
 	for i := range s.labels {
 		s.labels[i] = -1
@@ -101,10 +97,7 @@ func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
 		s.upper = make([]float64, p.n)
 		s.lower = make([]float64, p.n)
 		s.half = make([]float64, k)
-		s.cc = make([]float64, k*k)
-		if p.n*k <= maxCentreBounds {
-			s.cLow = make([]float64, p.n*k)
-		}
+		s.near2 = nearest2Func(p.d)
 		s.drift = make([]float64, k)
 		s.computeHalf()
 	}
@@ -210,27 +203,12 @@ func (s *iterState) assignFull(lo, hi int) int {
 		x := xs[i*d : i*d+d]
 		var best int
 		if s.accel {
-			var low []float64
-			if s.cLow != nil {
-				low = s.cLow[i*k : i*k+k]
-			}
-			bd, second := math.Inf(1), math.Inf(1)
-			for j := 0; j < k; j++ {
-				sq := sqDist(x, cs[j*d:j*d+d])
-				if low != nil {
-					low[j] = math.Sqrt(sq) + s.drift[j]
-				}
-				if sq < bd {
-					second = bd
-					bd, best = sq, j
-				} else if sq < second {
-					second = sq
-				}
-			}
+			var bd, second float64
+			best, bd, second = s.near2(x, cs, k)
 			s.upper[i] = math.Sqrt(bd) - s.drift[best]
 			s.lower[i] = math.Sqrt(second) + s.maxDrift
 		} else {
-			best, _ = nearest(x, cs, k)
+			best, _ = s.near(x, cs, k)
 		}
 		if labels[i] != int32(best) {
 			changed++
@@ -240,79 +218,55 @@ func (s *iterState) assignFull(lo, hi int) int {
 	return changed
 }
 
-// assignBounded labels rows [lo, hi) with bounds. A row first gets
-// Hamerly's test (one upper bound, one lower bound for all other centres);
-// if that fails, Elkan's per-centre lower bounds and the centre-to-centre
-// distances rule out most centres, and exact distances are computed only
-// for the rest. A centre is ruled out only when it is farther than a
-// computed candidate by more than the rounding slack, and exact squared
-// distances are compared with ties to the lowest index, so the labels are
-// exactly those of Lloyd's full scan.
+// assignBounded labels rows [lo, hi) with Hamerly's bounds, in three
+// passes over the chunk so that each loop is short and nearly
+// branch-free: (1) rows whose bounds prove their label are dropped;
+// (2) the rest get the exact distance to their own centre and are tested
+// again; (3) the remaining rows get the same full scan as Lloyd. A row
+// keeps its label only when its bounds beat the alternatives by more than
+// the rounding slack, so the labels are exactly Lloyd's.
 func (s *iterState) assignBounded(lo, hi int) int {
 	k, d, cs := s.k, s.p.d, s.centers
 	labels, upper, lower := s.labels[lo:hi], s.upper[lo:hi], s.lower[lo:hi]
-	var cLow []float64
-	if s.cLow != nil {
-		cLow = s.cLow[lo*k : hi*k]
-	}
 	xs := s.p.x[lo*d : hi*d]
-	drift, half, cc, maxDrift := s.drift, s.half, s.cc, s.maxDrift
+	drift, half, maxDrift := s.drift, s.half, s.maxDrift
 	// Absolute slack covering rounding in the drift bookkeeping.
 	abs := 1e-12 * maxDrift
 	for _, v := range drift {
 		abs = max(abs, 1e-12*v)
 	}
 	const up, down = 1 + boundSlack, 1 - boundSlack
-	changed := 0
+	var buf [chunkRows]int32
+	n := 0
 	for r, a := range labels {
 		u := (upper[r]+drift[a])*up + abs
 		m := max(half[a], lower[r]-maxDrift)*down - abs
-		if u < m {
-			continue
+		buf[n] = int32(r)
+		inc := 0
+		if !(u < m) {
+			inc = 1
 		}
-		x := xs[r*d : r*d+d]
-		var low []float64
-		if cLow != nil {
-			low = cLow[r*k : r*k+k]
+		n += inc
+	}
+	n2 := 0
+	for _, r := range buf[:n] {
+		a := labels[r]
+		ut := math.Sqrt(sqDist(xs[int(r)*d:int(r)*d+d], cs[int(a)*d:int(a)*d+d]))
+		upper[r] = ut - drift[a]
+		m := max(half[a], lower[r]-maxDrift)*down - abs
+		buf[n2] = r
+		inc := 0
+		if !(ut*up+abs < m) {
+			inc = 1
 		}
-		best := int(a)
-		bestSq := sqDist(x, cs[best*d:best*d+d])
-		bestD := math.Sqrt(bestSq)
-		if low != nil {
-			low[best] = bestD + drift[best]
-		}
-		if bestD*up+abs < m {
-			upper[r] = bestD - drift[best]
-			continue
-		}
-		second := math.Inf(1) // lower bound on the distance to every centre but best
-		for j := 0; j < k; j++ {
-			if j == best {
-				continue
-			}
-			lj := cc[best*k+j] - bestD
-			if low != nil {
-				lj = max(lj, low[j]-drift[j])
-			}
-			if bestD*up+abs < lj*down-abs {
-				second = min(second, lj)
-				continue
-			}
-			sq := sqDist(x, cs[j*d:j*d+d])
-			dj := math.Sqrt(sq)
-			if low != nil {
-				low[j] = dj + drift[j]
-			}
-			if sq < bestSq || (sq == bestSq && j < best) {
-				second = min(second, bestD)
-				best, bestSq, bestD = j, sq, dj
-			} else {
-				second = min(second, dj)
-			}
-		}
-		upper[r] = bestD - drift[best]
-		lower[r] = second + maxDrift
-		if a != int32(best) {
+		n2 += inc
+	}
+	changed := 0
+	for _, r := range buf[:n2] {
+		best, bd, second := s.near2(xs[int(r)*d:int(r)*d+d], cs, k)
+		upper[r] = math.Sqrt(bd) - drift[best]
+		lower[r] = math.Sqrt(second) + maxDrift
+		if labels[r] != int32(best) {
 			changed++
 			labels[r] = int32(best)
 		}
@@ -383,9 +337,7 @@ func (s *iterState) computeHalf() {
 	}
 	for a := 0; a < k; a++ {
 		for b := a + 1; b < k; b++ {
-			dist := math.Sqrt(sqDist(s.centers[a*d:a*d+d], s.centers[b*d:b*d+d]))
-			s.cc[a*k+b], s.cc[b*k+a] = dist, dist
-			h := dist / 2
+			h := math.Sqrt(sqDist(s.centers[a*d:a*d+d], s.centers[b*d:b*d+d])) / 2
 			s.half[a] = min(s.half[a], h)
 			s.half[b] = min(s.half[b], h)
 		}

@@ -309,6 +309,7 @@ func (m *Model) Predict(x Matrix) ([]int, error) {
 		return nil, inputErr(ErrShape, "X", -1, -1, "has %d columns, model has %d", x.Cols, m.d)
 	}
 	d := m.d
+	near := nearestFunc(d)
 	out := make([]int, x.Rows)
 	forChunks(numChunks(x.Rows), func(c int) {
 		lo, hi := chunkBounds(c, x.Rows)
@@ -317,13 +318,7 @@ func (m *Model) Predict(x Matrix) ([]int, error) {
 			for f, v := range x.Row(i) {
 				buf[f] = v - m.mean[f]
 			}
-			best, bd := 0, sqDist(buf, m.centred[:d])
-			for j := 1; j < m.k; j++ {
-				if dd := sqDist(buf, m.centred[j*d:j*d+d]); dd < bd {
-					best, bd = j, dd
-				}
-			}
-			out[i] = best
+			out[i], _ = near(buf, m.centred, m.k)
 		}
 	})
 	return out, nil

@@ -360,9 +360,8 @@ func TestEmptyClusterRelocation(t *testing.T) {
 	}
 }
 
-// TestAcceleratedPathsMatchLloyd runs the accelerated variant with and
-// without per-centre bounds (the fallback used for very large inputs) and
-// compares both with Lloyd bit for bit.
+// TestAcceleratedPathsMatchLloyd runs the accelerated variant with the
+// specialised and the generic scan and compares both with Lloyd bit for bit.
 func TestAcceleratedPathsMatchLloyd(t *testing.T) {
 	for seed := uint64(1); seed <= 4; seed++ {
 		x, _ := FromRows(blobs(seed+60, 3000, 2+int(seed), 3+2*int(seed), 4))
@@ -372,10 +371,10 @@ func TestAcceleratedPathsMatchLloyd(t *testing.T) {
 		tol := 1e-4 * meanVariance(p)
 		ref := newIterState(p, init, k, false).run(300, tol)
 		full := newIterState(p, init, k, true).run(300, tol)
-		lite := newIterState(p, init, k, true)
-		lite.cLow = nil
-		hl := lite.run(300, tol)
-		for name, r := range map[string]runResult{"elkan": full, "hamerly-only": hl} {
+		generic := newIterState(p, init, k, true)
+		generic.near2 = nearest2
+		hl := generic.run(300, tol)
+		for name, r := range map[string]runResult{"accelerated": full, "accelerated generic scan": hl} {
 			if !slices.Equal(r.labels, ref.labels) || r.inertia != ref.inertia || r.nIter != ref.nIter || !slices.Equal(r.centers, ref.centers) {
 				t.Fatalf("seed %d: %s differs from lloyd", seed, name)
 			}

@@ -122,6 +122,7 @@ func (mb MiniBatchKMeans) Fit(x Matrix, sampleWeight []float64) (*Model, error) 
 	var ewa, ewaMin float64
 	ewaSet, noImp, sinceReassign := false, 0, 0
 	steps := 0
+	near := nearestFunc(d)
 	for step := 0; step < nSteps; step++ {
 		steps = step + 1
 		idx := randIdx(rng, p.n, batch)
@@ -130,7 +131,7 @@ func (mb MiniBatchKMeans) Fit(x Matrix, sampleWeight []float64) (*Model, error) 
 		var inertia float64
 		for b, i := range idx {
 			x := p.row(i)
-			j, dd := nearest(x, centers, k)
+			j, dd := near(x, centers, k)
 			labels[b] = j
 			w := p.weight(i)
 			inertia += dd * w
@@ -243,8 +244,9 @@ func (p *problem) subset(idx []int) *problem {
 // inertiaOf is the weighted inertia of assigning p's rows to centers.
 func (p *problem) inertiaOf(centers []float64, k int) float64 {
 	var t float64
+	near := nearestFunc(p.d)
 	for i := 0; i < p.n; i++ {
-		_, dd := nearest(p.row(i), centers, k)
+		_, dd := near(p.row(i), centers, k)
 		t += dd * p.weight(i)
 	}
 	return t

@@ -2,6 +2,23 @@ package segment
 
 import "math"
 
+// nearestFunc returns the fastest bit-identical nearest-centre function
+// for d columns.
+func nearestFunc(d int) func(x, cs []float64, k int) (int, float64) {
+	if f := nearestKernel(d); f != nil {
+		return f
+	}
+	return nearest
+}
+
+// nearest2Func is nearestFunc for nearest2.
+func nearest2Func(d int) func(x, cs []float64, k int) (int, float64, float64) {
+	if f := nearest2Kernel(d); f != nil {
+		return f
+	}
+	return nearest2
+}
+
 // nearest returns the index of the centre nearest to x and its squared
 // distance; ties go to the lowest index. cs holds k centres of len(x)
 // columns. Four centres are scanned together so that their sums are

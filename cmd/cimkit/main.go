@@ -41,7 +41,9 @@ func commands() []command {
 		{"kmeans", "cluster customers by feature columns with k-means, or choose k", runKMeans},
 		{"match", "probabilistic record linkage: deduplicate one CSV or link two", runMatch},
 		{"keys", "create, rotate and inspect a local key file for field encryption", runKeys},
+		{"privacy", "verify an exported audit log; print the record of processing", runPrivacy},
 		{"synth", "generate seeded synthetic customers, orders, events and ground truth", runSynth},
+		{"tag", "evaluate tag rules over customers (-rules/-in/-out) or check a rule set (-check)", runTag},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds

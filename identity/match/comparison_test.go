@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // levelOf compares one field of two single-field records (plus an optional
@@ -123,6 +124,8 @@ func TestNormalize(t *testing.T) {
 		"":               "",
 		"   ":            "",
 		"王 小明":           "王 小明",
+		"a\vb":           "a b",
+		"A\vb":           "a b",
 	} {
 		if got := Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q want %q", in, got, want)
@@ -137,7 +140,8 @@ func FuzzPrepare(f *testing.F) {
 	all := needs{runes: true, tokens: true, digits: true, num: true, date: true}
 	f.Fuzz(func(t *testing.T, s string) {
 		v := prepare(s, all)
-		if v.null != (strings.TrimSpace(s) == "") {
+		blank := !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsSpace(r) && !unicode.IsControl(r) })
+		if v.null != blank {
 			t.Fatalf("null = %v for %q", v.null, s)
 		}
 		if v.numOK && v.num != v.num {
@@ -146,8 +150,15 @@ func FuzzPrepare(f *testing.F) {
 		if v.dateOK && (v.m < 1 || v.m > 12 || v.d < 1 || int(v.d) > daysIn(int(v.y), int(v.m))) {
 			t.Fatalf("bad date accepted: %q", s)
 		}
-		if got := Normalize(Normalize(s)); got != Normalize(s) {
+		n := Normalize(s)
+		if got := Normalize(n); got != n {
 			t.Fatalf("Normalize not idempotent on %q", s)
+		}
+		if Normalize(strings.ToUpper(s)) != Normalize(strings.ToLower(s)) && !strings.ContainsFunc(s, func(r rune) bool { return r > 0x7f }) {
+			t.Fatalf("Normalize not case-insensitive on ASCII %q", s)
+		}
+		if strings.ContainsFunc(n, func(r rune) bool { return r < 0x20 }) {
+			t.Fatalf("control character left in %q", n)
 		}
 	})
 }

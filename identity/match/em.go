@@ -60,54 +60,40 @@ func (m *Model) patterns(ctx context.Context, a, b []Record, pa, pb [][]value) (
 	return out, nil
 }
 
+// sessionResult is a session's EM estimate.
+type sessionResult struct {
+	ses    int         // index in Diagnostics.Sessions
+	rule   int         // blocking rule
+	active []int       // trained comparisons
+	m      [][]float64 // per active comparison
+	lambda float64     // match share among the session's pairs
+}
+
 // trainM runs one EM session per blocking rule and combines the results
 // into m and λ. all is the number of possible pairs; nonNull the share of
-// pairs where both values of each comparison are non-null.
-func (m *Model) trainM(s Settings, pats []pattern, d *Diagnostics, all float64, nonNull []float64) {
-	nc := len(m.comps)
-	sum := make([][]float64, nc)
-	trained := make([]int, nc)
-	type sessionOdds struct {
-		rule   int
-		lambda float64
-	}
-	var done []sessionOdds
+// pairs where both values of each comparison are non-null; dependent[r]
+// the comparisons determined by rule r's columns, left out of its session.
+func (m *Model) trainM(s Settings, pats []pattern, d *Diagnostics, all float64, nonNull []float64, dependent [][]int) {
+	var done []sessionResult
 	for r, rule := range m.blocking {
 		ses := Session{Rule: rule.String()}
 		var active []int
 		for c := range m.comps {
-			if !slices.Contains(rule.Columns, m.comps[c].Field) {
+			switch {
+			case slices.Contains(rule.Columns, m.comps[c].Field):
+			case slices.Contains(dependent[r], c):
+				ses.Dependent = append(ses.Dependent, m.comps[c].Field)
+			default:
 				active = append(active, c)
 			}
 		}
-		// Tally the session's patterns over its active comparisons.
-		sub := make(map[string]float64)
-		key := make([]byte, len(active))
-		for _, p := range pats {
-			if p.mask&(1<<r) == 0 {
-				continue
-			}
-			for i, c := range active {
-				key[i] = p.g[c]
-			}
-			sub[string(key)] += p.n
+		sp := sessionPatterns(pats, r, active)
+		for _, p := range sp {
 			ses.Pairs += int64(p.n)
-		}
-		keys := make([]string, 0, len(sub))
-		for k := range sub {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		sp := make([]pattern, len(keys))
-		for i, k := range keys {
-			sp[i] = pattern{g: []uint8(k), n: sub[k]}
-		}
-		for _, c := range active {
-			ses.Trained = append(ses.Trained, m.comps[c].Field)
 		}
 		switch {
 		case len(active) == 0:
-			ses.Failure = "every compared field is in the rule"
+			ses.Failure = "every compared field is in or determined by the rule"
 		case ses.Pairs == 0:
 			ses.Failure = "no candidate pairs"
 		default:
@@ -121,60 +107,126 @@ func (m *Model) trainM(s Settings, pats []pattern, d *Diagnostics, all float64, 
 			case res.lambda < 1e-9 || res.lambda > 1-1e-9:
 				ses.Failure = "EM match share degenerated to 0 or 1"
 			default:
-				for i, c := range active {
-					if sum[c] == nil {
-						sum[c] = make([]float64, m.comps[c].numLevels())
-					}
-					for l := range res.m[i] {
-						sum[c][l] += res.m[i][l]
-					}
-					trained[c]++
-				}
-				done = append(done, sessionOdds{r, res.lambda})
+				done = append(done, sessionResult{ses: len(d.Sessions), rule: r, active: active, m: res.m, lambda: res.lambda})
 			}
-		}
-		if ses.Failure != "" {
-			ses.Trained = nil
 		}
 		d.Sessions = append(d.Sessions, ses)
 	}
-	for c := range m.comps {
-		if trained[c] == 0 {
-			d.Untrained = append(d.Untrained, m.comps[c].Field)
-			continue
-		}
-		for l := range sum[c] {
-			sum[c][l] /= float64(trained[c])
-		}
-		m.m[c] = sum[c]
-	}
-	// Convert each session's match share back to all pairs.
-	var odds []float64
-	for _, so := range done {
-		rule := m.blocking[so.rule]
-		mRule := 1.0
-		for c := range m.comps {
-			cc := &m.comps[c]
-			if slices.Contains(rule.Columns, cc.Field) && cc.Levels[0].Kind == Exact {
-				mRule *= m.m[c][1] * nonNull[c]
+	// Average m over the sessions, convert their match shares to λ, and
+	// drop sessions whose λ implies more matching pairs than blocking
+	// produced candidates (EM absorbed non-matches into the match class);
+	// then average again without them.
+	for {
+		m.averageM(done)
+		var keep []sessionResult
+		var odds []float64
+		for _, sr := range done {
+			lo := m.globalLogOdds(sr, d, all, nonNull)
+			switch {
+			case math.IsNaN(lo) || math.IsInf(lo, 0):
+				d.Sessions[sr.ses].Failure = "match share cannot be converted to all pairs"
+			case probability(lo)*all > float64(d.TotalPairs):
+				d.Sessions[sr.ses].Failure = "EM match share implies more matches than candidate pairs"
+			default:
+				keep = append(keep, sr)
+				odds = append(odds, lo)
 			}
 		}
-		uRule := float64(d.Counts[so.rule].Pairs) / all
-		lo := logOdds2(so.lambda) - math.Log2(mRule/uRule)
-		if !math.IsNaN(lo) && !math.IsInf(lo, 0) {
-			odds = append(odds, lo)
+		if len(keep) == len(done) {
+			for _, sr := range done {
+				for _, c := range sr.active {
+					d.Sessions[sr.ses].Trained = append(d.Sessions[sr.ses].Trained, m.comps[c].Field)
+				}
+			}
+			for c := range m.comps {
+				if !slices.ContainsFunc(done, func(sr sessionResult) bool { return slices.Contains(sr.active, c) }) {
+					d.Untrained = append(d.Untrained, m.comps[c].Field)
+				}
+			}
+			if len(odds) == 0 {
+				d.LambdaFromPrior = true
+				return
+			}
+			m.lambda = probability(median(odds))
+			if !(m.lambda > 0 && m.lambda < 1) {
+				m.lambda = s.PriorMatch
+				d.LambdaFromPrior = true
+			}
+			return
+		}
+		done = keep
+	}
+}
+
+// sessionPatterns tallies the patterns rule r holds for over the active
+// comparisons, in a deterministic order.
+func sessionPatterns(pats []pattern, r int, active []int) []pattern {
+	sub := make(map[string]float64)
+	key := make([]byte, len(active))
+	for _, p := range pats {
+		if p.mask&(1<<r) == 0 {
+			continue
+		}
+		for i, c := range active {
+			key[i] = p.g[c]
+		}
+		sub[string(key)] += p.n
+	}
+	keys := make([]string, 0, len(sub))
+	for k := range sub {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	sp := make([]pattern, len(keys))
+	for i, k := range keys {
+		sp[i] = pattern{g: []uint8(k), n: sub[k]}
+	}
+	return sp
+}
+
+// averageM sets each comparison's m to the mean over the sessions that
+// trained it, or the prior when none did.
+func (m *Model) averageM(done []sessionResult) {
+	for c := range m.comps {
+		var sum []float64
+		n := 0
+		for _, sr := range done {
+			if i := slices.Index(sr.active, c); i >= 0 {
+				if sum == nil {
+					sum = make([]float64, len(sr.m[i]))
+				}
+				for l, v := range sr.m[i] {
+					sum[l] += v
+				}
+				n++
+			}
+		}
+		if n == 0 {
+			m.m[c] = priorM(&m.comps[c].Comparison)
+			continue
+		}
+		for l := range sum {
+			sum[l] /= float64(n)
+		}
+		m.m[c] = sum
+	}
+}
+
+// globalLogOdds converts a session's match share to the log2 odds that two
+// random records match, removing the Bayes factor of the rule: m of the
+// rule is the product over its compared columns of m(exact) times the
+// chance both values are present; u of the rule is its share of all pairs.
+func (m *Model) globalLogOdds(sr sessionResult, d *Diagnostics, all float64, nonNull []float64) float64 {
+	rule := m.blocking[sr.rule]
+	mRule := 1.0
+	for c := range m.comps {
+		cc := &m.comps[c]
+		if slices.Contains(rule.Columns, cc.Field) && cc.Levels[0].Kind == Exact {
+			mRule *= m.m[c][1] * nonNull[c]
 		}
 	}
-	if len(odds) == 0 {
-		d.LambdaFromPrior = true
-		return
-	}
-	lo := median(odds)
-	m.lambda = probability(lo)
-	if m.lambda <= 0 || m.lambda >= 1 || math.IsNaN(m.lambda) {
-		m.lambda = s.PriorMatch
-		d.LambdaFromPrior = true
-	}
+	uRule := float64(d.Counts[sr.rule].Pairs) / all
+	return logOdds2(sr.lambda) - math.Log2(mRule/uRule)
 }
 
 type emResult struct {
@@ -274,6 +326,9 @@ func (d *Diagnostics) String() string {
 			state = "discarded: " + s.Failure
 		}
 		fmt.Fprintf(&b, "EM session %s: %d pairs, %d iterations, λ=%.4g, %s\n", s.Rule, s.Pairs, s.Iterations, s.Lambda, state)
+		if len(s.Dependent) > 0 {
+			fmt.Fprintf(&b, "  left out as determined by the rule: %s\n", strings.Join(s.Dependent, ","))
+		}
 	}
 	if len(d.Untrained) > 0 {
 		fmt.Fprintf(&b, "untrained fields (prior m): %s\n", strings.Join(d.Untrained, ","))

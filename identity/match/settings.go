@@ -36,6 +36,10 @@ type Settings struct {
 	// TFMinimumU floors the term frequency used in term-frequency
 	// adjustments. Default 0 (no floor beyond one occurrence).
 	TFMinimumU float64
+
+	// keepDependent, for tests, keeps fields the rule determines in its EM
+	// session.
+	keepDependent bool
 }
 
 func (s *Settings) withDefaults() Settings {

@@ -216,7 +216,7 @@ func FuzzSimilarity(f *testing.F) {
 	f.Add("", "\xff")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		ra, rb := []rune(a), []rune(b)
-		if len(ra) > 8 || len(rb) > 8 {
+		if len(ra) > 6 || len(rb) > 6 {
 			return
 		}
 		if got, want := Levenshtein(a, b), bruteLev(ra, rb); got != want {

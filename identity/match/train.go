@@ -26,6 +26,10 @@ type Session struct {
 	Lambda float64
 	// Trained lists the fields whose m probabilities the session estimated.
 	Trained []string
+	// Dependent lists compared fields left out of the session because the
+	// rule's columns nearly determine them (a suburb given the postcode),
+	// which would otherwise break EM's independence assumption.
+	Dependent []string
 	// Failure says why the session's estimates were discarded; empty when
 	// they were used.
 	Failure string
@@ -60,11 +64,21 @@ type Diagnostics struct {
 // match share converted back to all pairs by removing the rule's Bayes
 // factor, taking the median over sessions.
 //
+// Two guards go beyond Splink. A session also leaves out fields that the
+// rule's columns nearly determine (a suburb given the postcode: in blocks
+// of 10 or more records, the most common value covers 80 % of values),
+// since they agree on almost every pair of the session whatever the truth
+// and would break EM's independence assumption. And a session whose λ
+// implies more matching pairs than blocking produced candidates is
+// dropped: EM has then absorbed the non-matches into the match class.
+//
 // A session that does not converge within MaxIterations, or whose λ
 // degenerates to 0 or 1, is reported in Diagnostics and discarded: fields
 // no session trains keep the prior m probabilities and λ falls back to
 // Settings.PriorMatch. A compared field whose values are all null, or all
-// equal, is an ErrInvalid error.
+// equal, is an ErrInvalid error. Blocking that would generate more than
+// MaxPairs pairs is an ErrTooManyPairs error, returned before any pair is
+// generated.
 func Train(ctx context.Context, s Settings, a, b []Record) (*Model, *Diagnostics, error) {
 	s = s.withDefaults()
 	if err := s.validate(); err != nil {
@@ -112,7 +126,11 @@ func Train(ctx context.Context, s Settings, a, b []Record) (*Model, *Diagnostics
 	for c := range m.comps {
 		m.m[c] = priorM(&m.comps[c].Comparison)
 	}
-	m.trainM(s, pats, d, totalPairs(len(a), len(b), b == nil), m.nonNullShare(a, b))
+	dep := make([][]int, len(s.Blocking))
+	if !s.keepDependent {
+		dep = m.dependentFields(a, b)
+	}
+	m.trainM(s, pats, d, totalPairs(len(a), len(b), b == nil), m.nonNullShare(a, b), dep)
 	m.computeWeights()
 	return m, d, nil
 }
@@ -171,6 +189,57 @@ func (m *Model) checkColumns(a, b []Record) error {
 		}
 	}
 	return nil
+}
+
+// Dependence detection: in blocks of at least depMinBlock records, a
+// field whose most common value covers at least depShare of the block's
+// non-null values (pooled over blocks) is taken as determined by the
+// rule's columns. Small blocks are skipped: they are mostly one person's
+// duplicates, which agree on everything.
+const (
+	depMinBlock = 10
+	depShare    = 0.8
+)
+
+// dependentFields returns per blocking rule the comparisons whose field the
+// rule's columns nearly determine.
+func (m *Model) dependentFields(a, b []Record) [][]int {
+	all := append(slices.Clone(a), b...)
+	bl, err := newBlocker(m.fields, m.blocking, all, nil)
+	if err != nil {
+		return make([][]int, len(m.blocking))
+	}
+	out := make([][]int, len(m.blocking))
+	for r := range m.blocking {
+		gs := groups(bl.keysA[r])
+		for c, cc := range m.comps {
+			if slices.Contains(m.blocking[r].Columns, cc.Field) {
+				continue
+			}
+			top, nonNull := 0, 0
+			for _, g := range gs {
+				if len(g) < depMinBlock {
+					continue
+				}
+				counts := make(map[string]int)
+				best := 0
+				for _, i := range g {
+					v := Normalize(all[i].Values[cc.idx])
+					if v == "" {
+						continue
+					}
+					nonNull++
+					counts[v]++
+					best = max(best, counts[v])
+				}
+				top += best
+			}
+			if nonNull > 0 && float64(top) >= depShare*float64(nonNull) {
+				out[r] = append(out[r], c)
+			}
+		}
+	}
+	return out
 }
 
 // nonNullShare returns per comparison the probability that both values of

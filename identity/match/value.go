@@ -34,13 +34,14 @@ type needs struct {
 
 // Normalize returns the form of a raw field value that comparisons use:
 // surrounding space trimmed, inner runs of white space collapsed to one
-// space, and letters lower-cased. An empty result is a null value.
+// space, control characters treated as space, and letters lower-cased.
+// An empty result is a null value.
 func Normalize(raw string) string {
 	raw = strings.TrimSpace(raw)
 	simple := true
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
-		if c >= 0x80 || (c >= 'A' && c <= 'Z') || c == '\t' || c == '\n' || c == '\r' || (c == ' ' && i+1 < len(raw) && raw[i+1] == ' ') {
+		if c >= 0x7f || c < 0x20 || (c >= 'A' && c <= 'Z') || (c == ' ' && i+1 < len(raw) && raw[i+1] == ' ') {
 			simple = false
 			break
 		}
@@ -52,7 +53,7 @@ func Normalize(raw string) string {
 	b.Grow(len(raw))
 	space := false
 	for _, r := range raw {
-		if unicode.IsSpace(r) {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
 			space = true
 			continue
 		}

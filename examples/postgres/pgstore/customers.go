@@ -2,7 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/cimkit/cimkit/customer"
@@ -12,32 +11,13 @@ import (
 
 // CreateCustomer implements customer.ProfileStore.
 func (s *Store) CreateCustomer(ctx context.Context, c customer.Customer) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	doc, err := marshal(c)
-	if err != nil {
-		return err
-	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO customers (id, version, created_at, updated_at, doc) VALUES ($1, $2, $3, $4, $5)`,
-		c.ID, c.Version, c.CreatedAt, c.UpdatedAt, doc)
-	return mapErr("create customer", err)
+	return s.insert(ctx, "create customer", `INSERT INTO customers (id, version, created_at, updated_at, doc) VALUES ($1, $2, $3, $4, $5)`, c,
+		c.ID, c.Version, c.CreatedAt, c.UpdatedAt)
 }
 
 // GetCustomer implements customer.ProfileStore.
 func (s *Store) GetCustomer(ctx context.Context, id uuid.UUID) (customer.Customer, error) {
-	if err := ctx.Err(); err != nil {
-		return customer.Customer{}, err
-	}
-	var doc []byte
-	if err := s.pool.QueryRow(ctx, `SELECT doc FROM customers WHERE id = $1`, id).Scan(&doc); err != nil {
-		return customer.Customer{}, mapErr("get customer", err)
-	}
-	var c customer.Customer
-	if err := json.Unmarshal(doc, &c); err != nil {
-		return customer.Customer{}, fmt.Errorf("pgstore: decode customer: %w", err)
-	}
-	return c, nil
+	return get[customer.Customer](ctx, s, "customers", id)
 }
 
 // UpdateCustomer implements customer.ProfileStore. The version check and

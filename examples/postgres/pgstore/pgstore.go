@@ -17,14 +17,13 @@ package pgstore
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/cimkit/cimkit/customer"
+	"github.com/cimkit/cimkit/internal/pagetoken"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -82,33 +81,49 @@ func mapErr(what string, err error) error {
 
 func marshal(v any) ([]byte, error) { return json.Marshal(v) }
 
+// insert runs an INSERT whose last parameter is v as a jsonb document.
+func (s *Store) insert(ctx context.Context, what, sql string, v any, args ...any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	doc, err := marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = s.pool.Exec(ctx, sql, append(args, doc)...)
+	return mapErr(what, err)
+}
+
+// get reads the jsonb document of the row with the id.
+func get[T any](ctx context.Context, s *Store, table string, id uuid.UUID) (T, error) {
+	var v T
+	if err := ctx.Err(); err != nil {
+		return v, err
+	}
+	var doc []byte
+	if err := s.pool.QueryRow(ctx, "SELECT doc FROM "+table+" WHERE id = $1", id).Scan(&doc); err != nil {
+		return v, mapErr("get from "+table, err)
+	}
+	if err := json.Unmarshal(doc, &v); err != nil {
+		return v, fmt.Errorf("pgstore: decode %s: %w", table, err)
+	}
+	return v, nil
+}
+
 // cursor is a keyset position: a time (microseconds) and an id.
 type cursor struct {
 	micros int64
 	id     uuid.UUID
 }
 
-const tokenVersion = 1
-
-func encodeToken(c cursor, desc bool) string {
-	var b [26]byte
-	b[0] = tokenVersion
-	if desc {
-		b[1] = 1
-	}
-	binary.BigEndian.PutUint64(b[2:10], uint64(c.micros))
-	copy(b[10:], c.id[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
+func encodeToken(c cursor, desc bool) string { return pagetoken.Encode(c.micros, c.id, desc) }
 
 func decodeToken(tok string, desc bool) (cursor, error) {
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(b) != 26 || b[0] != tokenVersion || b[1] > 1 || (b[1] == 1) != desc {
+	t, id, err := pagetoken.Decode(tok, desc)
+	if err != nil {
 		return cursor{}, fmt.Errorf("pgstore: %w", customer.ErrBadPageToken)
 	}
-	c := cursor{micros: int64(binary.BigEndian.Uint64(b[2:10]))}
-	copy(c.id[:], b[10:])
-	return c, nil
+	return cursor{micros: t, id: id}, nil
 }
 
 func clampLimit(limit int) int {

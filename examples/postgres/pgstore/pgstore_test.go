@@ -9,6 +9,10 @@ import (
 
 	"github.com/cimkit/cimkit/customer"
 	"github.com/cimkit/cimkit/examples/postgres/pgstore"
+	"github.com/cimkit/cimkit/identity"
+	"github.com/cimkit/cimkit/privacy"
+	"github.com/cimkit/cimkit/privacy/audit"
+	"github.com/cimkit/cimkit/privacy/consent"
 	"github.com/cimkit/cimkit/storetest"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -63,4 +67,20 @@ func TestMigrateTwice(t *testing.T) {
 	if err := pgstore.Migrate(context.Background(), pool); err != nil {
 		t.Fatalf("second migrate: %v", err)
 	}
+}
+
+func TestKeysConformance(t *testing.T) {
+	storetest.RunKeys(t, func(t *testing.T) privacy.KeyStore { return pgstore.New(freshPool(t)).KeyStore() })
+}
+
+func TestAuditConformance(t *testing.T) {
+	storetest.RunAudit(t, func(t *testing.T) audit.Store { return pgstore.New(freshPool(t)) })
+}
+
+func TestConsentConformance(t *testing.T) {
+	storetest.RunConsent(t, func(t *testing.T) consent.Store { return pgstore.New(freshPool(t)) })
+}
+
+func TestIdentityConformance(t *testing.T) {
+	storetest.RunIdentity(t, func(t *testing.T) identity.Store { return pgstore.New(freshPool(t)) })
 }

@@ -2,7 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/cimkit/cimkit/customer"
@@ -12,33 +11,14 @@ import (
 
 // CreateOrder implements customer.OrderStore.
 func (s *Store) CreateOrder(ctx context.Context, o customer.Order) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	doc, err := marshal(o)
-	if err != nil {
-		return err
-	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO orders (id, customer_id, placed_at, status, total, currency, version, doc)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		o.ID, o.CustomerID, o.PlacedAt, string(o.Status), o.Total.String(), o.Currency, o.Version, doc)
-	return mapErr("create order", err)
+	return s.insert(ctx, "create order", `INSERT INTO orders (id, customer_id, placed_at, status, total, currency, version, doc)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, o,
+		o.ID, o.CustomerID, o.PlacedAt, string(o.Status), o.Total.String(), o.Currency, o.Version)
 }
 
 // GetOrder implements customer.OrderStore.
 func (s *Store) GetOrder(ctx context.Context, id uuid.UUID) (customer.Order, error) {
-	if err := ctx.Err(); err != nil {
-		return customer.Order{}, err
-	}
-	var doc []byte
-	if err := s.pool.QueryRow(ctx, `SELECT doc FROM orders WHERE id = $1`, id).Scan(&doc); err != nil {
-		return customer.Order{}, mapErr("get order", err)
-	}
-	var o customer.Order
-	if err := json.Unmarshal(doc, &o); err != nil {
-		return customer.Order{}, fmt.Errorf("pgstore: decode order: %w", err)
-	}
-	return o, nil
+	return get[customer.Order](ctx, s, "orders", id)
 }
 
 // UpdateOrder implements customer.OrderStore.
@@ -87,16 +67,8 @@ func (s *Store) ListOrders(ctx context.Context, customerID uuid.UUID, tok string
 
 // CreatePayment implements customer.OrderStore.
 func (s *Store) CreatePayment(ctx context.Context, p customer.Payment) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	doc, err := marshal(p)
-	if err != nil {
-		return err
-	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO payments (id, customer_id, order_id, at, doc) VALUES ($1, $2, $3, $4, $5)`,
-		p.ID, p.CustomerID, p.OrderID, p.At, doc)
-	return mapErr("create payment", err)
+	return s.insert(ctx, "create payment", `INSERT INTO payments (id, customer_id, order_id, at, doc) VALUES ($1, $2, $3, $4, $5)`, p,
+		p.ID, p.CustomerID, p.OrderID, p.At)
 }
 
 // ListPayments implements customer.OrderStore.
@@ -132,32 +104,13 @@ func (s *Store) ListEvents(ctx context.Context, customerID uuid.UUID, newestFirs
 
 // CreateTicket implements customer.TicketStore.
 func (s *Store) CreateTicket(ctx context.Context, t customer.Ticket) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	doc, err := marshal(t)
-	if err != nil {
-		return err
-	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO tickets (id, customer_id, opened_at, status, version, doc) VALUES ($1, $2, $3, $4, $5, $6)`,
-		t.ID, t.CustomerID, t.OpenedAt, string(t.Status), t.Version, doc)
-	return mapErr("create ticket", err)
+	return s.insert(ctx, "create ticket", `INSERT INTO tickets (id, customer_id, opened_at, status, version, doc) VALUES ($1, $2, $3, $4, $5, $6)`, t,
+		t.ID, t.CustomerID, t.OpenedAt, string(t.Status), t.Version)
 }
 
 // GetTicket implements customer.TicketStore.
 func (s *Store) GetTicket(ctx context.Context, id uuid.UUID) (customer.Ticket, error) {
-	if err := ctx.Err(); err != nil {
-		return customer.Ticket{}, err
-	}
-	var doc []byte
-	if err := s.pool.QueryRow(ctx, `SELECT doc FROM tickets WHERE id = $1`, id).Scan(&doc); err != nil {
-		return customer.Ticket{}, mapErr("get ticket", err)
-	}
-	var t customer.Ticket
-	if err := json.Unmarshal(doc, &t); err != nil {
-		return customer.Ticket{}, fmt.Errorf("pgstore: decode ticket: %w", err)
-	}
-	return t, nil
+	return get[customer.Ticket](ctx, s, "tickets", id)
 }
 
 // UpdateTicket implements customer.TicketStore.
@@ -191,16 +144,8 @@ func (s *Store) ListTickets(ctx context.Context, customerID uuid.UUID, tok strin
 
 // CreateFeedback implements customer.TicketStore.
 func (s *Store) CreateFeedback(ctx context.Context, f customer.Feedback) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	doc, err := marshal(f)
-	if err != nil {
-		return err
-	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO feedback (id, customer_id, at, nps, doc) VALUES ($1, $2, $3, $4, $5)`,
-		f.ID, f.CustomerID, f.At, f.NPS, doc)
-	return mapErr("create feedback", err)
+	return s.insert(ctx, "create feedback", `INSERT INTO feedback (id, customer_id, at, nps, doc) VALUES ($1, $2, $3, $4, $5)`, f,
+		f.ID, f.CustomerID, f.At, f.NPS)
 }
 
 // ListFeedback implements customer.TicketStore.

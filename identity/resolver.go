@@ -316,3 +316,30 @@ func (r *Resolver) ingestNew(ctx context.Context, sr StoredRecord) (Result, bool
 	}
 	return Result{CustomerID: sr.CustomerID, Outcome: Created, Changed: []uuid.UUID{sr.CustomerID}}, true, nil
 }
+
+// Records returns the source records of a customer, oldest first (ties by
+// id), or ErrNotFound when the customer has none.
+func (r *Resolver) Records(ctx context.Context, customerID uuid.UUID) ([]StoredRecord, error) {
+	cs, err := r.store.IdentityCustomers(ctx, []uuid.UUID{customerID})
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 || len(cs[0].Records) == 0 {
+		return nil, fmt.Errorf("identity: records: customer: %w", ErrNotFound)
+	}
+	recs, err := r.store.IdentityRecords(ctx, cs[0].Records)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(recs, func(a, b StoredRecord) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return recs, nil
+}
+
+// Golden computes the golden record of the records with the Resolver's
+// survivorship rules.
+func (r *Resolver) Golden(recs []StoredRecord) map[string]Pick { return r.surv.Golden(recs) }

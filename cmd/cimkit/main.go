@@ -36,6 +36,7 @@ type command struct {
 func commands() []command {
 	cmds := []command{
 		{"clean", "clean phone, email, name, gender, birth date, ID, address values or CSV records", runClean},
+		{"resolve", "resolve CSV records into customers by phone, device, email and member id", runResolve},
 		{"synth", "generate seeded synthetic customers, orders, events and ground truth", runSynth},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })

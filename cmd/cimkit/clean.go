@@ -54,8 +54,11 @@ func runClean(s stdio, args []string) error {
 		return err
 	}
 	br := bufio.NewReader(r)
-	for {
-		line, err := br.ReadString('\n')
+	for n := 1; ; n++ {
+		line, err := readLine(br)
+		if errors.Is(err, errLineTooLong) {
+			return fmt.Errorf("line %d: %w", n, err)
+		}
 		if line == "" && err != nil {
 			if errors.Is(err, io.EOF) {
 				break
@@ -69,6 +72,29 @@ func runClean(s stdio, args []string) error {
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// maxLineBytes bounds one input line; the cleaners reject values far
+// shorter, this only keeps a runaway line from being read into memory.
+const maxLineBytes = 1 << 20
+
+var errLineTooLong = errors.New("line longer than 1 MiB")
+
+// readLine returns the next line including its "\n", reading at most
+// maxLineBytes.
+func readLine(br *bufio.Reader) (string, error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(buf)+len(chunk) > maxLineBytes {
+			return "", errLineTooLong
+		}
+		buf = append(buf, chunk...)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return string(buf), err
+	}
 }
 
 // cleanValue returns the CSV row raw,value,kind,flags,error for one value.
@@ -203,7 +229,7 @@ func runCleanRecord(s stdio, args []string) error {
 	}
 	var fields []clean.Field
 	outHeader := []string{"row"}
-	for _, f := range clean.Fields {
+	for _, f := range clean.AllFields() {
 		col, ok := m.Columns[f]
 		if !ok {
 			continue

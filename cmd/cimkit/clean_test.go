@@ -133,6 +133,9 @@ func TestCleanUsageErrors(t *testing.T) {
 	if code, _, errOut := runCapture(t, "", "clean", "phone", "-in", "/nonexistent/file"); code != 1 {
 		t.Errorf("missing file: exit %d (%s)", code, errOut)
 	}
+	if code, _, errOut := runCapture(t, strings.Repeat("1", 2<<20), "clean", "phone"); code != 1 || !strings.Contains(errOut, "line 1: line longer than 1 MiB") {
+		t.Errorf("long line: exit %d (%s)", code, errOut)
+	}
 	if code, _, errOut := runCapture(t, "", "clean", "record", "-h"); code != 0 || !strings.Contains(errOut, "-map syntax") {
 		t.Errorf("record -h: exit %d:\n%s", code, errOut)
 	}

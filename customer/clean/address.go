@@ -48,12 +48,24 @@ func (c *Cleaner) Address(raw string) (AddressResult, error) {
 		r.Flags |= FlagMasked
 		return r, fieldErr("address", ErrMasked, "address is masked")
 	}
-	s = joinHanSpaces(s)
-	s, r.PostalCode = splitPostalCode(s)
+	// Take postal codes until none is left so that Value holds none; the
+	// first one found is kept.
+	for {
+		s = strings.Trim(s, " ,;")
+		rest, code := splitPostalCode(s)
+		if code == "" {
+			break
+		}
+		if r.PostalCode == "" {
+			r.PostalCode = code
+		}
+		s = rest
+	}
 	if r.PostalCode != "" {
 		r.Flags |= FlagPostalCode
 	}
-	if s == "" {
+	s = joinHanSpaces(strings.Trim(s, " ,;"))
+	if s == "" || isEmptyWord(s) {
 		return r, fieldErr("address", ErrEmpty, "only a postal code")
 	}
 	t := divisions.Get()
@@ -203,7 +215,7 @@ func joinHanSpaces(s string) string {
 // splitPostalCode finds a six-digit postal code at either end of s or
 // after a 邮编 label, and returns s without it.
 func splitPostalCode(s string) (string, string) {
-	if !strings.Contains(s, "邮") && !strings.ContainsAny(s, "([【") {
+	if strings.IndexByte(s, '(') < 0 && strings.IndexByte(s, '[') < 0 && !strings.Contains(s, "邮") && !strings.Contains(s, "【") {
 		goto ends
 	}
 	for _, label := range []string{"邮政编码:", "邮编:", "邮政编码", "邮编", "(", "[", "【"} {

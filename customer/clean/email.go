@@ -35,6 +35,9 @@ var emailTypos = map[string]string{
 	"icloud.con": "icloud.com", "iclould.com": "icloud.com", "139.con": "139.com", "aliyun.con": "aliyun.com",
 }
 
+// tldTypos are misspellings of "com" that are not real top-level domains.
+var tldTypos = map[string]bool{"con": true, "cmo": true, "ocm": true, "vom": true, "xom": true, "comm": true, "coom": true, "comn": true, "cpm": true}
+
 // emailPlaceholderDomains are domains used only for examples and tests.
 var emailPlaceholderDomains = map[string]bool{
 	"example.com": true, "example.org": true, "example.net": true, "test.com": true, "test.cn": true,
@@ -69,7 +72,7 @@ func (c *Cleaner) Email(raw string) (EmailResult, error) {
 		s = l
 		r.Flags |= FlagLowercased
 	}
-	if isMasked(s) && strings.Contains(s, "*") {
+	if strings.IndexByte(s, '*') >= 0 && isMasked(s) {
 		r.Flags |= FlagMasked
 		return r, fieldErr("email", ErrMasked, "address is masked")
 	}
@@ -95,6 +98,9 @@ func (c *Cleaner) Email(raw string) (EmailResult, error) {
 	if good, ok := emailTypos[domain]; ok {
 		r.Flags |= FlagTypo
 		r.Suggestion = local + "@" + good
+	} else if i := strings.LastIndexByte(domain, '.'); i > 0 && tldTypos[domain[i+1:]] {
+		r.Flags |= FlagTypo
+		r.Suggestion = local + "@" + domain[:i] + ".com"
 	}
 	r.Value = s
 	if r.MatchKey = emailMatchKey(local, domain); r.MatchKey == "" || r.MatchKey == s {

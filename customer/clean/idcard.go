@@ -20,6 +20,8 @@ type IDCardResult struct {
 	Flags      Flags
 }
 
+var idSeparators = strings.NewReplacer(" ", "", "-", "")
+
 var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 
 const idCheckChars = "10X98765432"
@@ -48,7 +50,7 @@ func (c *Cleaner) IDCard(raw string) (IDCardResult, error) {
 	if s == "" || isEmptyWord(s) {
 		return r, fieldErr("idcard", ErrEmpty, "no value")
 	}
-	if strings.ContainsAny(s, "*●") || isMasked(s) {
+	if strings.IndexByte(s, '*') >= 0 || strings.Contains(s, "●") || isMasked(s) {
 		r.Flags |= FlagMasked
 		return r, fieldErr("idcard", ErrMasked, "number is masked")
 	}
@@ -56,7 +58,15 @@ func (c *Cleaner) IDCard(raw string) (IDCardResult, error) {
 		r.Flags |= FlagSpreadsheet
 		return r, fieldErr("idcard", ErrLossy, "spreadsheet scientific notation lost digits")
 	}
-	s = strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s))
+	if strings.ContainsAny(s, " -") {
+		s = idSeparators.Replace(s)
+	}
+	if s == "" {
+		return r, fieldErr("idcard", ErrInvalid, "want 18 characters or 15 digits")
+	}
+	if s[len(s)-1] == 'x' {
+		s = s[:len(s)-1] + "X"
+	}
 	switch {
 	case len(s) == 15 && allDigits(s):
 		s = s[:6] + "19" + s[6:]
@@ -73,7 +83,11 @@ func (c *Cleaner) IDCard(raw string) (IDCardResult, error) {
 	default:
 		return r, fieldErr("idcard", ErrInvalid, "want 18 characters or 15 digits")
 	}
-	prov := divisions.Get().Lookup(s[:2])
+	pc := s[:2]
+	if pc == "83" {
+		pc = "71" // residence permits of Taiwan residents use 830000
+	}
+	prov := divisions.Get().Lookup(pc)
 	if prov == nil {
 		return r, fieldErr("idcard", ErrInvalid, "unknown region code")
 	}

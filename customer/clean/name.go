@@ -107,7 +107,8 @@ func (c *Cleaner) Name(raw string) (NameResult, error) {
 	default:
 		return r, fieldErr("name", ErrInvalid, "no letters")
 	}
-	if r.Value == "" {
+	if strings.IndexFunc(r.Value, unicode.IsLetter) < 0 {
+		r.Value, r.Surname, r.Given = "", "", ""
 		return r, fieldErr("name", ErrInvalid, "no name left after removing the title")
 	}
 	if isNamePlaceholder(r.Value) {
@@ -146,39 +147,50 @@ func (c *Cleaner) hanName(s string, r *NameResult) {
 		s = strings.ReplaceAll(s, " ", "")
 		r.Flags |= FlagSpacesRemoved
 	}
-	if strings.ContainsAny(s, ".•") {
+	if strings.IndexByte(s, '.') >= 0 || strings.Contains(s, "•") {
 		s = nameDots.Replace(s)
 	}
-	for _, t := range hanTitles {
-		if rest, ok := strings.CutSuffix(s, t); ok && rest != "" && utf8.RuneCountInString(rest) <= 3 {
-			r.Title = t
-			r.Flags |= FlagTitle
-			s = rest
-			break
+	// Strip titles until none is left, so that cleaning is idempotent
+	// (王先生先生 → 王); the outermost one is reported.
+	for stripped := true; stripped; {
+		stripped = false
+		for _, t := range hanTitles {
+			if rest, ok := strings.CutSuffix(s, t); ok && rest != "" && titledNameLen(rest) {
+				if r.Title == "" {
+					r.Title = t
+				}
+				r.Flags |= FlagTitle
+				s, stripped = rest, true
+				break
+			}
 		}
 	}
 	r.Value = s
 	if strings.Contains(s, "·") {
 		return // transliterated minority or foreign name: no surname split
 	}
-	if rs := []rune(s); len(rs) >= 3 && compoundSurnames[string(rs[:2])] {
-		two := string(rs[:2])
-		r.Surname, r.Given = two, s[len(two):]
+	_, w := utf8.DecodeRuneInString(s)
+	_, w2 := utf8.DecodeRuneInString(s[w:])
+	if utf8.RuneCountInString(s) >= 3 && compoundSurnames[s[:w+w2]] {
+		r.Surname, r.Given = s[:w+w2], s[w+w2:]
 		return
 	}
-	_, w := utf8.DecodeRuneInString(s)
 	r.Surname, r.Given = s[:w], s[w:]
 }
 
 func latinName(s string, r *NameResult) {
 	r.Flags |= FlagLatin
 	words := strings.Fields(s)
-	if len(words) > 1 {
-		if t := strings.TrimSuffix(strings.ToLower(words[0]), "."); latinTitles[t] {
-			r.Title = strings.ToUpper(t[:1]) + t[1:] + "."
-			r.Flags |= FlagTitle
-			words = words[1:]
+	for len(words) > 1 {
+		t := strings.TrimSuffix(strings.ToLower(words[0]), ".")
+		if !latinTitles[t] {
+			break
 		}
+		if r.Title == "" {
+			r.Title = strings.ToUpper(t[:1]) + t[1:] + "."
+		}
+		r.Flags |= FlagTitle
+		words = words[1:]
 	}
 	for i, w := range words {
 		if w == strings.ToLower(w) || w == strings.ToUpper(w) {
@@ -186,6 +198,11 @@ func latinName(s string, r *NameResult) {
 		}
 	}
 	r.Value = strings.Join(words, " ")
+	if !isASCII(r.Value) {
+		// Case mapping can leave a sequence that composes differently.
+		r.Value = norm.NFKC.String(r.Value)
+		words = strings.Fields(r.Value)
+	}
 	if len(words) == 2 {
 		a, b := strings.ToLower(words[0]), strings.ToLower(words[1])
 		switch {
@@ -212,4 +229,11 @@ func titleWord(w string) string {
 		}
 	}
 	return string(b)
+}
+
+// titledNameLen reports whether rest is short enough to be a name a title
+// was written after: up to three characters, four with a compound surname.
+func titledNameLen(rest string) bool {
+	rs := []rune(rest)
+	return len(rs) <= 3 || len(rs) == 4 && compoundSurnames[string(rs[:2])]
 }

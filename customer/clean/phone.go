@@ -112,7 +112,12 @@ func (c *Cleaner) phones(raw string) ([]PhoneResult, error) {
 	if err := checkLen("phone", raw, c.maxLen); err != nil {
 		return fail(0, err)
 	}
-	s, f := tidy(raw)
+	in := raw
+	if t := strings.TrimSpace(raw); strings.ContainsAny(t, "\r\n") {
+		// Numbers on separate lines of one cell.
+		in = lineBreaks.Replace(t)
+	}
+	s, f := tidy(in)
 	if s == "" || isEmptyWord(s) || s == "未知" {
 		return fail(f, fieldErr("phone", ErrEmpty, "no value"))
 	}
@@ -120,6 +125,10 @@ func (c *Cleaner) phones(raw string) ([]PhoneResult, error) {
 	f |= sf
 	if err != nil {
 		return fail(f, err)
+	}
+	if strings.Contains(s, ";ext=") {
+		// The RFC 3966 extension of a Value is not a second number.
+		s = strings.ReplaceAll(s, ";ext=", " ext. ")
 	}
 	pieces := splitPhones(s)
 	if len(pieces) > 1 {
@@ -193,6 +202,8 @@ func countDigits(s string) int {
 	}
 	return n
 }
+
+var lineBreaks = strings.NewReplacer("\r\n", ";", "\n", ";", "\r", ";")
 
 // phoneSeparators split a field into several numbers.
 var phoneSeparators = []string{"/", ";", "、", ",", "|", "或", "及", "和", "；", "，", " or ", "\\"}

@@ -2,6 +2,7 @@ package clean
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -36,6 +37,14 @@ func (c *Cleaner) parsePhone(s string) PhoneResult {
 	}
 	if hasHan(s) {
 		r.Flags |= FlagLabel
+	}
+	// Text after the last digit ("13812345678 (手机)", a trailing ";") is
+	// never part of the number.
+	if i := strings.LastIndexAny(s, "0123456789"); i+1 < len(s) {
+		if strings.IndexFunc(s[i+1:], unicode.IsLetter) >= 0 {
+			r.Flags |= FlagLabel
+		}
+		s = s[:i+1]
 	}
 	s = extensionWords.Replace(s)
 	s = phonePunct.Replace(s)

@@ -136,6 +136,7 @@ func TestPhoneErrorFlags(t *testing.T) {
 		{"138****5678", ErrMasked, FlagMasked},
 		{"1.38123E+10", ErrLossy, FlagSpreadsheet},
 		{strings.Repeat("1", DefaultMaxLen+1), ErrTooLong, 0},
+		{"138\xff12345678", ErrInvalid, 0},
 	}
 	for _, tt := range tests {
 		r, err := Default().Phone(tt.raw)
@@ -172,4 +173,24 @@ func TestFlagsString(t *testing.T) {
 	if Flags(0).String() != "" || len(flagNames) != 22 || flagEnd != 1<<len(flagNames) {
 		t.Fatal("flag names out of step with flag constants")
 	}
+}
+
+// readTSVRaw returns the decoded raw column of testdata/phones.tsv joined
+// by newlines, for fuzz seeds.
+func readTSVRaw() string {
+	b, err := os.ReadFile("testdata/phones.tsv")
+	if err != nil {
+		return ""
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		var raw string
+		if json.Unmarshal([]byte(strings.Split(line, "\t")[0]), &raw) == nil && !strings.Contains(raw, "\n") {
+			out = append(out, raw)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -9,7 +9,7 @@ import (
 // Field names a kind of customer field a Cleaner knows.
 type Field string
 
-// Fields, in the order Record reports them.
+// Fields, in the order Record reports them (see AllFields).
 const (
 	FieldPhone     Field = "phone"
 	FieldEmail     Field = "email"
@@ -20,8 +20,11 @@ const (
 	FieldAddress   Field = "address"
 )
 
-// Fields lists every Field in reporting order.
-var Fields = []Field{FieldPhone, FieldEmail, FieldName, FieldGender, FieldBirthDate, FieldIDCard, FieldAddress}
+// fieldOrder lists every Field in reporting order.
+var fieldOrder = [...]Field{FieldPhone, FieldEmail, FieldName, FieldGender, FieldBirthDate, FieldIDCard, FieldAddress}
+
+// AllFields returns every Field in the order Record and Report list them.
+func AllFields() []Field { return append([]Field(nil), fieldOrder[:]...) }
 
 // fieldWeight is each field's share of the quality score: identifiers
 // weigh most.
@@ -69,7 +72,7 @@ func ParseMapping(s string) (Mapping, error) {
 // String returns the mapping in ParseMapping syntax, fields in order.
 func (m Mapping) String() string {
 	var parts []string
-	for _, f := range Fields {
+	for _, f := range fieldOrder {
 		if col, ok := m.Columns[f]; ok {
 			parts = append(parts, string(f)+"="+col)
 		}
@@ -101,7 +104,7 @@ type RecordResult struct {
 	BirthDate BirthDateResult
 	IDCard    IDCardResult
 	Address   AddressResult
-	Fields    []FieldResult // mapped fields in Fields order
+	Fields    []FieldResult // mapped fields in AllFields order
 	// Completeness is the share of mapped fields that are usable, 0–1.
 	Completeness float64
 	// Quality is a weighted score, 0–1: each usable mapped field earns its
@@ -132,7 +135,7 @@ func (c *Cleaner) Record(raw map[string]string, m Mapping) RecordResult {
 	r.Fields = make([]FieldResult, 0, len(m.Columns))
 	var total, earned float64
 	usable := 0
-	for _, f := range Fields {
+	for _, f := range fieldOrder {
 		col, ok := m.Columns[f]
 		if !ok {
 			continue

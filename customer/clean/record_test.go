@@ -44,7 +44,7 @@ func TestRecord(t *testing.T) {
 	want := map[Field]string{FieldPhone: "+8613812345678", FieldEmail: "zhang@qq.com", FieldName: "张三",
 		FieldGender: "unknown", FieldBirthDate: "1990-01-02", FieldAddress: "北京市朝阳区建国路88号"}
 	for i, f := range r.Fields {
-		if f.Field != Fields[[]int{0, 1, 2, 3, 4, 6}[i]] {
+		if f.Field != AllFields()[[]int{0, 1, 2, 3, 4, 6}[i]] {
 			t.Errorf("field %d is %s: not in Fields order", i, f.Field)
 		}
 		if f.Err != nil || f.Value != want[f.Field] {

@@ -115,12 +115,12 @@ func (rp *Report) Records() int { rp.mu.Lock(); defer rp.mu.Unlock(); return rp.
 // Rejected returns the number of rejected records.
 func (rp *Report) Rejected() int { rp.mu.Lock(); defer rp.mu.Unlock(); return rp.rejected }
 
-// Fields returns copies of the per-field statistics in Fields order.
+// Fields returns copies of the per-field statistics in AllFields order.
 func (rp *Report) Fields() []FieldStats {
 	rp.mu.Lock()
 	defer rp.mu.Unlock()
 	var out []FieldStats
-	for _, f := range Fields {
+	for _, f := range fieldOrder {
 		st := rp.fields[f]
 		if st == nil {
 			continue

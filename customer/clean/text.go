@@ -101,10 +101,14 @@ func isASCII(s string) bool {
 	return true
 }
 
-// checkLen rejects oversize input before any other work.
+// checkLen rejects oversize input before any other work, then input that
+// is not valid UTF-8 (mis-decoded text is not guessed at).
 func checkLen(field, raw string, max int) error {
 	if len(raw) > max {
 		return fieldErr(field, ErrTooLong, "input exceeds size limit")
+	}
+	if !utf8.ValidString(raw) {
+		return fieldErr(field, ErrInvalid, "not valid UTF-8")
 	}
 	return nil
 }

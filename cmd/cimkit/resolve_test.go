@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestResolveOnSynthOutput(t *testing.T) {
@@ -92,4 +93,19 @@ func readResolveCSV(t *testing.T, path string) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+func FuzzResolveParseTime(f *testing.F) {
+	for _, s := range []string{"2024-01-06T15:23:30Z", "2024-01-06", "2024/01/06 10:00:00", "", "x", "2024-13-40"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tm, ok := parseTime(s)
+		if !ok && !tm.IsZero() {
+			t.Fatalf("failed parse returned a time")
+		}
+		if ok && tm.Location() != time.UTC {
+			t.Fatalf("time not in UTC")
+		}
+	})
 }

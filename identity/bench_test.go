@@ -4,9 +4,9 @@ import (
 	"context"
 	"os"
 	"strconv"
-	"time"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cimkit/cimkit/identity"
 	"github.com/cimkit/cimkit/internal/synth"

@@ -178,6 +178,7 @@ type NoIdentifierError struct {
 	Reasons []error
 }
 
+// Error lists the reasons, never the values.
 func (e *NoIdentifierError) Error() string {
 	if len(e.Reasons) == 0 {
 		return "identity: record has no identifier"

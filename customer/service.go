@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cimkit/cimkit/customer/clean"
+	"github.com/cimkit/cimkit/identity"
 	"github.com/google/uuid"
 )
 
@@ -21,6 +23,12 @@ type Options struct {
 	Logger *slog.Logger
 	// PageSize is the page size used when iterating a store (default 100).
 	PageSize int
+	// Identity resolves ingested records into customers (Ingest, Lookup).
+	// When nil and the Store also implements identity.Store (memstore
+	// does), a Resolver with default rules over it is used.
+	Identity *identity.Resolver
+	// Cleaner canonicalises ingested values; default clean.Default().
+	Cleaner *clean.Cleaner
 }
 
 // Service is the front door to the 360-degree customer: it validates input,
@@ -32,6 +40,8 @@ type Service struct {
 	newID    func() uuid.UUID
 	log      *slog.Logger
 	pageSize int
+	resolver *identity.Resolver
+	cleaner  *clean.Cleaner
 }
 
 // New returns a Service over store. opts may be nil.
@@ -48,6 +58,13 @@ func New(store Store, opts *Options) *Service {
 		if opts.PageSize > 0 {
 			s.pageSize = opts.PageSize
 		}
+		s.resolver, s.cleaner = opts.Identity, opts.Cleaner
+	}
+	if s.cleaner == nil {
+		s.cleaner = clean.Default()
+	}
+	if is, ok := store.(identity.Store); ok && s.resolver == nil {
+		s.resolver = identity.NewResolver(is, &identity.Options{Cleaner: s.cleaner, Now: s.now, NewID: s.newID})
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -171,3 +171,21 @@ func TestIncrementalEqualsBatch(t *testing.T) {
 		}
 	}
 }
+
+func TestHostRegisteredKind(t *testing.T) {
+	rules := append(identity.DefaultRules(), identity.Rule{Kind: "alipay_uid", Priority: 85, UniquePerCustomer: true, Canon: identity.CanonLower})
+	rs, err := identity.NewRules(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := identity.NewResolver(memstoreNew(), &identity.Options{Rules: rs, NewID: seqIDs(t.Name())})
+	a := mustIngest(t, r, rec("a", t0, "alipay_uid", "2088ABC"))
+	b := mustIngest(t, r, rec("b", t0, "alipay_uid", " 2088abc ", "phone", "13812345678"))
+	c := mustIngest(t, r, rec("c", t0, "alipay_uid", "2088xyz", "phone", "13812345678"))
+	if b.CustomerID != a.CustomerID || c.CustomerID == a.CustomerID {
+		t.Fatalf("host kind: a=%v b=%v c=%v; want a=b (same uid) and c apart (a second uid)", a.CustomerID, b.CustomerID, c.CustomerID)
+	}
+	if k := rs.Kinds(); k[0] != identity.KindIDCard && k[0] != identity.KindMemberID {
+		t.Fatalf("kinds not ordered by priority: %v", k)
+	}
+}

@@ -178,6 +178,7 @@ type NoIdentifierError struct {
 	Reasons []error
 }
 
+// Error lists the reasons, never the values.
 func (e *NoIdentifierError) Error() string {
 	if len(e.Reasons) == 0 {
 		return "identity: record has no identifier"
@@ -210,14 +211,15 @@ func (r *Resolver) Ingest(ctx context.Context, rec Record) (Result, error) {
 func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result, error) {
 	var lastErr error
 	for range r.retries {
-		if res, done, err := r.ingestNew(ctx, sr); done || err != nil {
+		res, seen, done, err := r.ingestNew(ctx, sr)
+		if done || err != nil {
 			if err == nil || !errors.Is(err, ErrConflict) {
 				return res, err
 			}
 			lastErr = err
 			continue
 		}
-		c, err := r.load(ctx, sr.Keys, []string{sr.ID}, nil)
+		c, err := r.loadFrom(ctx, seen, []string{sr.ID}, nil)
 		if err != nil {
 			return Result{}, err
 		}
@@ -226,7 +228,7 @@ func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result,
 		}
 		c.put(sr)
 		p := c.plan(r, nil, sr.ID)
-		res := Result{CustomerID: p.assign[sr.ID], Outcome: p.outcome, Events: p.events, Changed: p.changed, Removed: p.removed}
+		res = Result{CustomerID: p.assign[sr.ID], Outcome: p.outcome, Events: p.events, Changed: p.changed, Removed: p.removed}
 		if len(p.change.Records) == 0 {
 			return res, nil
 		}
@@ -291,28 +293,56 @@ func (r *Resolver) Lookup(ctx context.Context, kind Kind, raw string) (uuid.UUID
 // ingestNew is the fast path for a record none of whose tokens is held by
 // any record: its component is the record alone, so it is a new customer.
 // It reports done=false when the fast path does not apply.
-func (r *Resolver) ingestNew(ctx context.Context, sr StoredRecord) (Result, bool, error) {
+// The token entries read are returned for the slow path to start from.
+func (r *Resolver) ingestNew(ctx context.Context, sr StoredRecord) (Result, []TokenEntry, bool, error) {
 	es, err := r.store.IdentityTokens(ctx, sr.Keys)
 	if err != nil {
-		return Result{}, false, err
+		return Result{}, nil, false, err
 	}
 	expect := make([]TokenVersion, len(es))
 	for i, e := range es {
 		if len(e.Records) > 0 {
-			return Result{}, false, nil
+			return Result{}, es, false, nil
 		}
 		expect[i] = TokenVersion{e.Key, e.Version}
 	}
 	if old, err := r.store.IdentityRecords(ctx, []string{sr.ID}); err != nil || len(old) > 0 {
-		return Result{}, false, err
+		return Result{}, es, false, err
 	}
 	sr.CustomerID = r.newID()
 	err = r.store.ApplyIdentity(ctx, Change{ExpectTokens: expect, Records: []StoredRecord{sr}})
 	if err != nil {
 		if errors.Is(err, ErrConflict) {
-			return Result{}, false, err
+			return Result{}, nil, false, err
 		}
-		return Result{}, false, fmt.Errorf("identity: apply: %w", err)
+		return Result{}, nil, false, fmt.Errorf("identity: apply: %w", err)
 	}
-	return Result{CustomerID: sr.CustomerID, Outcome: Created, Changed: []uuid.UUID{sr.CustomerID}}, true, nil
+	return Result{CustomerID: sr.CustomerID, Outcome: Created, Changed: []uuid.UUID{sr.CustomerID}}, nil, true, nil
 }
+
+// Records returns the source records of a customer, oldest first (ties by
+// id), or ErrNotFound when the customer has none.
+func (r *Resolver) Records(ctx context.Context, customerID uuid.UUID) ([]StoredRecord, error) {
+	cs, err := r.store.IdentityCustomers(ctx, []uuid.UUID{customerID})
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 || len(cs[0].Records) == 0 {
+		return nil, fmt.Errorf("identity: records: customer: %w", ErrNotFound)
+	}
+	recs, err := r.store.IdentityRecords(ctx, cs[0].Records)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(recs, func(a, b StoredRecord) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return recs, nil
+}
+
+// Golden computes the golden record of the records with the Resolver's
+// survivorship rules.
+func (r *Resolver) Golden(recs []StoredRecord) map[string]Pick { return r.surv.Golden(recs) }

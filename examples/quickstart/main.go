@@ -5,7 +5,9 @@
 //
 // It generates customer records, orders, events, tickets and NPS feedback,
 // loads them through customer.Service into the in-memory store, and prints
-// totals and one customer's 360-degree view. Personal data is printed
+// totals and one customer's 360-degree view, then ingests the same records
+// through Service.Ingest (identity resolution) and scores the customers it
+// forms against the ground truth. Personal data is printed
 // masked.
 package main
 

@@ -37,6 +37,8 @@ type Store struct {
 	ticketsBy  map[uuid.UUID]*sortedKeys
 	feedback   map[uuid.UUID]customer.Feedback
 	feedbackBy map[uuid.UUID]*sortedKeys
+
+	tags tagData // see tags.go
 }
 
 // New returns an empty store.

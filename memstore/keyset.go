@@ -3,12 +3,11 @@ package memstore
 import (
 	"bytes"
 	"cmp"
-	"encoding/base64"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"time"
 
+	"github.com/cimkit/cimkit/internal/pagetoken"
 	"github.com/google/uuid"
 )
 
@@ -156,28 +155,14 @@ func (s *sortedKeys) last() pos {
 	return pos{len(s.blocks) - 1, len(s.blocks[len(s.blocks)-1]) - 1}
 }
 
-const tokenVersion = 1
-
-func encodeToken(k key, desc bool) string {
-	var b [26]byte
-	b[0] = tokenVersion
-	if desc {
-		b[1] = 1
-	}
-	binary.BigEndian.PutUint64(b[2:10], uint64(k.t))
-	copy(b[10:], k.id[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
+func encodeToken(k key, desc bool) string { return pagetoken.Encode(k.t, k.id, desc) }
 
 func decodeToken(tok string, desc bool) (key, error) {
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(b) != 26 || b[0] != tokenVersion || (b[1] == 1) != desc || b[1] > 1 {
+	t, id, err := pagetoken.Decode(tok, desc)
+	if err != nil {
 		return key{}, fmt.Errorf("memstore: %w", errBadToken)
 	}
-	var k key
-	k.t = int64(binary.BigEndian.Uint64(b[2:10]))
-	copy(k.id[:], b[10:])
-	return k, nil
+	return key{t: t, id: id}, nil
 }
 
 // page returns up to limit items after the token's position in keys

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/cimkit/cimkit/customer"
+	"github.com/cimkit/cimkit/privacy/consent"
 	"github.com/google/uuid"
 )
 
@@ -38,6 +39,16 @@ type Store struct {
 	feedback   map[uuid.UUID]customer.Feedback
 	feedbackBy map[uuid.UUID]*sortedKeys
 
+	keys  *keyTables // privacy.KeyStore tables, made on first write (keys.go)
+	audit [][]byte   // privacy/audit entries in append order
+
+	consent   map[uuid.UUID][]consent.Event // privacy/consent ledger per customer
+	consentID map[uuid.UUID]bool            // ids of stored consent events
+	// identity state has its own lock: resolution and profile writes
+	// do not wait for each other.
+	idmu sync.RWMutex
+	id   idState
+
 	tags tagData // see tags.go
 }
 
@@ -55,6 +66,9 @@ func New() *Store {
 		ticketsBy:  map[uuid.UUID]*sortedKeys{},
 		feedback:   map[uuid.UUID]customer.Feedback{},
 		feedbackBy: map[uuid.UUID]*sortedKeys{},
+		consent:    map[uuid.UUID][]consent.Event{},
+		consentID:  map[uuid.UUID]bool{},
+		id:         newIDState(),
 	}
 }
 

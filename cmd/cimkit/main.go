@@ -35,6 +35,13 @@ type command struct {
 // commands lists every subcommand. Keep it sorted by name.
 func commands() []command {
 	cmds := []command{
+		{"clean", "clean phone, email, name, gender, birth date, ID, address values or CSV records", runClean},
+		{"clv", "fit BG/NBD and Gamma-Gamma; probability alive, expected purchases and lifetime value", runCLV},
+		{"rfm", "score customers by recency, frequency and monetary value and segment them", runRFM},
+		{"kmeans", "cluster customers by feature columns with k-means, or choose k", runKMeans},
+		{"match", "probabilistic record linkage: deduplicate one CSV or link two", runMatch},
+		{"keys", "create, rotate and inspect a local key file for field encryption", runKeys},
+		{"privacy", "verify an exported audit log; print the record of processing", runPrivacy},
 		{"synth", "generate seeded synthetic customers, orders, events and ground truth", runSynth},
 		{"tag", "evaluate tag rules over customers (-rules/-in/-out) or check a rule set (-check)", runTag},
 	}

@@ -9,27 +9,26 @@ import (
 	"testing"
 )
 
-// runCmd runs the cimkit command line in-process.
-func runCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
+// runArgs runs the cimkit command line in-process with empty stdin.
+func runArgs(args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	code = run(stdio{in: strings.NewReader(stdin), out: &out, err: &errb}, args)
+	code = run(stdio{in: strings.NewReader(""), out: &out, err: &errb}, args)
 	return code, out.String(), errb.String()
 }
 
 func TestHelpListsCommands(t *testing.T) {
-	code, out, _ := runCmd(t, "", "help")
+	code, out, _ := runArgs("help")
 	if code != 0 || !strings.Contains(out, "synth") {
 		t.Fatalf("help: code %d, output %q", code, out)
 	}
-	if code, _, errs := runCmd(t, "", "nope"); code != 2 || !strings.Contains(errs, "unknown command") {
+	if code, _, errs := runArgs("nope"); code != 2 || !strings.Contains(errs, "unknown command") {
 		t.Fatalf("unknown command: code %d, stderr %q", code, errs)
 	}
 }
 
 func TestSynthWritesFiles(t *testing.T) {
 	dir := t.TempDir()
-	code, _, errs := runCmd(t, "", "synth", "-customers", "50", "-orders", "200", "-seed", "2", "-out", dir)
+	code, _, errs := runArgs("synth", "-customers", "50", "-orders", "200", "-seed", "2", "-out", dir)
 	if code != 0 {
 		t.Fatalf("synth failed: %s", errs)
 	}
@@ -53,10 +52,10 @@ func TestSynthWritesFiles(t *testing.T) {
 			t.Errorf("%s header %v", name, rows[0])
 		}
 	}
-	if code, _, _ := runCmd(t, "", "synth", "-customers", "5"); code != 2 {
+	if code, _, _ := runArgs("synth", "-customers", "5"); code != 2 {
 		t.Fatalf("synth without -out: code %d, want 2", code)
 	}
-	if code, _, _ := runCmd(t, "", "synth", "-bogus"); code != 2 {
+	if code, _, _ := runArgs("synth", "-bogus"); code != 2 {
 		t.Fatalf("synth with an unknown flag: code %d, want 2", code)
 	}
 }

@@ -58,6 +58,13 @@ func run(out io.Writer, args []string) error {
 	if err := showView(ctx, p, env); err != nil {
 		return err
 	}
+	a, err := rfmStage(ctx, p, env)
+	if err != nil {
+		return err
+	}
+	if err := segmentStage(p, a); err != nil {
+		return err
+	}
 	p.printf("done in %s\n", time.Since(p.start).Round(time.Millisecond))
 	return nil
 }

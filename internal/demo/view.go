@@ -1,27 +1,29 @@
-package main
+package demo
 
 import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
 	"github.com/cimkit/cimkit/customer"
+	"github.com/cimkit/cimkit/internal/synth"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
 
-func totals(ctx context.Context, p *progress, e *env) error {
-	defer p.stage("totals")()
+// Totals prints the number of customers and orders and net revenue.
+func Totals(ctx context.Context, svc *customer.Service, out io.Writer) error {
 	customers, orders := 0, 0
 	revenue := decimal.Zero
-	for c, err := range e.svc.Customers(ctx) {
+	for c, err := range svc.Customers(ctx) {
 		if err != nil {
 			return err
 		}
 		customers++
-		for o, err := range e.svc.Orders(ctx, c.ID) {
+		for o, err := range svc.Orders(ctx, c.ID) {
 			if err != nil {
 				return err
 			}
@@ -31,43 +33,35 @@ func totals(ctx context.Context, p *progress, e *env) error {
 			}
 		}
 	}
-	p.printf("    customers %d, orders %d, net revenue CNY %s\n", customers, orders, revenue.StringFixed(2))
+	fmt.Fprintf(out, "    customers %d, orders %d, net revenue CNY %s\n", customers, orders, revenue.StringFixed(2))
 	return nil
 }
 
-// busiest returns the customer with the most orders (ties: smallest id).
-func busiest(e *env) uuid.UUID {
+// Busiest returns the customer with the most orders (ties: smallest id).
+func Busiest(ds *synth.Dataset, ids map[string]uuid.UUID) uuid.UUID {
 	count := map[uuid.UUID]int{}
-	for _, o := range e.ds.Orders {
-		count[e.ids[o.RecordID]]++
+	for _, o := range ds.Orders {
+		count[ids[o.RecordID]]++
 	}
-	ids := make([]uuid.UUID, 0, len(count))
+	custs := make([]uuid.UUID, 0, len(count))
 	for id := range count {
-		ids = append(ids, id)
+		custs = append(custs, id)
 	}
-	slices.SortFunc(ids, func(a, b uuid.UUID) int {
+	slices.SortFunc(custs, func(a, b uuid.UUID) int {
 		if c := cmp.Compare(count[b], count[a]); c != 0 {
 			return c
 		}
 		return strings.Compare(a.String(), b.String())
 	})
-	if len(ids) == 0 {
-		return e.ids[e.ds.Records[0].ID]
+	if len(custs) == 0 {
+		return ids[ds.Records[0].ID]
 	}
-	return ids[0]
+	return custs[0]
 }
 
-func showView(ctx context.Context, p *progress, e *env) error {
-	defer p.stage("360-degree view of the customer with the most orders")()
-	v, err := e.svc.View(ctx, busiest(e), nil)
-	if err != nil {
-		return err
-	}
-	printView(p, v)
-	return nil
-}
-
-func printView(p *progress, v customer.View) {
+// PrintView prints a 360-degree view with personal data masked.
+func PrintView(out io.Writer, v customer.View) {
+	p := printer{out}
 	c := v.Profile
 	p.printf("    customer %s  name %s  registered via %s\n", c.ID, maskName(c.Name), c.RegistrationVia)
 	for _, ph := range c.Phones {
@@ -116,3 +110,7 @@ func maskName(s string) string {
 	}
 	return string(r[:1]) + strings.Repeat("*", len(r)-1)
 }
+
+type printer struct{ out io.Writer }
+
+func (p printer) printf(format string, args ...any) { fmt.Fprintf(p.out, format, args...) }

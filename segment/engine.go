@@ -1,0 +1,423 @@
+package segment
+
+import (
+	"math"
+)
+
+// problem is a validated, mean-centred copy of the data that one or more
+// k-means runs work on. It is never modified after construction.
+type problem struct {
+	x    []float64 // n×d, centred
+	n, d int
+	w    []float64 // nil means every weight is 1
+}
+
+func (p *problem) weight(i int) float64 {
+	if p.w == nil {
+		return 1
+	}
+	return p.w[i]
+}
+
+func (p *problem) row(i int) []float64 { return p.x[i*p.d : (i+1)*p.d] }
+
+// runResult is the outcome of one k-means run, in centred coordinates.
+type runResult struct {
+	centers []float64
+	labels  []int32
+	inertia float64
+	nIter   int
+}
+
+// boundSlack is the relative safety margin of the accelerated variant's
+// pruning test. A row keeps its label without a full scan only when its
+// upper bound is below the lower bound by more than this fraction, so
+// rounding in the bounds can never make the accelerated variant disagree
+// with a full scan: Lloyd and the accelerated variant give identical labels,
+// centres and inertia.
+const boundSlack = 1e-8
+
+// iterState holds the buffers of one run.
+type iterState struct {
+	p       *problem
+	k       int
+	accel   bool
+	nChunks int
+
+	near       func(x, cs []float64, k int) (int, float64)
+	centers    []float64 // k×d, current
+	centersNew []float64 // k×d, scratch for the M-step
+	labels     []int32
+
+	psum     []float64 // nChunks×k×d partial weighted sums
+	pw       []float64 // nChunks×k partial weights
+	pchanged []int     // nChunks changed-label counts
+	sums     []float64 // k×d
+	wsum     []float64 // k
+
+	shift []float64 // k: distance each centre moved in the last M-step
+
+	// accelerated variant (Hamerly's bounds)
+	// Bounds are stored relative to cumulative drifts so that rows whose
+	// bounds still hold cost no writes: the upper bound of row r is
+	// upper[r] + drift[label], its lower bound lower[r] - maxDrift.
+	first    bool
+	upper    []float64 // n
+	lower    []float64 // n
+	half     []float64 // k: half the distance to the nearest other centre
+	near2    func(x, cs []float64, k int) (int, float64, float64)
+	drift    []float64 // k: total distance each centre has moved
+	maxDrift float64   // sum over iterations of the largest move
+	pvalid   []bool    // nChunks: partial sums still match the labels
+
+	relocDist []float64 // n, allocated only if a cluster empties
+}
+
+func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
+	nc := numChunks(p.n)
+	s := &iterState{
+		p: p, k: k, accel: accel, nChunks: nc,
+		centers:    append([]float64(nil), init...),
+		centersNew: make([]float64, k*p.d),
+		labels:     make([]int32, p.n),
+		psum:       make([]float64, nc*k*p.d),
+		pw:         make([]float64, nc*k),
+		pchanged:   make([]int, nc),
+		pvalid:     make([]bool, nc),
+		sums:       make([]float64, k*p.d),
+		wsum:       make([]float64, k),
+		shift:      make([]float64, k),
+		first:      true,
+		near:       nearestFunc(p.d),
+	}
+	for i := range s.labels {
+		s.labels[i] = -1
+	}
+	if accel {
+		s.upper = make([]float64, p.n)
+		s.lower = make([]float64, p.n)
+		s.half = make([]float64, k)
+		s.near2 = nearest2Func(p.d)
+		s.drift = make([]float64, k)
+		s.computeHalf()
+	}
+	return s
+}
+
+// run performs one k-means run the way scikit-learn's _kmeans_single_lloyd
+// does: E+M steps until labels stop changing (strict convergence) or the
+// squared centre shift falls to tol, then a final E-step so that labels
+// match the returned centres.
+func (s *iterState) run(maxIter int, tol float64) runResult {
+	strict := false
+	nIter := maxIter
+	for it := 0; it < maxIter; it++ {
+		changed := s.step(true)
+		s.centers, s.centersNew = s.centersNew, s.centers
+		if changed == 0 {
+			strict = true
+			nIter = it + 1
+			break
+		}
+		var tot float64
+		for _, v := range s.shift {
+			tot += v * v
+		}
+		if tot <= tol {
+			nIter = it + 1
+			break
+		}
+	}
+	if !strict {
+		s.step(false)
+	}
+	return runResult{centers: s.centers, labels: s.labels, inertia: s.inertia(), nIter: nIter}
+}
+
+// step runs the E-step over all chunks and, if update, the M-step writing
+// centersNew and shift. It returns how many labels changed.
+func (s *iterState) step(update bool) int {
+	forChunks(s.nChunks, func(c int) { s.estepChunk(c, update) })
+	s.first = false
+	changed := 0
+	for _, v := range s.pchanged {
+		changed += v
+	}
+	if update {
+		s.mstep()
+	}
+	return changed
+}
+
+// estepChunk assigns every row of chunk c to its nearest centre (ties go to
+// the lowest index) and, if update, accumulates the chunk's weighted sums.
+func (s *iterState) estepChunk(c int, update bool) {
+	p, k, d := s.p, s.k, s.p.d
+	lo, hi := chunkBounds(c, p.n)
+	var changed int
+	if s.accel && !s.first {
+		changed = s.assignBounded(lo, hi)
+	} else {
+		changed = s.assignFull(lo, hi)
+	}
+	s.pchanged[c] = changed
+	if changed > 0 {
+		s.pvalid[c] = false
+	}
+	// A chunk whose labels did not change has the same partial sums as
+	// before, bit for bit, so they are reused.
+	if update && !s.pvalid[c] {
+		s.pvalid[c] = true
+		psum := s.psum[c*k*d : (c+1)*k*d]
+		pw := s.pw[c*k : (c+1)*k]
+		clear(psum)
+		clear(pw)
+		labels, xs, w := s.labels[lo:hi], p.x[lo*d:hi*d], p.w
+		for r, l := range labels {
+			x := xs[r*d : r*d+d]
+			row := psum[int(l)*d : int(l)*d+d]
+			if w == nil {
+				pw[l]++
+				for f, v := range x {
+					row[f] += v
+				}
+			} else {
+				wi := w[lo+r]
+				pw[l] += wi
+				for f, v := range x {
+					row[f] += v * wi
+				}
+			}
+		}
+	}
+}
+
+// assignFull labels rows [lo, hi) by a full scan of the centres; with the
+// accelerated variant it also initialises the bounds.
+func (s *iterState) assignFull(lo, hi int) int {
+	k, d, cs := s.k, s.p.d, s.centers
+	labels := s.labels
+	xs := s.p.x
+	changed := 0
+	for i := lo; i < hi; i++ {
+		x := xs[i*d : i*d+d]
+		var best int
+		if s.accel {
+			var bd, second float64
+			best, bd, second = s.near2(x, cs, k)
+			s.upper[i] = math.Sqrt(bd) - s.drift[best]
+			s.lower[i] = math.Sqrt(second) + s.maxDrift
+		} else {
+			best, _ = s.near(x, cs, k)
+		}
+		if labels[i] != int32(best) {
+			changed++
+			labels[i] = int32(best)
+		}
+	}
+	return changed
+}
+
+// assignBounded labels rows [lo, hi) with Hamerly's bounds, in three
+// passes over the chunk so that each loop is short and nearly
+// branch-free: (1) rows whose bounds prove their label are dropped;
+// (2) the rest get the exact distance to their own centre and are tested
+// again; (3) the remaining rows get the same full scan as Lloyd. A row
+// keeps its label only when its bounds beat the alternatives by more than
+// the rounding slack, so the labels are exactly Lloyd's.
+func (s *iterState) assignBounded(lo, hi int) int {
+	k, d, cs := s.k, s.p.d, s.centers
+	labels, upper, lower := s.labels[lo:hi], s.upper[lo:hi], s.lower[lo:hi]
+	xs := s.p.x[lo*d : hi*d]
+	drift, half, maxDrift := s.drift, s.half, s.maxDrift
+	// Absolute slack covering rounding in the drift bookkeeping.
+	abs := 1e-12 * maxDrift
+	for _, v := range drift {
+		abs = max(abs, 1e-12*v)
+	}
+	const up, down = 1 + boundSlack, 1 - boundSlack
+	var buf [chunkRows]int32
+	n := 0
+	for r, a := range labels {
+		u := (upper[r]+drift[a])*up + abs
+		m := max(half[a], lower[r]-maxDrift)*down - abs
+		buf[n] = int32(r)
+		inc := 0
+		if !(u < m) {
+			inc = 1
+		}
+		n += inc
+	}
+	n2 := 0
+	for _, r := range buf[:n] {
+		a := labels[r]
+		ut := math.Sqrt(sqDist(xs[int(r)*d:int(r)*d+d], cs[int(a)*d:int(a)*d+d]))
+		upper[r] = ut - drift[a]
+		m := max(half[a], lower[r]-maxDrift)*down - abs
+		buf[n2] = r
+		inc := 0
+		if !(ut*up+abs < m) {
+			inc = 1
+		}
+		n2 += inc
+	}
+	changed := 0
+	for _, r := range buf[:n2] {
+		best, bd, second := s.near2(xs[int(r)*d:int(r)*d+d], cs, k)
+		upper[r] = math.Sqrt(bd) - drift[best]
+		lower[r] = math.Sqrt(second) + maxDrift
+		if labels[r] != int32(best) {
+			changed++
+			labels[r] = int32(best)
+		}
+	}
+	return changed
+}
+
+// mstep reduces the chunk partials in chunk order, relocates empty
+// clusters, averages, and records how far each centre moved.
+func (s *iterState) mstep() {
+	k, d := s.k, s.p.d
+	clear(s.sums)
+	clear(s.wsum)
+	for c := 0; c < s.nChunks; c++ {
+		ps := s.psum[c*k*d : (c+1)*k*d]
+		for j, v := range ps {
+			s.sums[j] += v
+		}
+		pw := s.pw[c*k : (c+1)*k]
+		for j, v := range pw {
+			s.wsum[j] += v
+		}
+	}
+	s.relocateEmpty()
+	argmaxW := 0
+	for j := 1; j < k; j++ {
+		if s.wsum[j] > s.wsum[argmaxW] {
+			argmaxW = j
+		}
+	}
+	for j := 0; j < k; j++ {
+		dst := s.centersNew[j*d : j*d+d]
+		if s.wsum[j] > 0 {
+			alpha := 1 / s.wsum[j]
+			for f := range dst {
+				dst[f] = s.sums[j*d+f] * alpha
+			}
+		}
+	}
+	for j := 0; j < k; j++ {
+		if !(s.wsum[j] > 0) { // relocation impossible: park on the heaviest cluster
+			copy(s.centersNew[j*d:j*d+d], s.centersNew[argmaxW*d:argmaxW*d+d])
+		}
+	}
+	var maxShift float64
+	for j := 0; j < k; j++ {
+		sh := math.Sqrt(sqDist(s.centersNew[j*d:j*d+d], s.centers[j*d:j*d+d]))
+		s.shift[j] = sh
+		maxShift = max(maxShift, sh)
+	}
+	if s.accel {
+		for j, sh := range s.shift {
+			s.drift[j] += sh
+		}
+		s.maxDrift += maxShift
+		s.centers, s.centersNew = s.centersNew, s.centers
+		s.computeHalf()
+		s.centers, s.centersNew = s.centersNew, s.centers
+	}
+}
+
+// computeHalf sets half[j] to half the distance from centre j to its
+// nearest other centre.
+func (s *iterState) computeHalf() {
+	k, d := s.k, s.p.d
+	for j := 0; j < k; j++ {
+		s.half[j] = math.Inf(1)
+	}
+	for a := 0; a < k; a++ {
+		for b := a + 1; b < k; b++ {
+			h := math.Sqrt(sqDist(s.centers[a*d:a*d+d], s.centers[b*d:b*d+d])) / 2
+			s.half[a] = min(s.half[a], h)
+			s.half[b] = min(s.half[b], h)
+		}
+	}
+	if k == 1 {
+		s.half[0] = math.Inf(1)
+	}
+}
+
+// relocateEmpty moves each empty cluster onto the row farthest from its
+// (old) centre, as scikit-learn's _relocate_empty_clusters_dense does.
+// Farthest rows are taken in order of decreasing distance, ties to the
+// lowest row index.
+func (s *iterState) relocateEmpty() {
+	k, d, p := s.k, s.p.d, s.p
+	var empty []int
+	for j := 0; j < k; j++ {
+		if s.wsum[j] == 0 {
+			empty = append(empty, j)
+		}
+	}
+	if len(empty) == 0 {
+		return
+	}
+	if s.relocDist == nil {
+		s.relocDist = make([]float64, p.n)
+	}
+	dist := s.relocDist
+	forChunks(s.nChunks, func(c int) {
+		lo, hi := chunkBounds(c, p.n)
+		for i := lo; i < hi; i++ {
+			l := int(s.labels[i])
+			dist[i] = sqDist(p.row(i), s.centers[l*d:l*d+d])
+		}
+	})
+	maxD := 0.0
+	for _, v := range dist {
+		maxD = max(maxD, v)
+	}
+	if maxD == 0 {
+		return
+	}
+	taken := make(map[int]bool, len(empty))
+	for _, newID := range empty {
+		far := -1
+		for i, v := range dist {
+			if !taken[i] && (far < 0 || v > dist[far]) {
+				far = i
+			}
+		}
+		taken[far] = true
+		w := p.weight(far)
+		old := int(s.labels[far])
+		x := p.row(far)
+		for f := 0; f < d; f++ {
+			s.sums[old*d+f] -= x[f] * w
+			s.sums[newID*d+f] = x[f] * w
+		}
+		s.wsum[newID] = w
+		s.wsum[old] -= w
+	}
+}
+
+// inertia is the weighted sum of squared distances of rows to their
+// assigned centres, reduced in chunk order.
+func (s *iterState) inertia() float64 {
+	part := make([]float64, s.nChunks)
+	p, d := s.p, s.p.d
+	forChunks(s.nChunks, func(c int) {
+		lo, hi := chunkBounds(c, p.n)
+		var t float64
+		for i := lo; i < hi; i++ {
+			l := int(s.labels[i])
+			t += sqDist(p.row(i), s.centers[l*d:l*d+d]) * p.weight(i)
+		}
+		part[c] = t
+	})
+	var tot float64
+	for _, v := range part {
+		tot += v
+	}
+	return tot
+}

@@ -1,0 +1,60 @@
+package segment
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// chunkRows is the fixed number of rows per work unit. The partition of rows
+// into chunks never depends on the number of threads, and per-chunk partial
+// sums are always reduced in chunk order, so every result is bit-for-bit the
+// same whatever GOMAXPROCS is.
+const chunkRows = 512
+
+func numChunks(n int) int { return (n + chunkRows - 1) / chunkRows }
+
+func chunkBounds(c, n int) (lo, hi int) {
+	lo = c * chunkRows
+	return lo, min(lo+chunkRows, n)
+}
+
+// forChunks calls f(c) for every chunk c in [0, nChunks), spread over up to
+// GOMAXPROCS goroutines. f must only write state owned by chunk c.
+func forChunks(nChunks int, f func(c int)) {
+	workers := min(runtime.GOMAXPROCS(0), nChunks)
+	if workers <= 1 {
+		for c := 0; c < nChunks; c++ {
+			f(c)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(workers)
+	for w := 0; w < workers; w++ {
+		go func() {
+			defer wg.Done()
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= nChunks {
+					return
+				}
+				f(c)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// sqDist is the squared Euclidean distance. The explicit float64 conversion
+// forbids fused multiply-add, so results do not depend on the target CPU.
+func sqDist(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s float64
+	for i := range a {
+		t := a[i] - b[i]
+		s += float64(t * t)
+	}
+	return s
+}

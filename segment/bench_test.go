@@ -30,10 +30,7 @@ func rfmLike(seed uint64, n, d int) Matrix {
 
 func benchFit(b *testing.B, n, d, k int, alg string) {
 	x := rfmLike(1, n, d)
-	p, _ := centre(x, nil)
-	init := p.plusPlus(k, rand.New(rand.NewPCG(3, 3)))
-	ic := Matrix{Data: init, Rows: k, Cols: d}.ToRows()
-	km := KMeans{NClusters: k, InitCenters: ic, Algorithm: alg}
+	km := KMeans{NClusters: k, NInit: 1, RandomState: 3, Algorithm: alg}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := km.Fit(x, nil); err != nil {

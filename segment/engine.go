@@ -49,11 +49,15 @@ type iterState struct {
 	centersNew []float64 // k×d, scratch for the M-step
 	labels     []int32
 
-	psum     []float64 // nChunks×k×d partial weighted sums
-	pw       []float64 // nChunks×k partial weights
-	pchanged []int     // nChunks changed-label counts
-	sums     []float64 // k×d
-	wsum     []float64 // k
+	// Partial sums are kept per block of blockRows rows (blocks nest in
+	// chunks); a block whose labels did not change keeps its partials.
+	blockRows int
+	nBlocks   int
+	psum      []float64 // nBlocks×k×d partial weighted sums
+	pw        []float64 // nBlocks×k partial weights
+	pchanged  []int     // nChunks changed-label counts
+	sums      []float64 // k×d
+	wsum      []float64 // k
 
 	shift []float64 // k: distance each centre moved in the last M-step
 
@@ -68,7 +72,7 @@ type iterState struct {
 	near2    func(x, cs []float64, k int) (int, float64, float64)
 	drift    []float64 // k: total distance each centre has moved
 	maxDrift float64   // sum over iterations of the largest move
-	pvalid   []bool    // nChunks: partial sums still match the labels
+	pvalid   []bool    // nBlocks: partial sums still match the labels
 
 	relocDist []float64 // n, allocated only if a cluster empties
 }
@@ -80,10 +84,7 @@ func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
 		centers:    append([]float64(nil), init...),
 		centersNew: make([]float64, k*p.d),
 		labels:     make([]int32, p.n),
-		psum:       make([]float64, nc*k*p.d),
-		pw:         make([]float64, nc*k),
 		pchanged:   make([]int, nc),
-		pvalid:     make([]bool, nc),
 		sums:       make([]float64, k*p.d),
 		wsum:       make([]float64, k),
 		shift:      make([]float64, k),
@@ -93,6 +94,15 @@ func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
 	for i := range s.labels {
 		s.labels[i] = -1
 	}
+	// the smallest block size dividing chunkRows with at most 16384 blocks
+	s.blockRows = 64
+	for s.blockRows < chunkRows && (p.n+s.blockRows-1)/s.blockRows > 16384 {
+		s.blockRows *= 2
+	}
+	s.nBlocks = (p.n + s.blockRows - 1) / s.blockRows
+	s.psum = make([]float64, s.nBlocks*k*p.d)
+	s.pw = make([]float64, s.nBlocks*k)
+	s.pvalid = make([]bool, s.nBlocks)
 	if accel {
 		s.upper = make([]float64, p.n)
 		s.lower = make([]float64, p.n)
@@ -161,18 +171,23 @@ func (s *iterState) estepChunk(c int, update bool) {
 		changed = s.assignFull(lo, hi)
 	}
 	s.pchanged[c] = changed
-	if changed > 0 {
-		s.pvalid[c] = false
+	if !update {
+		return
 	}
-	// A chunk whose labels did not change has the same partial sums as
+	// A block whose labels did not change has the same partial sums as
 	// before, bit for bit, so they are reused.
-	if update && !s.pvalid[c] {
-		s.pvalid[c] = true
-		psum := s.psum[c*k*d : (c+1)*k*d]
-		pw := s.pw[c*k : (c+1)*k]
+	br := s.blockRows
+	for b := lo / br; b*br < hi; b++ {
+		if s.pvalid[b] {
+			continue
+		}
+		s.pvalid[b] = true
+		blo, bhi := b*br, min(b*br+br, hi)
+		psum := s.psum[b*k*d : (b+1)*k*d]
+		pw := s.pw[b*k : (b+1)*k]
 		clear(psum)
 		clear(pw)
-		labels, xs, w := s.labels[lo:hi], p.x[lo*d:hi*d], p.w
+		labels, xs, w := s.labels[blo:bhi], p.x[blo*d:bhi*d], p.w
 		for r, l := range labels {
 			x := xs[r*d : r*d+d]
 			row := psum[int(l)*d : int(l)*d+d]
@@ -182,7 +197,7 @@ func (s *iterState) estepChunk(c int, update bool) {
 					row[f] += v
 				}
 			} else {
-				wi := w[lo+r]
+				wi := w[blo+r]
 				pw[l] += wi
 				for f, v := range x {
 					row[f] += v * wi
@@ -213,6 +228,7 @@ func (s *iterState) assignFull(lo, hi int) int {
 		if labels[i] != int32(best) {
 			changed++
 			labels[i] = int32(best)
+			s.pvalid[i/s.blockRows] = false
 		}
 	}
 	return changed
@@ -269,6 +285,7 @@ func (s *iterState) assignBounded(lo, hi int) int {
 		if labels[r] != int32(best) {
 			changed++
 			labels[r] = int32(best)
+			s.pvalid[(lo+int(r))/s.blockRows] = false
 		}
 	}
 	return changed
@@ -280,12 +297,12 @@ func (s *iterState) mstep() {
 	k, d := s.k, s.p.d
 	clear(s.sums)
 	clear(s.wsum)
-	for c := 0; c < s.nChunks; c++ {
-		ps := s.psum[c*k*d : (c+1)*k*d]
+	for b := 0; b < s.nBlocks; b++ {
+		ps := s.psum[b*k*d : (b+1)*k*d]
 		for j, v := range ps {
 			s.sums[j] += v
 		}
-		pw := s.pw[c*k : (c+1)*k]
+		pw := s.pw[b*k : (b+1)*k]
 		for j, v := range pw {
 			s.wsum[j] += v
 		}

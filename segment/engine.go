@@ -252,15 +252,27 @@ func (s *iterState) assignBounded(lo, hi int) int {
 		abs = max(abs, 1e-12*v)
 	}
 	const up, down = 1 + boundSlack, 1 - boundSlack
+	// hd[j]: half[j] lowered by the slack, as compared below
+	var hdBuf [64]float64
+	hd := hdBuf[:0]
+	if k > len(hdBuf) {
+		hd = make([]float64, 0, k)
+	}
+	for _, h := range half {
+		hd = append(hd, h*down-abs)
+	}
 	var buf [chunkRows]int32
 	n := 0
 	for r, a := range labels {
 		u := (upper[r]+drift[a])*up + abs
-		m := max(half[a], lower[r]-maxDrift)*down - abs
+		l := (lower[r]-maxDrift)*down - abs
 		buf[n] = int32(r)
-		inc := 0
-		if !(u < m) {
-			inc = 1
+		inc := 1
+		if u < hd[a] {
+			inc = 0
+		}
+		if u < l {
+			inc = 0
 		}
 		n += inc
 	}
@@ -269,11 +281,15 @@ func (s *iterState) assignBounded(lo, hi int) int {
 		a := labels[r]
 		ut := math.Sqrt(sqDist(xs[int(r)*d:int(r)*d+d], cs[int(a)*d:int(a)*d+d]))
 		upper[r] = ut - drift[a]
-		m := max(half[a], lower[r]-maxDrift)*down - abs
+		u := ut*up + abs
+		l := (lower[r]-maxDrift)*down - abs
 		buf[n2] = r
-		inc := 0
-		if !(ut*up+abs < m) {
-			inc = 1
+		inc := 1
+		if u < hd[a] {
+			inc = 0
+		}
+		if u < l {
+			inc = 0
 		}
 		n2 += inc
 	}

@@ -37,11 +37,6 @@ type runResult struct {
 // centres and inertia.
 const boundSlack = 1e-8
 
-// cheapScan is the clusters×columns product up to which a full scan costs
-// no more than tightening one upper bound (measured: the row's cache miss
-// dominates both), so the accelerated variant goes straight to the scan.
-const cheapScan = 64
-
 // iterState holds the buffers of one run.
 type iterState struct {
 	p       *problem
@@ -282,10 +277,7 @@ func (s *iterState) assignBounded(lo, hi int) int {
 		n += inc
 	}
 	n2 := 0
-	if k*d <= cheapScan {
-		n2 = n
-	}
-	for _, r := range buf[n2:n] {
+	for _, r := range buf[:n] {
 		a := labels[r]
 		ut := math.Sqrt(sqDist(xs[int(r)*d:int(r)*d+d], cs[int(a)*d:int(a)*d+d]))
 		upper[r] = ut - drift[a]

@@ -25,6 +25,20 @@ func rfmLike(seed uint64, n, d int) Matrix {
 			row[f] = math.Log1p(math.Exp(1 + 0.7*rng.NormFloat64()))
 		}
 	}
+	for f := 0; f < d; f++ { // z-score, as segmentation inputs are
+		var mean, ss float64
+		for i := 0; i < n; i++ {
+			mean += data[i*d+f]
+		}
+		mean /= float64(n)
+		for i := 0; i < n; i++ {
+			ss += (data[i*d+f] - mean) * (data[i*d+f] - mean)
+		}
+		sd := math.Sqrt(ss / float64(n))
+		for i := 0; i < n; i++ {
+			data[i*d+f] = (data[i*d+f] - mean) / sd
+		}
+	}
 	return Matrix{Data: data, Rows: n, Cols: d}
 }
 

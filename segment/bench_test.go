@@ -67,3 +67,5 @@ func BenchmarkPlusPlus100kD5K10(b *testing.B) {
 }
 
 func BenchmarkFitElkan1MD3K4(b *testing.B) { benchFit(b, 1_000_000, 3, 4, AlgorithmElkan) }
+
+func BenchmarkFitElkan10kD4K8(b *testing.B) { benchFit(b, 10_000, 4, 8, AlgorithmElkan) }

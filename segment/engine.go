@@ -337,9 +337,11 @@ func (s *iterState) assignBounded(c, lo, hi int) int {
 		n += inc
 	}
 	n2 := 0
-	for _, r := range buf[:n] {
+	var dbuf [chunkRows]float64
+	ownSqDist(xs, cs, labels, buf[:n], dbuf[:n], d)
+	for q, r := range buf[:n] {
 		a := labels[r]
-		ut := math.Sqrt(sqDist(xs[int(r)*d:int(r)*d+d], cs[int(a)*d:int(a)*d+d]))
+		ut := math.Sqrt(dbuf[q])
 		upper[r] = ut - drift[a]
 		u := ut*up + abs
 		l := (lower[r]-maxDrift)*down - abs

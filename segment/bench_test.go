@@ -69,3 +69,26 @@ func BenchmarkPlusPlus100kD5K10(b *testing.B) {
 func BenchmarkFitElkan1MD3K4(b *testing.B) { benchFit(b, 1_000_000, 3, 4, AlgorithmElkan) }
 
 func BenchmarkFitElkan10kD4K8(b *testing.B) { benchFit(b, 10_000, 4, 8, AlgorithmElkan) }
+
+// BenchmarkFitBlobs10kD4K8 is a short fit (two iterations from good
+// centres), where per-fit work dominates.
+func BenchmarkFitBlobs10kD4K8(b *testing.B) {
+	rows := blobs(5, 10_000, 4, 8, 1)
+	x, _ := FromRows(rows)
+	var init [][]float64
+	seen := map[int]bool{}
+	for i := 0; len(init) < 8; i++ { // one row from each well-separated blob
+		c := int(math.Floor(rows[i][0]))
+		if !seen[c] {
+			seen[c] = true
+			init = append(init, rows[i])
+		}
+	}
+	km := KMeans{NClusters: 8, InitCenters: init}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := km.Fit(x, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -30,39 +30,10 @@ func (s *iterState) assignBounded(c, lo, hi int) int {
 		hd = append(hd, h*down-abs)
 	}
 	var buf [chunkRows]int32
-	n := 0
-	for r, a := range labels {
-		u := (upper[r]+drift[a])*up + abs
-		l := (lower[r]-maxDrift)*down - abs
-		buf[n] = int32(r)
-		inc := 1
-		if u < hd[a] {
-			inc = 0
-		}
-		if u < l {
-			inc = 0
-		}
-		n += inc
-	}
-	n2 := 0
+	n := boundFilter(labels, upper, lower, drift, hd, maxDrift, abs, buf[:])
 	var dbuf [chunkRows]float64
 	ownSqDist(xs, cs, labels, buf[:n], dbuf[:n], d)
-	for q, r := range buf[:n] {
-		a := labels[r]
-		ut := math.Sqrt(dbuf[q])
-		upper[r] = ut - drift[a]
-		u := ut*up + abs
-		l := (lower[r]-maxDrift)*down - abs
-		buf[n2] = r
-		inc := 1
-		if u < hd[a] {
-			inc = 0
-		}
-		if u < l {
-			inc = 0
-		}
-		n2 += inc
-	}
+	n2 := tightenFilter(labels, upper, lower, drift, hd, maxDrift, abs, buf[:n], dbuf[:n])
 	changed := 0
 	for _, r := range buf[:n2] {
 		best, bd, second := s.near2(xs[int(r)*d:int(r)*d+d], cs, k)
@@ -75,4 +46,56 @@ func (s *iterState) assignBounded(c, lo, hi int) int {
 		}
 	}
 	return changed
+}
+
+// boundFilter writes to out the rows whose upper bound does not beat both
+// lower bounds (half the distance to the nearest other centre, and the
+// distance to the second nearest) and returns how many. Kept small so that
+// its loop runs in registers without branches.
+func boundFilter(labels []int32, upper, lower, drift, hd []float64, maxDrift, abs float64, out []int32) int {
+	const up, down = 1 + boundSlack, 1 - boundSlack
+	upper = upper[:len(labels)]
+	lower = lower[:len(labels)]
+	out = out[:len(labels)]
+	n := 0
+	for r, a := range labels {
+		u := (upper[r]+drift[a])*up + abs
+		l := (lower[r]-maxDrift)*down - abs
+		out[n] = int32(r)
+		inc := 1
+		if u < hd[a] {
+			inc = 0
+		}
+		if u < l {
+			inc = 0
+		}
+		n += inc
+	}
+	return n
+}
+
+// tightenFilter sets the upper bound of each row in rows to its exact
+// distance (from sq, the squared distances) and keeps, compacted in place,
+// the rows that still fail the bound test.
+func tightenFilter(labels []int32, upper, lower, drift, hd []float64, maxDrift, abs float64, rows []int32, sq []float64) int {
+	const up, down = 1 + boundSlack, 1 - boundSlack
+	sq = sq[:len(rows)]
+	n := 0
+	for q, r := range rows {
+		a := labels[r]
+		ut := math.Sqrt(sq[q])
+		upper[r] = ut - drift[a]
+		u := ut*up + abs
+		l := (lower[r]-maxDrift)*down - abs
+		rows[n] = r
+		inc := 1
+		if u < hd[a] {
+			inc = 0
+		}
+		if u < l {
+			inc = 0
+		}
+		n += inc
+	}
+	return n
 }

@@ -34,18 +34,23 @@ func (p *problem) quantise() {
 		_, e := math.Frexp(math.Ldexp(1, 62) / (float64(p.n) * m))
 		return math.Ldexp(1, e-1)
 	}
-	mx := make([]float64, p.d)
+	// Maxima of |w·v| taken on the IEEE bits with the sign cleared (the
+	// order of non-negative floats), which compiles to conditional moves.
+	mx := make([]uint64, p.d)
 	var wmax float64
+	const abs = 1<<63 - 1
 	for i := 0; i < p.n; i++ {
 		w := p.weight(i)
 		wmax = max(wmax, w)
 		for f, v := range p.row(i) {
-			mx[f] = max(mx[f], math.Abs(v*w))
+			if b := math.Float64bits(v*w) & abs; b > mx[f] {
+				mx[f] = b
+			}
 		}
 	}
 	qs := make([]float64, p.d)
 	for f := range qs {
-		qs[f] = limit(mx[f])
+		qs[f] = limit(math.Float64frombits(mx[f]))
 	}
 	p.qw = 1
 	if p.w != nil {

@@ -112,26 +112,6 @@ func nearest2(x, cs []float64, k int) (int, float64, float64) {
 	return best, bd, second
 }
 
-// approxDist is the Euclidean distance summed in two interleaved chains.
-// It may differ from sqrt(sqDist) in the last bits, so it is only used for
-// bounds, which carry a safety margin (boundSlack).
-func approxDist(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s0, s1 float64
-	i := 0
-	for ; i+2 <= len(a); i += 2 {
-		t0 := a[i] - b[i]
-		t1 := a[i+1] - b[i+1]
-		s0 += t0 * t0
-		s1 += t1 * t1
-	}
-	if i < len(a) {
-		t := a[i] - b[i]
-		s0 += t * t
-	}
-	return math.Sqrt(s0 + s1)
-}
-
 // ownSqDist sets out[q] to the squared distance from row rows[q] of xs to
 // its labelled centre, with the loop specialised for small d. The results
 // serve only as bounds, so the summation order is free.

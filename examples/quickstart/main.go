@@ -67,6 +67,9 @@ func run(out io.Writer, args []string) error {
 	if err := segmentStage(p, a); err != nil {
 		return err
 	}
+	if err := tagStage(ctx, p, env, a); err != nil {
+		return err
+	}
 	p.printf("done in %s\n", time.Since(p.start).Round(time.Millisecond))
 	return nil
 }

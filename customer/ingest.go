@@ -152,56 +152,66 @@ func (s *Service) Reproject(ctx context.Context, id uuid.UUID) error {
 	if s.resolver == nil {
 		return ErrNoResolver
 	}
-	recs, err := s.resolver.Records(ctx, id)
-	if errors.Is(err, identity.ErrNotFound) {
-		if err := s.store.DeleteCustomer(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+	// The profile is read before the records so that a concurrent
+	// ingest either sees this write or makes it fail on the version.
+	for range 8 {
+		cur, err := s.store.GetCustomer(ctx, id)
+		missing := errors.Is(err, ErrNotFound)
+		if err != nil && !missing {
 			return fmt.Errorf("reproject: %w", err)
 		}
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("reproject: %w", err)
-	}
-	golden := s.resolver.Golden(recs)
-	apply := func(c *Customer) {
-		c.Name = golden["name"].Value
-		switch golden["gender"].Value {
-		case "male":
-			c.Gender = GenderMale
-		case "female":
-			c.Gender = GenderFemale
-		}
-		if t, err := time.Parse("2006-01-02", golden["birth_date"].Value); err == nil {
-			c.BirthDate = t
-		}
-		c.Phones = contacts(recs, "phone")
-		c.Emails = contacts(recs, "email")
-		c.Addresses = addresses(recs)
-		if c.RegistrationVia == "" {
-			if ch := Channel(recs[0].Channel); checkChannel("", ch, true) == nil {
-				c.RegistrationVia = ch
+		recs, err := s.resolver.Records(ctx, id)
+		if errors.Is(err, identity.ErrNotFound) {
+			if missing {
+				return nil
 			}
-		}
-	}
-	for range 5 {
-		cur, err := s.store.GetCustomer(ctx, id)
-		if errors.Is(err, ErrNotFound) {
-			c := Customer{ID: id}
-			apply(&c)
-			if _, err := s.Create(ctx, c); err == nil || !errors.Is(err, ErrAlreadyExists) {
-				return err
+			if err := s.store.DeleteCustomer(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("reproject: %w", err)
 			}
-			continue
+			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("reproject: %w", err)
 		}
-		apply(&cur)
-		if _, err := s.Update(ctx, cur); err == nil || !errors.Is(err, ErrConflict) {
+		if missing {
+			cur = Customer{ID: id}
+		}
+		s.applyGolden(&cur, recs)
+		if missing {
+			_, err = s.Create(ctx, cur)
+			if err == nil || !errors.Is(err, ErrAlreadyExists) {
+				return err
+			}
+			continue
+		}
+		if _, err = s.Update(ctx, cur); err == nil || !errors.Is(err, ErrConflict) {
 			return err
 		}
 	}
 	return fmt.Errorf("reproject: %w", ErrConflict)
+}
+
+// applyGolden sets the profile fields the golden record decides.
+func (s *Service) applyGolden(c *Customer, recs []identity.StoredRecord) {
+	golden := s.resolver.Golden(recs)
+	c.Name = golden["name"].Value
+	switch golden["gender"].Value {
+	case "male":
+		c.Gender = GenderMale
+	case "female":
+		c.Gender = GenderFemale
+	}
+	if t, err := time.Parse("2006-01-02", golden["birth_date"].Value); err == nil {
+		c.BirthDate = t
+	}
+	c.Phones = contacts(recs, "phone")
+	c.Emails = contacts(recs, "email")
+	c.Addresses = addresses(recs)
+	if c.RegistrationVia == "" {
+		if ch := Channel(recs[0].Channel); checkChannel("", ch, true) == nil {
+			c.RegistrationVia = ch
+		}
+	}
 }
 
 // contacts lists the distinct values of a field across records, first seen

@@ -171,3 +171,36 @@ func TestIngestBatchKeepsFailures(t *testing.T) {
 		t.Fatalf("failure %+v; want record 4 with ErrNoIdentifier", f)
 	}
 }
+
+func TestIngestConcurrentSamePersonOneProfile(t *testing.T) {
+	ctx := context.Background()
+	st := memstore.New()
+	svc := customer.New(st, nil)
+	const n = 16
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for i := range n {
+		go func() {
+			<-start
+			_, err := svc.Ingest(ctx, customer.SourceRecord{ID: fmt.Sprintf("r%d", i), Channel: "app", At: ingestT0,
+				Name: "王芳", Phone: "+86 186 0000 1234", Device: fmt.Sprintf("d%d", i%4)})
+			errs <- err
+		}()
+	}
+	close(start)
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var profiles []customer.Customer
+	for c, err := range svc.Customers(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		profiles = append(profiles, c)
+	}
+	if len(profiles) != 1 || profiles[0].Name != "王芳" || len(profiles[0].Phones) != 1 {
+		t.Fatalf("%d profiles (%+v); want exactly one", len(profiles), profiles)
+	}
+}

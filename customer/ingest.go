@@ -366,3 +366,43 @@ func (s *Service) IngestBatch(ctx context.Context, records iter.Seq2[SourceRecor
 	}
 	return rep, ctx.Err()
 }
+
+// Merge joins two customers by operator decision (a must-link later
+// ingests respect) and recomputes the golden profile; the absorbed
+// profile is removed.
+func (s *Service) Merge(ctx context.Context, a, b uuid.UUID, reason string) (identity.Event, error) {
+	if s.resolver == nil {
+		return identity.Event{}, ErrNoResolver
+	}
+	ev, err := s.resolver.Merge(ctx, a, b, reason)
+	if err != nil {
+		return ev, fmt.Errorf("merge: %w", err)
+	}
+	return ev, s.reprojectEvent(ctx, ev)
+}
+
+// Unmerge undoes a merge (see identity.Resolver.Unmerge) and recomputes
+// the golden profiles of the customers it restores.
+func (s *Service) Unmerge(ctx context.Context, mergeID uuid.UUID) (identity.Event, error) {
+	if s.resolver == nil {
+		return identity.Event{}, ErrNoResolver
+	}
+	ev, err := s.resolver.Unmerge(ctx, mergeID)
+	if err != nil {
+		return ev, fmt.Errorf("unmerge: %w", err)
+	}
+	return ev, s.reprojectEvent(ctx, ev)
+}
+
+func (s *Service) reprojectEvent(ctx context.Context, ev identity.Event) error {
+	seen := map[uuid.UUID]bool{}
+	for _, c := range append(slices.Clone(ev.Before), ev.After...) {
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			if err := s.Reproject(ctx, c.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

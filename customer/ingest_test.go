@@ -204,3 +204,42 @@ func TestIngestConcurrentSamePersonOneProfile(t *testing.T) {
 		t.Fatalf("%d profiles (%+v); want exactly one", len(profiles), profiles)
 	}
 }
+
+func TestServiceUnmergeRestoresProfiles(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newIngestService()
+	a, _ := svc.Ingest(ctx, customer.SourceRecord{ID: "1", Channel: "store_pos", At: ingestT0, Name: "李四", Phone: "13912345678"})
+	b, _ := svc.Ingest(ctx, customer.SourceRecord{ID: "2", Channel: "web", At: ingestT0.Add(time.Hour), Name: "王五", Email: "ww@163.com"})
+	pa, _ := svc.Get(ctx, a.CustomerID)
+	pb, _ := svc.Get(ctx, b.CustomerID)
+	m, err := svc.Ingest(ctx, customer.SourceRecord{ID: "3", Channel: "app", At: ingestT0.Add(2 * time.Hour), Phone: "13912345678", Email: "ww@163.com"})
+	if err != nil || m.Outcome != identity.Merged {
+		t.Fatalf("merge: %+v %v", m, err)
+	}
+	if _, err := svc.Unmerge(ctx, m.Events[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	qa, err1 := svc.Get(ctx, a.CustomerID)
+	qb, err2 := svc.Get(ctx, b.CustomerID)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("profiles not restored: %v %v", err1, err2)
+	}
+	if qa.Name != pa.Name || qb.Name != pb.Name || len(qb.Emails) != 1 || qb.Emails[0].Value != pb.Emails[0].Value || len(qa.Phones) != 1 {
+		t.Fatalf("restored profiles differ: %+v / %+v", qa, qb)
+	}
+	// An operator merge joins them again, with one profile left.
+	ev, err := svc.Merge(ctx, a.CustomerID, b.CustomerID, "confirmed by phone")
+	if err != nil || ev.Kind != identity.EventManualMerge {
+		t.Fatalf("manual merge: %+v %v", ev, err)
+	}
+	n := 0
+	for _, err := range svc.Customers(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Fatalf("%d profiles after the manual merge, want 1", n)
+	}
+}

@@ -315,8 +315,9 @@ func (s *Service) Resolver() *identity.Resolver { return s.resolver }
 // BatchFailure is one record Ingest could not take.
 type BatchFailure struct {
 	Index    int    // position in the input, from 0
-	RecordID string // the source record id (not personal data)
-	Err      error  // wraps identity.ErrNoIdentifier, ErrInvalid ...
+	RecordID string       // the source record id (not personal data)
+	Err      error        // wraps identity.ErrNoIdentifier, ErrInvalid ...
+	Record   SourceRecord // the raw record as given, so nothing is lost
 }
 
 // BatchReport summarises IngestBatch.
@@ -358,7 +359,7 @@ func (s *Service) IngestBatch(ctx context.Context, records iter.Seq2[SourceRecor
 			}
 		}
 		if err != nil {
-			rep.Failures = append(rep.Failures, BatchFailure{Index: i, RecordID: src.ID, Err: err})
+			rep.Failures = append(rep.Failures, BatchFailure{Index: i, RecordID: src.ID, Err: err, Record: src})
 		}
 		if progress != nil {
 			progress(rep.Records)

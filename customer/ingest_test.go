@@ -167,7 +167,7 @@ func TestIngestBatchKeepsFailures(t *testing.T) {
 	if f := rep.Failures[0]; f.Index != 1 || f.RecordID != "2" || !errors.Is(f.Err, identity.ErrNoIdentifier) || !errors.Is(f.Err, identity.ErrBlocked) {
 		t.Fatalf("failure %+v; want record 2 with ErrNoIdentifier and ErrBlocked", f)
 	}
-	if f := rep.Failures[1]; f.RecordID != "4" || !errors.Is(f.Err, identity.ErrNoIdentifier) {
+	if f := rep.Failures[1]; f.RecordID != "4" || !errors.Is(f.Err, identity.ErrNoIdentifier) || f.Record.Name != "王五" {
 		t.Fatalf("failure %+v; want record 4 with ErrNoIdentifier", f)
 	}
 }

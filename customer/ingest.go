@@ -314,7 +314,7 @@ func (s *Service) Resolver() *identity.Resolver { return s.resolver }
 
 // BatchFailure is one record Ingest could not take.
 type BatchFailure struct {
-	Index    int    // position in the input, from 0
+	Index    int          // position in the input, from 0
 	RecordID string       // the source record id (not personal data)
 	Err      error        // wraps identity.ErrNoIdentifier, ErrInvalid ...
 	Record   SourceRecord // the raw record as given, so nothing is lost

@@ -152,56 +152,66 @@ func (s *Service) Reproject(ctx context.Context, id uuid.UUID) error {
 	if s.resolver == nil {
 		return ErrNoResolver
 	}
-	recs, err := s.resolver.Records(ctx, id)
-	if errors.Is(err, identity.ErrNotFound) {
-		if err := s.store.DeleteCustomer(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+	// The profile is read before the records so that a concurrent
+	// ingest either sees this write or makes it fail on the version.
+	for range 8 {
+		cur, err := s.store.GetCustomer(ctx, id)
+		missing := errors.Is(err, ErrNotFound)
+		if err != nil && !missing {
 			return fmt.Errorf("reproject: %w", err)
 		}
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("reproject: %w", err)
-	}
-	golden := s.resolver.Golden(recs)
-	apply := func(c *Customer) {
-		c.Name = golden["name"].Value
-		switch golden["gender"].Value {
-		case "male":
-			c.Gender = GenderMale
-		case "female":
-			c.Gender = GenderFemale
-		}
-		if t, err := time.Parse("2006-01-02", golden["birth_date"].Value); err == nil {
-			c.BirthDate = t
-		}
-		c.Phones = contacts(recs, "phone")
-		c.Emails = contacts(recs, "email")
-		c.Addresses = addresses(recs)
-		if c.RegistrationVia == "" {
-			if ch := Channel(recs[0].Channel); checkChannel("", ch, true) == nil {
-				c.RegistrationVia = ch
+		recs, err := s.resolver.Records(ctx, id)
+		if errors.Is(err, identity.ErrNotFound) {
+			if missing {
+				return nil
 			}
-		}
-	}
-	for range 5 {
-		cur, err := s.store.GetCustomer(ctx, id)
-		if errors.Is(err, ErrNotFound) {
-			c := Customer{ID: id}
-			apply(&c)
-			if _, err := s.Create(ctx, c); err == nil || !errors.Is(err, ErrAlreadyExists) {
-				return err
+			if err := s.store.DeleteCustomer(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("reproject: %w", err)
 			}
-			continue
+			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("reproject: %w", err)
 		}
-		apply(&cur)
-		if _, err := s.Update(ctx, cur); err == nil || !errors.Is(err, ErrConflict) {
+		if missing {
+			cur = Customer{ID: id}
+		}
+		s.applyGolden(&cur, recs)
+		if missing {
+			_, err = s.Create(ctx, cur)
+			if err == nil || !errors.Is(err, ErrAlreadyExists) {
+				return err
+			}
+			continue
+		}
+		if _, err = s.Update(ctx, cur); err == nil || !errors.Is(err, ErrConflict) {
 			return err
 		}
 	}
 	return fmt.Errorf("reproject: %w", ErrConflict)
+}
+
+// applyGolden sets the profile fields the golden record decides.
+func (s *Service) applyGolden(c *Customer, recs []identity.StoredRecord) {
+	golden := s.resolver.Golden(recs)
+	c.Name = golden["name"].Value
+	switch golden["gender"].Value {
+	case "male":
+		c.Gender = GenderMale
+	case "female":
+		c.Gender = GenderFemale
+	}
+	if t, err := time.Parse("2006-01-02", golden["birth_date"].Value); err == nil {
+		c.BirthDate = t
+	}
+	c.Phones = contacts(recs, "phone")
+	c.Emails = contacts(recs, "email")
+	c.Addresses = addresses(recs)
+	if c.RegistrationVia == "" {
+		if ch := Channel(recs[0].Channel); checkChannel("", ch, true) == nil {
+			c.RegistrationVia = ch
+		}
+	}
 }
 
 // contacts lists the distinct values of a field across records, first seen
@@ -304,9 +314,10 @@ func (s *Service) Resolver() *identity.Resolver { return s.resolver }
 
 // BatchFailure is one record Ingest could not take.
 type BatchFailure struct {
-	Index    int    // position in the input, from 0
-	RecordID string // the source record id (not personal data)
-	Err      error  // wraps identity.ErrNoIdentifier, ErrInvalid ...
+	Index    int          // position in the input, from 0
+	RecordID string       // the source record id (not personal data)
+	Err      error        // wraps identity.ErrNoIdentifier, ErrInvalid ...
+	Record   SourceRecord // the raw record as given, so nothing is lost
 }
 
 // BatchReport summarises IngestBatch.
@@ -348,11 +359,51 @@ func (s *Service) IngestBatch(ctx context.Context, records iter.Seq2[SourceRecor
 			}
 		}
 		if err != nil {
-			rep.Failures = append(rep.Failures, BatchFailure{Index: i, RecordID: src.ID, Err: err})
+			rep.Failures = append(rep.Failures, BatchFailure{Index: i, RecordID: src.ID, Err: err, Record: src})
 		}
 		if progress != nil {
 			progress(rep.Records)
 		}
 	}
 	return rep, ctx.Err()
+}
+
+// Merge joins two customers by operator decision (a must-link later
+// ingests respect) and recomputes the golden profile; the absorbed
+// profile is removed.
+func (s *Service) Merge(ctx context.Context, a, b uuid.UUID, reason string) (identity.Event, error) {
+	if s.resolver == nil {
+		return identity.Event{}, ErrNoResolver
+	}
+	ev, err := s.resolver.Merge(ctx, a, b, reason)
+	if err != nil {
+		return ev, fmt.Errorf("merge: %w", err)
+	}
+	return ev, s.reprojectEvent(ctx, ev)
+}
+
+// Unmerge undoes a merge (see identity.Resolver.Unmerge) and recomputes
+// the golden profiles of the customers it restores.
+func (s *Service) Unmerge(ctx context.Context, mergeID uuid.UUID) (identity.Event, error) {
+	if s.resolver == nil {
+		return identity.Event{}, ErrNoResolver
+	}
+	ev, err := s.resolver.Unmerge(ctx, mergeID)
+	if err != nil {
+		return ev, fmt.Errorf("unmerge: %w", err)
+	}
+	return ev, s.reprojectEvent(ctx, ev)
+}
+
+func (s *Service) reprojectEvent(ctx context.Context, ev identity.Event) error {
+	seen := map[uuid.UUID]bool{}
+	for _, c := range append(slices.Clone(ev.Before), ev.After...) {
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			if err := s.Reproject(ctx, c.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -167,7 +167,79 @@ func TestIngestBatchKeepsFailures(t *testing.T) {
 	if f := rep.Failures[0]; f.Index != 1 || f.RecordID != "2" || !errors.Is(f.Err, identity.ErrNoIdentifier) || !errors.Is(f.Err, identity.ErrBlocked) {
 		t.Fatalf("failure %+v; want record 2 with ErrNoIdentifier and ErrBlocked", f)
 	}
-	if f := rep.Failures[1]; f.RecordID != "4" || !errors.Is(f.Err, identity.ErrNoIdentifier) {
+	if f := rep.Failures[1]; f.RecordID != "4" || !errors.Is(f.Err, identity.ErrNoIdentifier) || f.Record.Name != "王五" {
 		t.Fatalf("failure %+v; want record 4 with ErrNoIdentifier", f)
+	}
+}
+
+func TestIngestConcurrentSamePersonOneProfile(t *testing.T) {
+	ctx := context.Background()
+	st := memstore.New()
+	svc := customer.New(st, nil)
+	const n = 16
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for i := range n {
+		go func() {
+			<-start
+			_, err := svc.Ingest(ctx, customer.SourceRecord{ID: fmt.Sprintf("r%d", i), Channel: "app", At: ingestT0,
+				Name: "王芳", Phone: "+86 186 0000 1234", Device: fmt.Sprintf("d%d", i%4)})
+			errs <- err
+		}()
+	}
+	close(start)
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var profiles []customer.Customer
+	for c, err := range svc.Customers(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		profiles = append(profiles, c)
+	}
+	if len(profiles) != 1 || profiles[0].Name != "王芳" || len(profiles[0].Phones) != 1 {
+		t.Fatalf("%d profiles (%+v); want exactly one", len(profiles), profiles)
+	}
+}
+
+func TestServiceUnmergeRestoresProfiles(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newIngestService()
+	a, _ := svc.Ingest(ctx, customer.SourceRecord{ID: "1", Channel: "store_pos", At: ingestT0, Name: "李四", Phone: "13912345678"})
+	b, _ := svc.Ingest(ctx, customer.SourceRecord{ID: "2", Channel: "web", At: ingestT0.Add(time.Hour), Name: "王五", Email: "ww@163.com"})
+	pa, _ := svc.Get(ctx, a.CustomerID)
+	pb, _ := svc.Get(ctx, b.CustomerID)
+	m, err := svc.Ingest(ctx, customer.SourceRecord{ID: "3", Channel: "app", At: ingestT0.Add(2 * time.Hour), Phone: "13912345678", Email: "ww@163.com"})
+	if err != nil || m.Outcome != identity.Merged {
+		t.Fatalf("merge: %+v %v", m, err)
+	}
+	if _, err := svc.Unmerge(ctx, m.Events[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	qa, err1 := svc.Get(ctx, a.CustomerID)
+	qb, err2 := svc.Get(ctx, b.CustomerID)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("profiles not restored: %v %v", err1, err2)
+	}
+	if qa.Name != pa.Name || qb.Name != pb.Name || len(qb.Emails) != 1 || qb.Emails[0].Value != pb.Emails[0].Value || len(qa.Phones) != 1 {
+		t.Fatalf("restored profiles differ: %+v / %+v", qa, qb)
+	}
+	// An operator merge joins them again, with one profile left.
+	ev, err := svc.Merge(ctx, a.CustomerID, b.CustomerID, "confirmed by phone")
+	if err != nil || ev.Kind != identity.EventManualMerge {
+		t.Fatalf("manual merge: %+v %v", ev, err)
+	}
+	n := 0
+	for _, err := range svc.Customers(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Fatalf("%d profiles after the manual merge, want 1", n)
 	}
 }

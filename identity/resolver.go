@@ -42,11 +42,13 @@ type Resolver struct {
 	now     func() time.Time
 	newID   func() uuid.UUID
 	retries int
+	// fastMatch enables ingestMatched; tests turn it off to compare.
+	fastMatch bool
 }
 
 // NewResolver returns a Resolver over store. opts may be nil.
 func NewResolver(store Store, opts *Options) *Resolver {
-	r := &Resolver{store: store, tok: PlainTokenizer{}, clean: clean.Default(), now: time.Now, newID: uuid.New, retries: 64}
+	r := &Resolver{store: store, tok: PlainTokenizer{}, clean: clean.Default(), now: time.Now, newID: uuid.New, retries: 64, fastMatch: true}
 	if opts != nil {
 		r.rules = opts.Rules
 		if opts.Tokenizer != nil {
@@ -218,6 +220,19 @@ func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result,
 			}
 			lastErr = err
 			continue
+		}
+		if r.fastMatch {
+			res, ok, err := r.ingestMatched(ctx, sr, seen)
+			if ok {
+				return res, nil
+			}
+			if err != nil {
+				if !errors.Is(err, ErrConflict) {
+					return Result{}, err
+				}
+				lastErr = err
+				continue
+			}
 		}
 		c, err := r.loadFrom(ctx, seen, []string{sr.ID}, nil)
 		if err != nil {

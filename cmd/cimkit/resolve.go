@@ -110,7 +110,7 @@ func runResolve(s stdio, args []string) error {
 		}
 		ids = append(ids, rec.ID)
 		if _, err := r.Ingest(ctx, rec); err != nil {
-			if !errors.Is(err, identity.ErrNoIdentifier) {
+			if !errors.Is(err, identity.ErrNoIdentifier) && !errors.Is(err, identity.ErrInvalid) {
 				return fmt.Errorf("line %d: %w", line, err)
 			}
 			noID++
@@ -120,7 +120,7 @@ func runResolve(s stdio, args []string) error {
 		}
 	}
 	if noID > 0 {
-		fmt.Fprintf(s.err, "%d records with no usable identifier (customer_id left empty); first: %v\n", noID, firstErr)
+		fmt.Fprintf(s.err, "%d records not resolved (no usable identifier or no record id; customer_id left empty); first: %v\n", noID, firstErr)
 	}
 	recs, err := st.IdentityRecords(ctx, ids)
 	if err != nil {

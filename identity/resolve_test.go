@@ -194,8 +194,12 @@ func TestHostRegisteredKind(t *testing.T) {
 // path, every ingest gives the same customer and outcome, and the final
 // partition equals the batch one.
 func TestFastPathChangesNothing(t *testing.T) {
+	n := 1500
+	if raceEnabled {
+		n = 700
+	}
 	for _, seed := range []uint64{21, 22, 23} {
-		d, err := synth.Generate(synth.Config{Customers: 1500, Orders: 1, Seed: seed})
+		d, err := synth.Generate(synth.Config{Customers: n, Orders: 1, Seed: seed})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -216,7 +216,7 @@ func TestFastPathChangesNothing(t *testing.T) {
 		for _, x := range recs {
 			a, errA := fast.Ingest(ctx, x)
 			b, errB := slow.Ingest(ctx, x)
-			if (errA == nil) != (errB == nil) || a.CustomerID != b.CustomerID || a.Outcome != b.Outcome {
+			if (errA == nil) != (errB == nil) || a.CustomerID != b.CustomerID || a.Outcome != b.Outcome || a.Summary() != b.Summary() {
 				t.Fatalf("seed %d record %s: fast %v %s %v, slow %v %s %v", seed, x.ID, a.CustomerID, a.Outcome, errA, b.CustomerID, b.Outcome, errB)
 			}
 		}

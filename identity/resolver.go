@@ -229,7 +229,12 @@ func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, sk
 	}
 	sr.Display = disp
 	if len(sr.Keys) == 0 {
-		return sr, skipped, flags, &NoIdentifierError{Record: rec.ID, Reasons: skipped}
+		reasons := skipped
+		if len(sr.Evidence) > 0 {
+			reasons = append(slices.Clone(skipped), &IdentifierError{Kind: sr.Evidence[0].Kind,
+				Reason: "weak identifiers never link on their own", Err: ErrNoIdentifier})
+		}
+		return sr, skipped, flags, &NoIdentifierError{Record: rec.ID, Reasons: reasons}
 	}
 	return sr, skipped, flags, nil
 }

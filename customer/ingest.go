@@ -45,9 +45,12 @@ type SourceRecord struct {
 type IngestResult struct {
 	CustomerID uuid.UUID
 	Outcome    identity.Outcome // created, matched, merged or split
-	// Events are the merges and splits with their reasons; Service.Explain
-	// gives the full explanation of a customer.
-	Events []identity.Event
+	// Explanation says in one line, without personal data, what happened
+	// ("matched by phone, device", "merged 2 customers: phone, email").
+	// Events carry the merges and splits with their reasons;
+	// Service.Explain gives the full explanation of a customer.
+	Explanation string
+	Events      []identity.Event
 	// Flags are the cleaning flags per field ("phone", "name" ...).
 	Flags map[string]clean.Flags
 	// Skipped lists identifiers that were not used, with typed reasons.
@@ -73,7 +76,7 @@ func (s *Service) Ingest(ctx context.Context, src SourceRecord) (IngestResult, e
 	}
 	rec, flags := s.sourceToRecord(src)
 	res, err := s.resolver.Ingest(ctx, rec)
-	out := IngestResult{CustomerID: res.CustomerID, Outcome: res.Outcome, Events: res.Events, Flags: flags, Skipped: res.Skipped}
+	out := IngestResult{CustomerID: res.CustomerID, Outcome: res.Outcome, Explanation: res.Summary(), Events: res.Events, Flags: flags, Skipped: res.Skipped}
 	if err != nil {
 		return out, fmt.Errorf("ingest %s: %w", "record", err)
 	}

@@ -76,7 +76,7 @@ func TestIngestMergeRemovesAbsorbedProfile(t *testing.T) {
 		t.Fatal("no shared identifier yet, but one customer")
 	}
 	m, err := svc.Ingest(ctx, customer.SourceRecord{ID: "3", Channel: "app", At: ingestT0.Add(2 * time.Hour), Phone: "13912345678", Email: "ls@163.com"})
-	if err != nil || m.Outcome != identity.Merged || m.CustomerID != a.CustomerID {
+	if err != nil || m.Outcome != identity.Merged || m.CustomerID != a.CustomerID || m.Explanation != "merged 2 customers: phone, email" {
 		t.Fatalf("bridging ingest: %+v %v", m, err)
 	}
 	if _, err := svc.Get(ctx, b.CustomerID); !errors.Is(err, customer.ErrNotFound) {

@@ -84,7 +84,8 @@ func (r *Resolver) ingestMatched(ctx context.Context, sr StoredRecord, es []Toke
 		}
 		return Result{}, false, fmt.Errorf("identity: apply: %w", err)
 	}
-	return Result{CustomerID: c, Outcome: Matched, Changed: []uuid.UUID{c}}, true, nil
+	via := r.via(es, func(string) bool { return true })
+	return Result{CustomerID: c, Outcome: Matched, Changed: []uuid.UUID{c}, Via: via}, true, nil
 }
 
 // withinExpiry reports whether the record sits within the rule's expiry of

@@ -104,6 +104,68 @@ type Result struct {
 	Skipped []error
 	// Flags are the cleaning flags of all identifiers.
 	Flags clean.Flags
+	// Via lists the kinds of the record's identifiers the customer already
+	// held (why it matched), in rule priority order.
+	Via []Kind
+}
+
+// Summary says in one line, without personal data, what happened:
+// "created", "matched by phone, device", "merged 2 customers by phone,
+// email", "split 1 customer: device not linked: shared".
+func (res Result) Summary() string {
+	var b strings.Builder
+	b.WriteString(string(res.Outcome))
+	switch res.Outcome {
+	case Merged, Split:
+		n := 0
+		var why []string
+		for _, e := range res.Events {
+			if (res.Outcome == Merged) == (e.Kind == EventMerge) {
+				n++
+				for _, x := range e.Reasons {
+					k := string(x.Kind)
+					if x.Rule != EdgeLinked {
+						k += " " + string(x.Rule)
+					}
+					if !slices.Contains(why, k) {
+						why = append(why, k)
+					}
+				}
+			}
+		}
+		if res.Outcome == Merged {
+			n++ // the events name the absorbed side; count customers joined
+			fmt.Fprintf(&b, " %d customers", n)
+		} else {
+			fmt.Fprintf(&b, " %d customer", n)
+		}
+		if len(why) > 0 {
+			b.WriteString(": " + strings.Join(why, ", "))
+		}
+	case Matched:
+		if len(res.Via) > 0 {
+			kinds := make([]string, len(res.Via))
+			for i, k := range res.Via {
+				kinds[i] = string(k)
+			}
+			b.WriteString(" by " + strings.Join(kinds, ", "))
+		}
+	}
+	return b.String()
+}
+
+// via lists the kinds among the entries whose records belong to customer
+// id, in priority order.
+func (r *Resolver) via(es []TokenEntry, holds func(rec string) bool) []Kind {
+	var out []Kind
+	for _, k := range r.rules.kinds {
+		for _, e := range es {
+			if e.Key.Kind == k && slices.ContainsFunc(e.Records, holds) && !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
 
 // MaxIdentifiers bounds the identifiers of one record.
@@ -167,7 +229,12 @@ func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, sk
 	}
 	sr.Display = disp
 	if len(sr.Keys) == 0 {
-		return sr, skipped, flags, &NoIdentifierError{Record: rec.ID, Reasons: skipped}
+		reasons := skipped
+		if len(sr.Evidence) > 0 {
+			reasons = append(slices.Clone(skipped), &IdentifierError{Kind: sr.Evidence[0].Kind,
+				Reason: "weak identifiers never link on their own", Err: ErrNoIdentifier})
+		}
+		return sr, skipped, flags, &NoIdentifierError{Record: rec.ID, Reasons: reasons}
 	}
 	return sr, skipped, flags, nil
 }
@@ -244,6 +311,7 @@ func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result,
 		c.put(sr)
 		p := c.plan(r, nil, sr.ID)
 		res = Result{CustomerID: p.assign[sr.ID], Outcome: p.outcome, Events: p.events, Changed: p.changed, Removed: p.removed}
+		res.Via = r.via(seen, func(id string) bool { return id != sr.ID && p.assign[id] == res.CustomerID })
 		if len(p.change.Records) == 0 {
 			return res, nil
 		}

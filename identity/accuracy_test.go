@@ -7,37 +7,8 @@ import (
 	"github.com/cimkit/cimkit/internal/synth"
 )
 
-// pairScores computes pairwise precision and recall of predicted clusters
-// (record ids) against the truth (record id → person id), counting pairs
-// through the contingency table rather than enumerating them.
-func pairScores(pred [][]string, truth map[string]string) (precision, recall float64, tp, predPairs, truePairs int) {
-	pairs := func(n int) int { return n * (n - 1) / 2 }
-	perPerson := map[string]int{}
-	for _, p := range truth {
-		perPerson[p]++
-	}
-	for _, n := range perPerson {
-		truePairs += pairs(n)
-	}
-	for _, c := range pred {
-		predPairs += pairs(len(c))
-		cell := map[string]int{}
-		for _, id := range c {
-			cell[truth[id]]++
-		}
-		for _, n := range cell {
-			tp += pairs(n)
-		}
-	}
-	precision, recall = 1, 1
-	if predPairs > 0 {
-		precision = float64(tp) / float64(predPairs)
-	}
-	if truePairs > 0 {
-		recall = float64(tp) / float64(truePairs)
-	}
-	return
-}
+// pairScores is synth.PairScores, the shared scorer.
+var pairScores = synth.PairScores
 
 func TestPairScoresOracle(t *testing.T) {
 	truth := map[string]string{"a": "p", "b": "p", "c": "p", "d": "q", "e": "q"}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cimkit/cimkit/internal/civil"
 	"github.com/shopspring/decimal"
 )
 
@@ -198,7 +199,7 @@ func parseDay(v []byte, loc *time.Location) (Day, error) {
 	y, ok1 := digits(v[0:4])
 	m, ok2 := digits(v[5:7])
 	d, ok3 := digits(v[8:10])
-	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > civil.DaysIn(y, m) {
 		return 0, errFormat
 	}
 	rest := v[10:]
@@ -238,19 +239,6 @@ func digits(s []byte) (int, bool) {
 		n = n*10 + int(c-'0')
 	}
 	return n, true
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 // parseMinor parses a decimal amount into minor units with scale places.

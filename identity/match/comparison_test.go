@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/cimkit/cimkit/internal/civil"
 )
 
 // levelOf compares one field of two single-field records (plus an optional
@@ -79,18 +81,18 @@ func TestDaysFromCivil(t *testing.T) {
 		n := 0
 		for yy := 1970; yy < y; yy++ {
 			n += 365
-			if daysIn(yy, 2) == 29 {
+			if civil.DaysIn(yy, 2) == 29 {
 				n++
 			}
 		}
 		for yy := y; yy < 1970; yy++ {
 			n -= 365
-			if daysIn(yy, 2) == 29 {
+			if civil.DaysIn(yy, 2) == 29 {
 				n--
 			}
 		}
 		for mm := 1; mm < m; mm++ {
-			n += daysIn(y, mm)
+			n += civil.DaysIn(y, mm)
 		}
 		return n + d - 1
 	}
@@ -147,7 +149,7 @@ func FuzzPrepare(f *testing.F) {
 		if v.numOK && v.num != v.num {
 			t.Fatal("NaN accepted as number")
 		}
-		if v.dateOK && (v.m < 1 || v.m > 12 || v.d < 1 || int(v.d) > daysIn(int(v.y), int(v.m))) {
+		if v.dateOK && (v.m < 1 || v.m > 12 || v.d < 1 || int(v.d) > civil.DaysIn(int(v.y), int(v.m))) {
 			t.Fatalf("bad date accepted: %q", s)
 		}
 		n := Normalize(s)

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/cimkit/cimkit/internal/civil"
 )
 
 // value is one field of one record prepared for comparison: normalised
@@ -146,23 +148,10 @@ func parseDate(s string) (y int16, m, d int8, day int32, ok bool) {
 		return 0, 0, 0, 0, false
 	}
 	yy, mm, dd := parts[0], parts[1], parts[2]
-	if yy < 1000 || mm < 1 || mm > 12 || dd < 1 || dd > daysIn(yy, mm) {
+	if yy < 1000 || mm < 1 || mm > 12 || dd < 1 || dd > civil.DaysIn(yy, mm) {
 		return 0, 0, 0, 0, false
 	}
 	return int16(yy), int8(mm), int8(dd), int32(daysFromCivil(yy, mm, dd)), true
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 // daysFromCivil returns the days since 1970-01-01 of a proleptic

@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+
+	"github.com/cimkit/cimkit/internal/civil"
 )
 
 // Fields are the record fields, in Person.Values order.
@@ -151,7 +153,7 @@ func original(r *rand.Rand, chinese bool) []string {
 	pl := places[skewed(r, len(places))]
 	v[4], v[5], v[6] = pl[0], pl[1], pl[2]
 	y, m := 1930+r.IntN(76), 1+r.IntN(12)
-	d := 1 + r.IntN(daysIn(y, m))
+	d := 1 + r.IntN(civil.DaysIn(y, m))
 	v[7] = fmt.Sprintf("%04d%02d%02d", y, m, d)
 	v[8] = fmt.Sprintf("1%d%09d", 3+r.IntN(7), r.IntN(1_000_000_000))
 	return v

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/cimkit/cimkit/internal/civil"
 )
 
 // typo applies one keyboard-style edit: insert, delete, substitute or
@@ -105,27 +107,14 @@ func dateError(r *rand.Rand, s string) string {
 		fallthrough
 	case 1:
 		d += 1 + r.IntN(5)
-		if d > daysIn(y, m) {
-			d = 1 + r.IntN(daysIn(y, m))
+		if d > civil.DaysIn(y, m) {
+			d = 1 + r.IntN(civil.DaysIn(y, m))
 		}
 	default:
 		y += []int{-10, -1, 1, 10}[r.IntN(4)]
-		if d > daysIn(y, m) {
-			d = daysIn(y, m)
+		if d > civil.DaysIn(y, m) {
+			d = civil.DaysIn(y, m)
 		}
 	}
 	return fmt.Sprintf("%04d%02d%02d", y, m, d)
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }

@@ -110,40 +110,8 @@ func IngestCustomers(ctx context.Context, svc *customer.Service, ids identity.St
 		truth[r.ID] = r.PersonID
 	}
 	res := Resolution{Report: rep, Customers: len(groups)}
-	res.Precision, res.Recall = Pairwise(groups, truth)
+	res.Precision, res.Recall, _, _, _ = synth.PairScores(groups, truth)
 	return byRecord, res, nil
-}
-
-// Pairwise scores clusters of record ids against the truth (record id →
-// person id) by counting record pairs.
-func Pairwise(groups [][]string, truth map[string]string) (precision, recall float64) {
-	pairs := func(n int) int { return n * (n - 1) / 2 }
-	perPerson := map[string]int{}
-	for _, person := range truth {
-		perPerson[person]++
-	}
-	truePairs, predPairs, tp := 0, 0, 0
-	for _, n := range perPerson {
-		truePairs += pairs(n)
-	}
-	for _, g := range groups {
-		predPairs += pairs(len(g))
-		cell := map[string]int{}
-		for _, id := range g {
-			cell[truth[id]]++
-		}
-		for _, n := range cell {
-			tp += pairs(n)
-		}
-	}
-	precision, recall = 1, 1
-	if predPairs > 0 {
-		precision = float64(tp) / float64(predPairs)
-	}
-	if truePairs > 0 {
-		recall = float64(tp) / float64(truePairs)
-	}
-	return precision, recall
 }
 
 // LoadActivity stores the dataset's orders, events, tickets and feedback

@@ -137,3 +137,36 @@ func TestWriteCSV(t *testing.T) {
 		}
 	}
 }
+
+// TestPairScoresBruteForce checks the contingency-table count against
+// enumerating every pair.
+func TestPairScoresBruteForce(t *testing.T) {
+	truth := map[string]string{"a": "1", "b": "1", "c": "1", "d": "2", "e": "2", "f": "3"}
+	pred := [][]string{{"a", "b", "d"}, {"c"}, {"e", "f"}}
+	ids := []string{"a", "b", "c", "d", "e", "f"}
+	cluster := map[string]int{}
+	for i, c := range pred {
+		for _, id := range c {
+			cluster[id] = i
+		}
+	}
+	tp, pp, tpairs := 0, 0, 0
+	for i := range ids {
+		for j := i + 1; j < len(ids); j++ {
+			same, together := truth[ids[i]] == truth[ids[j]], cluster[ids[i]] == cluster[ids[j]]
+			if same {
+				tpairs++
+			}
+			if together {
+				pp++
+			}
+			if same && together {
+				tp++
+			}
+		}
+	}
+	p, r, gtp, gpp, gtrue := PairScores(pred, truth)
+	if gtp != tp || gpp != pp || gtrue != tpairs || p != float64(tp)/float64(pp) || r != float64(tp)/float64(tpairs) {
+		t.Fatalf("got %v %v %d %d %d, want tp %d pred %d true %d", p, r, gtp, gpp, gtrue, tp, pp, tpairs)
+	}
+}

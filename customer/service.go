@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,6 +22,20 @@ type Options struct {
 	Logger *slog.Logger
 	// PageSize is the page size used when iterating a store (default 100).
 	PageSize int
+	// Sealer, when set, encrypts every personal field before the Store
+	// sees it: the name, the birth date, the raw and canonical value of
+	// every phone and e-mail, every part of every address, and the
+	// attributes listed in SealAttributes. The Store keeps only the
+	// ciphertexts, in Customer.Sealed, with those fields empty; every read
+	// (Get, Update's result, Customers, View, Modify) opens them again. A
+	// field that cannot be opened (crypto-shredded customer, tampered or
+	// misplaced ciphertext) makes the read fail with ErrSealed; plaintext
+	// is never returned for it. Nil means nothing is sealed.
+	Sealer FieldSealer
+	// SealAttributes lists the keys of Customer.Attributes whose values
+	// are personal data (for example "id_card"); with a Sealer they are
+	// sealed as "attributes[key]". Ignored without a Sealer.
+	SealAttributes []string
 }
 
 // Service is the front door to the 360-degree customer: it validates input,
@@ -32,6 +47,9 @@ type Service struct {
 	newID    func() uuid.UUID
 	log      *slog.Logger
 	pageSize int
+
+	sealer    FieldSealer // nil: store plaintext
+	sealAttrs []string    // sorted, unique
 }
 
 // New returns a Service over store. opts may be nil.
@@ -47,6 +65,10 @@ func New(store Store, opts *Options) *Service {
 		s.log = opts.Logger
 		if opts.PageSize > 0 {
 			s.pageSize = opts.PageSize
+		}
+		s.sealer = opts.Sealer
+		if s.sealer != nil {
+			s.sealAttrs = slices.Compact(slices.Sorted(slices.Values(opts.SealAttributes)))
 		}
 	}
 	if s.log == nil {
@@ -75,7 +97,14 @@ func (s *Service) Create(ctx context.Context, c Customer) (Customer, error) {
 	if err := s.checkCustomer(&c, now); err != nil {
 		return Customer{}, err
 	}
-	if err := s.store.CreateCustomer(ctx, c); err != nil {
+	st := c
+	if s.sealer != nil {
+		var err error
+		if st, err = s.seal(ctx, c); err != nil {
+			return Customer{}, fmt.Errorf("create customer: %w", err)
+		}
+	}
+	if err := s.store.CreateCustomer(ctx, st); err != nil {
 		return Customer{}, fmt.Errorf("create customer: %w", err)
 	}
 	return c, nil
@@ -88,12 +117,20 @@ func (s *Service) checkCustomer(c *Customer, now time.Time) error {
 	if !c.BirthDate.IsZero() && c.BirthDate.After(now) {
 		return invalid("birth_date", "in the future")
 	}
+	if s.sealer != nil && len(c.Sealed) > 0 {
+		return invalid("sealed", "must be empty: the Service seals the fields itself")
+	}
 	return nil
 }
 
-// Get returns the customer, or ErrNotFound.
+// Get returns the customer, or ErrNotFound. With a Sealer, a customer whose
+// sealed fields cannot be opened (for example after crypto-shredding)
+// returns an error matching ErrSealed and the zero Customer.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (Customer, error) {
 	c, err := s.store.GetCustomer(ctx, id)
+	if err == nil {
+		c, err = s.open(ctx, c)
+	}
 	if err != nil {
 		return Customer{}, fmt.Errorf("get customer: %w", err)
 	}
@@ -118,7 +155,16 @@ func (s *Service) Update(ctx context.Context, c Customer) (Customer, error) {
 		}
 		c.CreatedAt = old.CreatedAt
 	}
+	if s.sealer != nil {
+		var err error
+		if c, err = s.seal(ctx, c); err != nil {
+			return Customer{}, fmt.Errorf("update customer: %w", err)
+		}
+	}
 	out, err := s.store.UpdateCustomer(ctx, c)
+	if err == nil {
+		out, err = s.open(ctx, out)
+	}
 	if err != nil {
 		return Customer{}, fmt.Errorf("update customer: %w", err)
 	}
@@ -157,11 +203,31 @@ func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
 }
 
 // Customers iterates over every customer in ID order, a page at a time.
-// Iteration stops at the first error, which is yielded.
+// Iteration stops at the first Store error, which is yielded. With a
+// Sealer, a customer whose sealed fields cannot be opened (ErrSealed, for
+// example a crypto-shredded one) is yielded as a Customer holding only its
+// ID, with the error; iteration goes on if the caller continues, so
+// callers may skip erased customers with errors.Is(err, ErrSealed).
 func (s *Service) Customers(ctx context.Context) iter.Seq2[Customer, error] {
-	return pages(s.pageSize, func(tok string, n int) ([]Customer, string, error) {
+	list := pages(s.pageSize, func(tok string, n int) ([]Customer, string, error) {
 		return s.store.ListCustomers(ctx, tok, n)
 	})
+	if s.sealer == nil {
+		return list
+	}
+	return func(yield func(Customer, error) bool) {
+		for c, err := range list {
+			if err == nil {
+				id := c.ID
+				if c, err = s.open(ctx, c); err != nil {
+					c = Customer{ID: id}
+				}
+			}
+			if !yield(c, err) {
+				return
+			}
+		}
+	}
 }
 
 // pages turns a paged list call into an iterator.

@@ -1,0 +1,377 @@
+package customer_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cimkit/cimkit/customer"
+	"github.com/cimkit/cimkit/memstore"
+	"github.com/cimkit/cimkit/privacy"
+	"github.com/google/uuid"
+)
+
+const tenant = "shop"
+
+// newVault returns a Vault whose KeyStore is st and whose KeyManager is a
+// fresh local key file under dir.
+func newVault(tb testing.TB, st *memstore.Store, dir string) *privacy.Vault {
+	tb.Helper()
+	path := filepath.Join(dir, "keys.json")
+	if _, err := privacy.InitKeyFile(path, nil); err != nil {
+		tb.Fatal(err)
+	}
+	km, err := privacy.NewLocalKeyManager(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	v, err := privacy.New(st, km, &privacy.Options{Rand: rand.NewChaCha8([32]byte{7})})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
+
+// newSealedService returns a Service sealing with a Vault over the same
+// memstore, plus the store and the Vault.
+func newSealedService(tb testing.TB) (*customer.Service, *memstore.Store, *privacy.Vault) {
+	tb.Helper()
+	st := memstore.New()
+	v := newVault(tb, st, tb.TempDir())
+	n := 0
+	svc := customer.New(st, &customer.Options{
+		Now:            func() time.Time { return t0 },
+		NewID:          func() uuid.UUID { n++; return uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%d", n)) },
+		Sealer:         customer.VaultSealer(v, tenant),
+		SealAttributes: []string{"id_card", "member_id"},
+	})
+	return svc, st, v
+}
+
+// fullCustomer has every personal field set.
+func fullCustomer() customer.Customer {
+	seen := t0.Add(-time.Hour)
+	return customer.Customer{
+		Name:      "张三丰",
+		Gender:    customer.GenderMale,
+		BirthDate: time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC),
+		Phones: []customer.Contact{
+			{Raw: "138-1234-5678", Value: "+8613812345678", Channel: customer.ChannelMiniProgram, Verified: true, FirstSeen: seen, LastSeen: seen},
+			{Raw: "139 0000 1111", Channel: customer.ChannelStorePOS},
+		},
+		Emails: []customer.Contact{{Value: "zhangsanfeng@qq.com", Channel: customer.ChannelWeb}},
+		Addresses: []customer.Address{
+			{Raw: "广东省深圳市南山区科技园路88号", Province: "广东省", City: "深圳市", District: "南山区", Detail: "科技园路88号", PostalCode: "518057", Channel: customer.ChannelApp},
+			{Raw: "北京朝阳建国路1号", Channel: customer.ChannelStorePOS},
+		},
+		MembershipLevel: "gold",
+		Points:          120,
+		Attributes:      map[string]string{"id_card": "110101199005170011", "member_id": "M0042", "segment": "vip"},
+	}
+}
+
+// personal lists every personal value of fullCustomer.
+var personal = []string{
+	"张三丰", "1990-05-17", "138-1234-5678", "13812345678", "139 0000 1111", "zhangsanfeng@qq.com",
+	"科技园路88号", "深圳市南山区", "广东省", "南山区", "518057", "北京朝阳建国路1号",
+	"110101199005170011", "M0042",
+}
+
+// expectedPaths is an independent list of the field paths fullCustomer
+// must be sealed under.
+var expectedPaths = []string{
+	"addresses[0].city", "addresses[0].detail", "addresses[0].district", "addresses[0].postal_code",
+	"addresses[0].province", "addresses[0].raw", "addresses[1].raw",
+	"attributes[id_card]", "attributes[member_id]", "birth_date", "emails[0].value", "name",
+	"phones[0].raw", "phones[0].value", "phones[1].raw",
+}
+
+func TestSealedRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	svc, st, _ := newSealedService(t)
+	in := fullCustomer()
+	created, err := svc.Create(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(in, fullCustomer()) {
+		t.Fatal("Create modified its argument")
+	}
+	want := in.Clone()
+	want.ID, want.CreatedAt, want.UpdatedAt, want.Version = created.ID, t0, t0, 1
+	if !reflect.DeepEqual(created, want) {
+		t.Fatalf("Create returned a different customer")
+	}
+
+	// The stored form holds the ciphertexts only.
+	raw, err := st.GetCustomer(ctx, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := slices.Sorted(maps.Keys(raw.Sealed)); !slices.Equal(got, expectedPaths) {
+		t.Fatalf("sealed paths\n got %q\nwant %q", got, expectedPaths)
+	}
+	if raw.Name != "" || !raw.BirthDate.IsZero() || raw.Phones[0].Raw != "" || raw.Phones[0].Value != "" ||
+		raw.Emails[0].Value != "" || raw.Addresses[0].Detail != "" || raw.Attributes["id_card"] != "" {
+		t.Fatal("the store holds a personal field in clear")
+	}
+	if raw.Attributes["segment"] != "vip" || raw.Phones[0].Channel != customer.ChannelMiniProgram || raw.Points != 120 || !raw.Phones[0].Verified {
+		t.Fatal("non-personal fields were not kept")
+	}
+	if err := raw.Validate(); err != nil {
+		t.Fatalf("stored form does not validate: %v", err)
+	}
+	assertNoPII(t, fmt.Sprintf("%q", raw.Sealed))
+
+	got, err := svc.Get(ctx, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("Get did not return the plaintext customer")
+	}
+
+	// Update's result, Modify, View and Customers all open.
+	got.Points = 130
+	got.Phones = append(got.Phones, customer.Contact{Raw: "+86 137 0000 2222", Channel: customer.ChannelApp})
+	up, err := svc.Update(ctx, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = got.Clone()
+	want.Version = 2
+	if !reflect.DeepEqual(up, want) {
+		t.Fatal("Update did not return the opened customer")
+	}
+	mod, err := svc.Modify(ctx, created.ID, func(c *customer.Customer) error {
+		if c.Name != "张三丰" || c.Phones[2].Raw != "+86 137 0000 2222" {
+			return errors.New("Modify saw sealed fields")
+		}
+		c.Name = "张三"
+		return nil
+	})
+	if err != nil || mod.Name != "张三" || mod.Version != 3 {
+		t.Fatalf("Modify: %v", err)
+	}
+	v, err := svc.View(ctx, created.ID, nil)
+	if err != nil || v.Profile.Name != "张三" || v.Profile.Attributes["id_card"] != "110101199005170011" {
+		t.Fatalf("View did not open the profile: %v", err)
+	}
+	n := 0
+	for c, err := range svc.Customers(ctx) {
+		if err != nil || c.Name != "张三" || c.Sealed != nil {
+			t.Fatalf("Customers did not open: %v", err)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Fatalf("Customers yielded %d", n)
+	}
+	raw, _ = st.GetCustomer(ctx, created.ID)
+	if raw.Name != "" || len(raw.Phones) != 3 || raw.Phones[2].Raw != "" || raw.Sealed["phones[2].raw"] == nil {
+		t.Fatal("Update stored plaintext")
+	}
+
+	// A Service without a sealer sees the stored form only.
+	plain := customer.New(st, nil)
+	pc, err := plain.Get(ctx, created.ID)
+	if err != nil || pc.Name != "" || len(pc.Sealed) != len(expectedPaths)+1 {
+		t.Fatalf("plain service: %v", err)
+	}
+}
+
+func TestSealedInputRejected(t *testing.T) {
+	svc, _, _ := newSealedService(t)
+	c := fullCustomer()
+	c.Sealed = map[string][]byte{"name": {1, 2, 3}}
+	_, err := svc.Create(context.Background(), c)
+	var fe *customer.FieldError
+	if !errors.Is(err, customer.ErrInvalid) || !errors.As(err, &fe) || fe.Field != "sealed" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestUnsealedServiceUnchanged(t *testing.T) {
+	ctx := context.Background()
+	svc, st, _ := newService()
+	c, err := svc.Create(ctx, fullCustomer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := st.GetCustomer(ctx, c.ID)
+	if raw.Sealed != nil || raw.Name != "张三丰" || raw.Attributes["id_card"] == "" {
+		t.Fatal("a Service without a sealer changed the stored form")
+	}
+	// Without a sealer a Sealed map is data like any other.
+	c.Sealed = map[string][]byte{"name": {1}}
+	if _, err := svc.Update(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := svc.Get(ctx, c.ID)
+	if !slices.Equal(got.Sealed["name"], []byte{1}) {
+		t.Fatal("Sealed not kept")
+	}
+}
+
+// tamper rewrites the stored customer id with fn, bypassing the Service.
+func tamper(t *testing.T, st *memstore.Store, id uuid.UUID, fn func(*customer.Customer)) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := st.GetCustomer(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn(&c)
+	if _, err := st.UpdateCustomer(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkSealedErr checks err is ErrSealed, optionally also privacy.ErrDecrypt,
+// and names no personal data or customer id.
+func checkSealedErr(t *testing.T, err error, decrypt bool, id uuid.UUID) {
+	t.Helper()
+	if !errors.Is(err, customer.ErrSealed) {
+		t.Fatalf("want ErrSealed, got %v", err)
+	}
+	if decrypt && !errors.Is(err, privacy.ErrDecrypt) {
+		t.Fatalf("want privacy.ErrDecrypt, got %v", err)
+	}
+	assertNoPII(t, err.Error())
+	if strings.Contains(err.Error(), id.String()) {
+		t.Fatalf("error names the customer: %v", err)
+	}
+}
+
+func assertNoPII(t *testing.T, s string) {
+	t.Helper()
+	for _, p := range personal {
+		if strings.Contains(s, p) {
+			t.Fatalf("personal value found in %q", s)
+		}
+	}
+}
+
+func TestSealedTamperedStore(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name    string
+		decrypt bool
+		fn      func(a, b *customer.Customer)
+	}{
+		{"swap fields", true, func(a, _ *customer.Customer) {
+			a.Sealed["name"], a.Sealed["phones[0].value"] = a.Sealed["phones[0].value"], a.Sealed["name"]
+		}},
+		{"moved to another field", true, func(a, _ *customer.Customer) {
+			a.Sealed["emails[0].value"] = a.Sealed["phones[0].value"]
+		}},
+		{"moved to another index", true, func(a, _ *customer.Customer) {
+			a.Sealed["phones[1].raw"] = a.Sealed["phones[0].raw"]
+		}},
+		{"moved to another customer", true, func(a, b *customer.Customer) {
+			a.Sealed["name"] = b.Sealed["name"]
+		}},
+		{"bit flip", true, func(a, _ *customer.Customer) {
+			ct := slices.Clone(a.Sealed["birth_date"])
+			ct[len(ct)-1] ^= 1
+			a.Sealed["birth_date"] = ct
+		}},
+		{"truncated", true, func(a, _ *customer.Customer) {
+			a.Sealed["addresses[0].detail"] = a.Sealed["addresses[0].detail"][:10]
+		}},
+		{"index out of range", false, func(a, _ *customer.Customer) {
+			a.Sealed["phones[7].raw"] = a.Sealed["phones[0].raw"]
+		}},
+		{"unknown field", false, func(a, _ *customer.Customer) {
+			a.Sealed["nickname"] = a.Sealed["name"]
+		}},
+		{"malformed path", false, func(a, _ *customer.Customer) {
+			a.Sealed["addresses[0]detail"] = a.Sealed["addresses[0].detail"]
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc, st, _ := newSealedService(t)
+			a, err := svc.Create(ctx, fullCustomer())
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := svc.Create(ctx, fullCustomer())
+			if err != nil {
+				t.Fatal(err)
+			}
+			braw, _ := st.GetCustomer(ctx, b.ID)
+			tamper(t, st, a.ID, func(c *customer.Customer) { tc.fn(c, &braw) })
+			got, err := svc.Get(ctx, a.ID)
+			checkSealedErr(t, err, tc.decrypt, a.ID)
+			if !reflect.DeepEqual(got, customer.Customer{}) {
+				t.Fatal("Get returned data with the error")
+			}
+			if _, err := svc.View(ctx, a.ID, nil); !errors.Is(err, customer.ErrSealed) {
+				t.Fatalf("View: %v", err)
+			}
+			if _, err := svc.Get(ctx, b.ID); err != nil {
+				t.Fatalf("the other customer: %v", err)
+			}
+		})
+	}
+}
+
+func TestSealedShred(t *testing.T) {
+	ctx := context.Background()
+	svc, st, v := newSealedService(t)
+	var ids []uuid.UUID
+	for range 3 {
+		c, err := svc.Create(ctx, fullCustomer())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	victim := ids[1]
+	rc, err := v.Shred(ctx, tenant, victim.String())
+	if err != nil || rc.AlreadyShredded {
+		t.Fatal(err)
+	}
+	got, err := svc.Get(ctx, victim)
+	checkSealedErr(t, err, true, victim)
+	if !errors.Is(err, privacy.ErrShredded) || !reflect.DeepEqual(got, customer.Customer{}) {
+		t.Fatalf("Get after shred: %v", err)
+	}
+	if _, err := svc.Modify(ctx, victim, func(*customer.Customer) error { return nil }); !errors.Is(err, privacy.ErrShredded) {
+		t.Fatalf("Modify after shred: %v", err)
+	}
+	// Writing new personal data for a shredded customer is refused too.
+	raw, _ := st.GetCustomer(ctx, victim)
+	fresh := fullCustomer()
+	fresh.ID, fresh.Version, fresh.CreatedAt = victim, raw.Version, raw.CreatedAt
+	if _, err := svc.Update(ctx, fresh); !errors.Is(err, customer.ErrSealed) || !errors.Is(err, privacy.ErrShredded) {
+		t.Fatalf("Update after shred: %v", err)
+	}
+	// Listing yields the erased customer as an id-only error and goes on.
+	var seen []uuid.UUID
+	for c, err := range svc.Customers(ctx) {
+		if c.ID == victim {
+			if !errors.Is(err, privacy.ErrShredded) || c.Name != "" || len(c.Phones) != 0 {
+				t.Fatalf("listing the shredded customer: %v", err)
+			}
+			continue
+		}
+		if err != nil || c.Name != "张三丰" {
+			t.Fatalf("listing: %v", err)
+		}
+		seen = append(seen, c.ID)
+	}
+	want := []uuid.UUID{ids[0], ids[2]}
+	slices.SortFunc(want, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+	if !slices.Equal(seen, want) {
+		t.Fatalf("listed %v, want %v", seen, want)
+	}
+}

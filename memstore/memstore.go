@@ -44,6 +44,10 @@ type Store struct {
 
 	consent   map[uuid.UUID][]consent.Event // privacy/consent ledger per customer
 	consentID map[uuid.UUID]bool            // ids of stored consent events
+	// identity state has its own lock: resolution and profile writes
+	// do not wait for each other.
+	idmu sync.RWMutex
+	id   idState
 }
 
 // New returns an empty store.
@@ -62,6 +66,7 @@ func New() *Store {
 		feedbackBy: map[uuid.UUID]*sortedKeys{},
 		consent:    map[uuid.UUID][]consent.Event{},
 		consentID:  map[uuid.UUID]bool{},
+		id:         newIDState(),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/cimkit/cimkit/customer"
+	"github.com/cimkit/cimkit/identity"
 	"github.com/cimkit/cimkit/memstore"
 	"github.com/cimkit/cimkit/privacy"
 	"github.com/cimkit/cimkit/privacy/audit"
@@ -25,4 +26,8 @@ func TestAuditConformance(t *testing.T) {
 
 func TestConsentConformance(t *testing.T) {
 	storetest.RunConsent(t, func(t *testing.T) consent.Store { return memstore.New() })
+}
+
+func TestIdentityConformance(t *testing.T) {
+	storetest.RunIdentity(t, func(t *testing.T) identity.Store { return memstore.New() })
 }

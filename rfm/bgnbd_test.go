@@ -36,7 +36,7 @@ func numericLikelihood(r, al, a, b, x, tx, T float64) (alive, total float64) {
 		p := s * s
 		return math.Pow(s, 2*a-1) * math.Pow(c, 2*b-1) * 2 * g(p)
 	}
-	const n = 20000
+	const n = 4000
 	umax := math.Sqrt(80 / al)
 	li := func(g func(float64) float64) float64 {
 		return simpson(func(u float64) float64 { return lam(u, g) }, 0, umax, n)
@@ -135,7 +135,7 @@ func simulateBGNBD(r *rand.Rand, m BGNBD, n int) (freq, rec, T []float64) {
 func TestBGNBDRecovery(t *testing.T) {
 	truth := BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
 	r := rand.New(rand.NewPCG(11, 12))
-	freq, rec, T := simulateBGNBD(r, truth, 20000)
+	freq, rec, T := simulateBGNBD(r, truth, 10000)
 	m, fit, err := FitBGNBD(freq, rec, T, nil)
 	if err != nil {
 		t.Fatal(err)

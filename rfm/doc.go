@@ -15,6 +15,16 @@
 //   - customers without a positive order are left out and listed in the
 //     Report, as are counts of zero, refund, future and out-of-window orders.
 //
+// Lifetime value follows lifetimes: Aggregator.Lifetimes builds (frequency,
+// recency, T, monetary) summaries per day or week, FitBGNBD and
+// FitGammaGamma estimate the models by maximum likelihood (Nelder-Mead on
+// log-parameters, with convergence reported in Fit), and CLV discounts the
+// expected spend month by month. RiskTable turns P(alive) into churn-risk
+// levels held as data.
+//
+// For large inputs, ReadCSV and Lines are the columnar hot path: ids
+// interned once, days and integer minor units computed once.
+//
 // Aggregators merge exactly, so partitions of the input (shards, machines)
 // can be aggregated apart and merged. Money is decimal.Decimal at the API and
 // int64 minor units inside.

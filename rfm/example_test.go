@@ -35,3 +35,16 @@ func Example() {
 	// bob 149 1 0 1 1 1 一般挽留客户
 	// carol 1 1 9.99 3 1 2 一般发展客户
 }
+
+// The CDNOW estimates of Fader, Hardie and Lee (weeks), applied to their
+// customer 1: two repeat purchases, the last in week 30.43 of 38.86.
+func ExampleBGNBD() {
+	m := rfm.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
+	fmt.Printf("P(alive) %.3f\n", m.PAlive(2, 30.43, 38.86))
+	fmt.Printf("expected purchases in the next 39 weeks %.3f\n", m.ExpectedPurchases(39, 2, 30.43, 38.86))
+	fmt.Println(rfm.DefaultRisk().Level(m.PAlive(2, 30.43, 38.86)))
+	// Output:
+	// P(alive) 0.727
+	// expected purchases in the next 39 weeks 1.226
+	// low
+}

@@ -1,7 +1,6 @@
 package rfm
 
 import (
-	"bytes"
 	"encoding/binary"
 	"hash/maphash"
 )
@@ -32,22 +31,42 @@ func newIDTable(seed maphash.Seed) *idTable {
 	return &idTable{seed: seed, slots: make([]idSlot, 1<<12), mask: 1<<12 - 1, off: []int{0}}
 }
 
-func prefix8(b []byte) uint64 {
-	if len(b) >= 8 {
-		return binary.LittleEndian.Uint64(b)
-	}
+func prefix8[K ~string | ~[]byte](b K) uint64 {
 	var p [8]byte
-	copy(p[:], b)
+	copy(p[:], b[:min(8, len(b))])
 	return binary.LittleEndian.Uint64(p[:])
+}
+
+func scope(h uint64, owner int32) uint64 {
+	h ^= (uint64(uint32(owner)) + 1) * 0x9E3779B97F4A7C15
+	return h ^ h>>29
 }
 
 // intern returns the number of (owner, key), adding it when new.
 func (t *idTable) intern(owner int32, scoped bool, key []byte) int32 {
 	h := maphash.Bytes(t.seed, key)
 	if scoped {
-		h ^= (uint64(uint32(owner)) + 1) * 0x9E3779B97F4A7C15
-		h ^= h >> 29
+		h = scope(h, owner)
 	}
+	return internKey(t, h, owner, scoped, key)
+}
+
+// internString is intern for a string key.
+func (t *idTable) internString(owner int32, scoped bool, key string) int32 {
+	h := maphash.String(t.seed, key)
+	if scoped {
+		h = scope(h, owner)
+	}
+	return internKey(t, h, owner, scoped, key)
+}
+
+// id returns the bytes of id i.
+func (t *idTable) id(i int32) []byte { return t.arena[t.off[i]:t.off[i+1]] }
+
+// len returns the number of ids.
+func (t *idTable) len() int { return len(t.off) - 1 }
+
+func internKey[K ~string | ~[]byte](t *idTable, h uint64, owner int32, scoped bool, key K) int32 {
 	k0, n := prefix8(key), uint32(len(key))
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		s := &t.slots[i]
@@ -71,7 +90,7 @@ func (t *idTable) intern(owner int32, scoped bool, key []byte) int32 {
 		if scoped && t.owner[id] != owner {
 			continue
 		}
-		if n <= 8 || bytes.Equal(t.arena[t.off[id]:t.off[id+1]], key) {
+		if n <= 8 || string(t.arena[t.off[id]:t.off[id+1]]) == string(key) {
 			return id
 		}
 	}

@@ -12,7 +12,7 @@ func TestIDTableMatchesMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(41, 42))
 	tb := newIDTable(maphash.MakeSeed())
 	want := map[[2]string]int32{}
-	for range 200000 {
+	for range 50000 {
 		owner := int32(r.IntN(50))
 		var key string
 		switch r.IntN(3) {

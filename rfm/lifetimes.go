@@ -72,7 +72,7 @@ func (g *Aggregator) Lifetimes(asOf time.Time, period Period) (*RFT, error) {
 	if asOf.IsZero() {
 		return nil, invalid("asof", "zero", "")
 	}
-	return buildRFT(g.custs, g.ordCust, g.ordDay, g.ordAmt, DayOf(asOf, g.loc), period, g.scale), nil
+	return buildRFT(g.custs.strings(), g.ords.owner, g.ordDay, g.ordAmt, DayOf(asOf, g.loc), period, g.scale), nil
 }
 
 // Lifetimes builds the lifetimes summaries as of day asOf.

@@ -28,7 +28,11 @@ func (l *Lines) Aggregate(asOf Day, opts *Options) (*Aggregates, error) {
 	if len(l.Day) != n || len(l.Minor) != n || (l.Order != nil && len(l.Order) != n) {
 		return nil, invalid("lines", "columns of different lengths", "")
 	}
-	_, since, err := prepare(asOf.Time(nil), opts, time.UTC)
+	loc := l.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	_, since, err := prepare(asOf.Time(loc), opts, loc)
 	if err != nil {
 		return nil, err
 	}
@@ -59,10 +63,6 @@ func (l *Lines) Aggregate(asOf Day, opts *Options) (*Aggregates, error) {
 		}
 	}
 	out := acc.finish(l.Customers, &rep)
-	loc := l.Location
-	if loc == nil {
-		loc = time.UTC
-	}
 	finish(out, opts, l.Scale, loc)
 	return out, nil
 }

@@ -2,6 +2,7 @@ package rfm
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math"
 	"time"
 
@@ -45,11 +46,6 @@ func (o *AggregatorOptions) scale() int32 {
 	return o.Scale
 }
 
-type orderKey struct {
-	cust int32
-	id   string
-}
-
 // Aggregator accumulates purchases into per-order partial totals, keyed by
 // customer and order id. Two Aggregators fed disjoint parts of the same input
 // merge into exactly the Aggregator fed the whole, whatever the split, even
@@ -61,13 +57,10 @@ type Aggregator struct {
 	currency string
 	lines    int
 
-	custIdx map[string]int32
-	custs   []string
-	ordIdx  map[orderKey]int32
-	ordID   []string
-	ordCust []int32
-	ordDay  []Day
-	ordAmt  []int64
+	custs  *idTable // customer ids
+	ords   *idTable // order ids, scoped by customer number
+	ordDay []Day
+	ordAmt []int64
 }
 
 // NewAggregator returns an empty Aggregator.
@@ -76,11 +69,12 @@ func NewAggregator(opts *AggregatorOptions) *Aggregator {
 	if opts != nil && opts.Location != nil {
 		loc = opts.Location
 	}
+	seed := maphash.MakeSeed()
 	return &Aggregator{
-		scale:   opts.scale(),
-		loc:     loc,
-		custIdx: map[string]int32{},
-		ordIdx:  map[orderKey]int32{},
+		scale: opts.scale(),
+		loc:   loc,
+		custs: newIDTable(seed),
+		ords:  newIDTable(seed),
 	}
 }
 
@@ -131,19 +125,12 @@ func (g *Aggregator) setCurrency(c string) error {
 }
 
 func (g *Aggregator) addMinor(cust, order string, d Day, m int64, lines int) error {
-	ci, ok := g.custIdx[cust]
-	if !ok {
-		ci = int32(len(g.custs))
-		g.custIdx[cust] = ci
-		g.custs = append(g.custs, cust)
-	}
-	k := orderKey{ci, order}
-	oi, ok := g.ordIdx[k]
-	if !ok {
-		oi = int32(len(g.ordID))
-		g.ordIdx[k] = oi
-		g.ordID = append(g.ordID, order)
-		g.ordCust = append(g.ordCust, ci)
+	ci := g.custs.internString(0, false, cust)
+	return g.addOrder(ci, g.ords.internString(ci, true, order), d, m, lines)
+}
+
+func (g *Aggregator) addOrder(ci, oi int32, d Day, m int64, lines int) error {
+	if int(oi) == len(g.ordDay) {
 		g.ordDay = append(g.ordDay, d)
 		g.ordAmt = append(g.ordAmt, 0)
 	}
@@ -160,14 +147,19 @@ func (g *Aggregator) addMinor(cust, order string, d Day, m int64, lines int) err
 // Merge adds everything o has accumulated into g. o is not changed. The
 // scale and location must match and the currencies must agree.
 func (g *Aggregator) Merge(o *Aggregator) error {
+	if g == o {
+		return fmt.Errorf("%w: merge of an aggregator into itself", ErrInvalid)
+	}
 	if g.scale != o.scale || g.loc.String() != o.loc.String() {
 		return fmt.Errorf("%w: merge of aggregators with different scale or location", ErrInvalid)
 	}
 	if err := g.setCurrency(o.currency); err != nil {
 		return err
 	}
-	for i, id := range o.ordID {
-		if err := g.addMinor(o.custs[o.ordCust[i]], id, o.ordDay[i], o.ordAmt[i], 0); err != nil {
+	for i := range o.ords.len() {
+		ci := g.custs.intern(0, false, o.custs.id(o.ords.owner[i]))
+		oi := g.ords.intern(ci, true, o.ords.id(int32(i)))
+		if err := g.addOrder(ci, oi, o.ordDay[i], o.ordAmt[i], 0); err != nil {
 			return err
 		}
 	}
@@ -186,7 +178,7 @@ func (g *Aggregator) Aggregate(asOf time.Time, opts *Options) (*Aggregates, erro
 		return nil, err
 	}
 	rep := Report{Lines: g.lines}
-	out, err := aggregateOrders(g.custs, g.ordCust, g.ordDay, g.ordAmt, a, since, &rep)
+	out, err := aggregateOrders(g.custs.strings(), g.ords.owner, g.ordDay, g.ordAmt, a, since, &rep)
 	if err != nil {
 		return nil, err
 	}

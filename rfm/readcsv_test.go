@@ -164,3 +164,19 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestReadCSVScaleAndCurrency(t *testing.T) {
+	cols := CSVColumns{Customer: "c", Order: "o", Time: "t", Amount: "a", Currency: "k"}
+	l, _, err := ReadCSV(strings.NewReader("c,o,t,a,k\nx,1,2026-01-01,1500,JPY\n"), cols, &CSVOptions{Scale: NoMinorUnit})
+	if err != nil || l.Minor[0] != 1500 || l.Scale != 0 {
+		t.Fatalf("yen: %v %+v", err, l)
+	}
+	_, rowErrs, err := ReadCSV(strings.NewReader("c,o,t,a,k\nx,1,2026-01-01,1.5,JPY\n"), cols, &CSVOptions{Scale: NoMinorUnit})
+	if !errors.Is(err, ErrInvalid) || len(rowErrs) != 1 || rowErrs[0].Line != 2 || rowErrs[0].Field != "amount" {
+		t.Fatalf("fractional yen: %v %v", err, rowErrs)
+	}
+	_, _, err = ReadCSV(strings.NewReader("c,o,t,a,k\nx,1,2026-01-01,1,CNY\ny,2,2026-01-01,1,\nz,3,2026-01-01,1,USD\n"), cols, nil)
+	if !errors.Is(err, ErrMixedCurrency) || !strings.Contains(err.Error(), "line 4") {
+		t.Fatalf("mixed: %v", err)
+	}
+}

@@ -17,7 +17,9 @@ const (
 	// Ntile ranks values and deals them into equal-size buckets as SQL NTILE
 	// and dplyr::ntile: sizes differ by at most one, larger buckets first.
 	// Ties are broken by first appearance (pandas rank(method="first")),
-	// so equal values may get different scores.
+	// so equal values may get different scores. pandas qcut on those ranks
+	// places the remainder differently (n=11, 3 bins: qcut 4,3,4; NTILE
+	// 4,4,3); Quantile over distinct ranks is what qcut computes.
 	Ntile
 	// Fixed cuts at business thresholds given in ScoreOptions.Thresholds,
 	// right-closed like Quantile.

@@ -61,7 +61,7 @@ func TestPrivacyVerifyAudit(t *testing.T) {
 	keyFile := filepath.Join(t.TempDir(), "key.pub")
 	os.WriteFile(keyFile, []byte(base64.StdEncoding.EncodeToString(pub)+"\n"), 0o600)
 	for _, k := range []string{hex.EncodeToString(pub), base64.StdEncoding.EncodeToString(pub), keyFile} {
-		code, out, errs := runCmd(t, "", "privacy", "verify-audit", "-in", logPath, "-checkpoint", cpPath, "-pubkey", k)
+		code, out, errs := runCapture(t, "", "privacy", "verify-audit", "-in", logPath, "-checkpoint", cpPath, "-pubkey", k)
 		if code != 0 || !strings.HasPrefix(out, "ok\tcli-test\tentries=5\tcheckpoint_size=5\troot=") {
 			t.Fatalf("honest log: code %d out %q err %q", code, out, errs)
 		}
@@ -73,19 +73,19 @@ func TestPrivacyVerifyAudit(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
 	lines[1], lines[2] = lines[2], lines[1]
 	os.WriteFile(logPath, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
-	code, _, errs := runCmd(t, "", "privacy", "verify-audit", "-in", logPath, "-checkpoint", cpPath, "-pubkey", pubHex)
+	code, _, errs := runCapture(t, "", "privacy", "verify-audit", "-in", logPath, "-checkpoint", cpPath, "-pubkey", pubHex)
 	if code != 1 || !strings.Contains(errs, "tampered") {
 		t.Fatalf("reordered log: code %d err %q", code, errs)
 	}
 	// Truncated.
 	os.WriteFile(logPath, []byte(strings.Join(lines[:3], "\n")+"\n"), 0o600)
-	code, _, errs = runCmd(t, "", "privacy", "verify-audit", "-in", logPath, "-checkpoint", cpPath, "-pubkey", pubHex)
+	code, _, errs = runCapture(t, "", "privacy", "verify-audit", "-in", logPath, "-checkpoint", cpPath, "-pubkey", pubHex)
 	if code != 1 || !strings.Contains(errs, "truncated") {
 		t.Fatalf("truncated log: code %d err %q", code, errs)
 	}
 	// Wrong key: a forged checkpoint.
 	other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{6}, 32)).Public().(ed25519.PublicKey)
-	code, _, errs = runCmd(t, "", "privacy", "verify-audit", "-in", logPath, "-checkpoint", cpPath, "-pubkey", hex.EncodeToString(other))
+	code, _, errs = runCapture(t, "", "privacy", "verify-audit", "-in", logPath, "-checkpoint", cpPath, "-pubkey", hex.EncodeToString(other))
 	if code != 1 || !strings.Contains(errs, "signature") {
 		t.Fatalf("wrong key: code %d err %q", code, errs)
 	}
@@ -96,7 +96,7 @@ func TestPrivacyVerifyAudit(t *testing.T) {
 		{"privacy", "verify-audit", "-in", logPath},
 		{"privacy", "verify-audit", "-in", logPath, "-checkpoint", cpPath, "-pubkey", "not-a-key"},
 	} {
-		if code, _, _ := runCmd(t, "", args...); code != 2 {
+		if code, _, _ := runCapture(t, "", args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
@@ -105,16 +105,16 @@ func TestPrivacyVerifyAudit(t *testing.T) {
 func TestPrivacyROPA(t *testing.T) {
 	rp := filepath.Join(t.TempDir(), "retention.json")
 	os.WriteFile(rp, []byte(`{"version":"r1","event_max_age_days":365,"customer_inactive_years":3,"ticket_after_months":24}`), 0o600)
-	code, out, errs := runCmd(t, "", "privacy", "ropa", "-retention", rp)
+	code, out, errs := runCapture(t, "", "privacy", "ropa", "-retention", rp)
 	if code != 0 || !strings.Contains(out, "| marketing | marketing | derived_scores | plain | no |") {
 		t.Fatalf("md: code %d err %q out %q", code, errs, out)
 	}
-	code, out, _ = runCmd(t, "", "privacy", "ropa", "-retention", rp, "-format", "json")
+	code, out, _ = runCapture(t, "", "privacy", "ropa", "-retention", rp, "-format", "json")
 	var rec map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &rec) != nil || rec["retention_policy_version"] != "r1" {
 		t.Fatalf("json: code %d out %q", code, out)
 	}
-	if code, _, _ := runCmd(t, "", "privacy", "ropa", "-retention", rp, "-format", "pdf"); code != 2 {
+	if code, _, _ := runCapture(t, "", "privacy", "ropa", "-retention", rp, "-format", "pdf"); code != 2 {
 		t.Fatal("bad format accepted")
 	}
 }

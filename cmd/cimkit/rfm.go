@@ -134,6 +134,7 @@ func runRFM(s stdio, args []string) error {
 	rb := fs.String("rbreaks", "", "fixed method: bins-1 ascending recency thresholds in days, comma-separated")
 	fb := fs.String("fbreaks", "", "fixed method: bins-1 ascending frequency thresholds")
 	mb := fs.String("mbreaks", "", "fixed method: bins-1 ascending monetary thresholds in currency units")
+	excluded := fs.String("excluded", "", "optional file listing, one per line, the customers left out for want of a positive order")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -267,6 +268,15 @@ func runRFM(s stdio, args []string) error {
 		return err
 	}
 	rep := agg.Report
+	if *excluded != "" {
+		data := strings.Join(rep.Excluded, "\n")
+		if data != "" {
+			data += "\n"
+		}
+		if err := os.WriteFile(*excluded, []byte(data), 0o644); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(s.err, "rfm: %d rows, %d customers scored, %d left out without a positive order; orders: %d counted, %d refunds, %d zero, %d after -asof, %d before -since\n",
 		rep.Lines, agg.Len(), len(rep.Excluded), rep.Orders, rep.RefundOrders, rep.ZeroOrders, rep.FutureOrders, rep.BeforeWindow)
 	mt := rfm.Summarize(agg, tb, seg)

@@ -40,8 +40,9 @@ func rfmRun(args ...string) (string, string, int) {
 func TestRFMCommand(t *testing.T) {
 	in := writeTemp(t, "orders.csv", ordersCSV)
 	out := filepath.Join(t.TempDir(), "scores.csv")
+	excl := filepath.Join(t.TempDir(), "excluded.txt")
 	_, stderr, code := rfmRun("rfm", "-in", in, "-customer", "cust", "-order", "oid", "-time", "ts", "-amount", "amt",
-		"-currency", "cur", "-asof", "2026-03-31", "-bins", "3", "-table", "cn8", "-out", out)
+		"-currency", "cur", "-asof", "2026-03-31", "-bins", "3", "-table", "cn8", "-out", out, "-excluded", excl)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -54,6 +55,9 @@ carol,1,1,9.99,3,1,2,一般发展客户
 `
 	if string(got) != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	if b, _ := os.ReadFile(excl); string(b) != "dave\nerin\n" {
+		t.Fatalf("excluded file %q", b)
 	}
 	for _, s := range []string{"8 rows", "3 customers scored", "2 left out", "1 after -asof", "2 refunds"} {
 		if !strings.Contains(stderr, s) {

@@ -10,6 +10,13 @@ import (
 // person is mostly tidy; later ones carry the mess real channels produce.
 func (g *gen) record(i int, p *Person, first bool) Record {
 	ch := channels[g.pick(channelWeights)]
+	deviceOnly := p.Phone == ""
+	if deviceOnly && ch != "app" && ch != "mini_program" && ch != "web" {
+		// A person without a phone is known by device only: they shop
+		// through the app, mini-program or web, never at a till or by
+		// phone.
+		ch = channels[g.extra.IntN(3)]
+	}
 	r := Record{ID: fmt.Sprintf("r%07d", i+1), PersonID: p.ID, Channel: ch}
 	if first {
 		r.RegisteredAt = p.First
@@ -20,11 +27,15 @@ func (g *gen) record(i int, p *Person, first bool) Record {
 	r.Name = g.messName(p.Name, p.Gender, messy)
 	r.Gender = g.messGender(p.Gender)
 	r.BirthDate = g.messDate(p.BirthDate)
-	r.Phone = g.messPhone(p.Phone, ch, messy)
+	phone := p.Phone
+	if !p.PhoneUntil.IsZero() && r.RegisteredAt.After(p.PhoneUntil) {
+		phone = p.NextPhone
+	}
+	r.Phone = g.messPhone(phone, ch, messy)
 	if p.Email != "" && (ch == "web" || ch == "app" || g.chance(0.3)) {
 		r.Email = g.messEmail(p.Email, messy)
 	}
-	if ch == "app" || ch == "mini_program" || ch == "web" && g.chance(0.5) {
+	if ch == "app" || ch == "mini_program" || ch == "web" && (g.chance(0.5) || deviceOnly) {
 		r.Device = p.Device
 	}
 	if p.MemberID != "" && (ch == "store_pos" || ch == "app" || g.chance(0.2)) {

@@ -3,6 +3,7 @@ package synth
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -103,10 +104,16 @@ func (g *gen) person(i int, earlier []Person) Person {
 	case len(earlier) > 10 && g.chance(0.01):
 		// A recycled number: an earlier person's phone reassigned by the
 		// carrier long after they stopped using it.
-		o := earlier[g.r.IntN(len(earlier))]
-		if o.Phone != "" && o.First.Add(400*24*time.Hour).Before(g.cfg.End.Add(-30*24*time.Hour)) {
+		o := &earlier[g.r.IntN(len(earlier))]
+		if o.Phone != "" && o.PhoneUntil.IsZero() && o.First.Add(400*24*time.Hour).Before(g.cfg.End.Add(-30*24*time.Hour)) {
 			p.Phone = o.Phone
 			p.First = g.between(o.First.Add(400*24*time.Hour), g.cfg.End.Add(-30*24*time.Hour))
+			// The earlier owner cancelled the number; carriers quarantine
+			// a number before reissuing it, and the new owner registers
+			// with the shop some time after: 180 to 360 days in all. The
+			// earlier owner's later records carry their new number.
+			o.PhoneUntil = p.First.Add(-time.Duration(180+g.extra.IntN(181)) * 24 * time.Hour)
+			o.NextPhone = g.newPhoneFrom(g.extra)
 		} else {
 			p.Phone = g.newPhone()
 		}
@@ -116,9 +123,11 @@ func (g *gen) person(i int, earlier []Person) Person {
 	return p
 }
 
-func (g *gen) newPhone() string {
+func (g *gen) newPhone() string { return g.newPhoneFrom(g.r) }
+
+func (g *gen) newPhoneFrom(r *rand.Rand) string {
 	for {
-		n := mobilePrefixes[g.r.IntN(len(mobilePrefixes))] + fmt.Sprintf("%08d", g.r.IntN(100000000))
+		n := mobilePrefixes[r.IntN(len(mobilePrefixes))] + fmt.Sprintf("%08d", r.IntN(100000000))
 		if !g.usedPhones[n] && !slices.Contains(placeholderPhones, n) {
 			g.usedPhones[n] = true
 			return n

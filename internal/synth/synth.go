@@ -43,6 +43,11 @@ type Person struct {
 	Place     int // index into the address table
 	Street    string
 	First     time.Time // when the person first appears
+	// PhoneUntil, when set, is when the person gave Phone up (the carrier
+	// later reissued it to someone else); records after it carry
+	// NextPhone.
+	PhoneUntil time.Time
+	NextPhone  string
 }
 
 // Record is one customer record as a channel sends it: every field raw and
@@ -167,7 +172,8 @@ func Generate(cfg Config) (*Dataset, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	g := &gen{cfg: cfg, r: rand.New(rand.NewPCG(cfg.Seed, 0x5eed_c1a5)), usedPhones: map[string]bool{}}
+	g := &gen{cfg: cfg, r: rand.New(rand.NewPCG(cfg.Seed, 0x5eed_c1a5)),
+		extra: rand.New(rand.NewPCG(cfg.Seed, 0xe1_7a)), usedPhones: map[string]bool{}}
 	d := &Dataset{}
 	g.people(d)
 	g.orders(d)
@@ -179,6 +185,7 @@ func Generate(cfg Config) (*Dataset, error) {
 type gen struct {
 	cfg        Config
 	r          *rand.Rand
+	extra      *rand.Rand // for details added later, so r's stream stays as it was
 	usedPhones map[string]bool
 	// byPerson lists each person's record indexes; weight is the person's
 	// share of orders (a heavy tail: a few people buy most).

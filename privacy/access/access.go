@@ -79,8 +79,9 @@ const (
 	ViewPlain        View = "plain"        // as stored
 )
 
-// Actor is who is reading: an id (staff or service account) and a role
-// named in the policy.
+// Actor is who is reading: an id (staff or service account; a printable
+// token without spaces, as the audit log records it) and a role named in
+// the policy.
 type Actor struct {
 	ID   string
 	Role string

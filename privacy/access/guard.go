@@ -96,34 +96,51 @@ func (g *Guard) Decide(ctx context.Context, grp Group) (Rule, error) {
 	if !slices.Contains(groups, grp) {
 		return Rule{}, fmt.Errorf("access: group: %w: unknown group", ErrInvalid)
 	}
+	return g.decide(ctx, g.Policy(), grp)
+}
+
+func (g *Guard) decide(ctx context.Context, p Policy, grp Group) (Rule, error) {
 	a, pur, ok := ActorFrom(ctx)
-	if !ok {
+	if !ok || a.ID == "" {
 		return Rule{}, g.deny(ctx, Actor{}, "", audit.ActionAccessDenied, "", []string{string(grp)}, "", fmt.Errorf("access: %w", ErrNoActor))
 	}
-	g.mu.RLock()
-	r, err := g.policy.rule(a.Role, pur, grp)
-	g.mu.RUnlock()
+	if token(a.ID) != a.ID {
+		err := fmt.Errorf("access: actor id: %w: must be a printable token without spaces of at most %d bytes", ErrInvalid, audit.MaxIDBytes)
+		return Rule{}, g.deny(ctx, Actor{Role: a.Role}, pur, audit.ActionAccessDenied, "", []string{string(grp)}, "", err)
+	}
+	r, err := p.rule(a.Role, pur, grp)
 	if err != nil {
 		return Rule{}, g.deny(ctx, a, pur, audit.ActionAccessDenied, "", []string{string(grp)}, "", err)
 	}
 	return r, nil
 }
 
+// views decides every group under one policy snapshot, so a concurrent
+// SetPolicy never mixes two policies in one result.
+func (g *Guard) views(ctx context.Context, p Policy) (map[Group]View, map[Group]Rule, error) {
+	views, rules := map[Group]View{}, map[Group]Rule{}
+	for _, grp := range groups {
+		r, err := g.decide(ctx, p, grp)
+		if err != nil {
+			return nil, nil, err
+		}
+		views[grp], rules[grp] = r.View, r
+	}
+	return views, rules, nil
+}
+
 // Filter returns a copy of c with every group the actor in ctx may not see
 // for their purpose masked or removed. Version is always kept.
 func (g *Guard) Filter(ctx context.Context, c customer.Customer) (customer.Customer, error) {
-	views := map[Group]View{}
-	for _, grp := range groups {
-		r, err := g.Decide(ctx, grp)
-		if err != nil {
-			return customer.Customer{}, err
-		}
-		views[grp] = r.View
+	p := g.Policy()
+	views, _, err := g.views(ctx, p)
+	if err != nil {
+		return customer.Customer{}, err
 	}
-	return g.apply(c, views), nil
+	return g.apply(p, c, views), nil
 }
 
-func (g *Guard) apply(c customer.Customer, views map[Group]View) customer.Customer {
+func (g *Guard) apply(p Policy, c customer.Customer, views map[Group]View) customer.Customer {
 	c = c.Clone()
 	applyContact(&c, views[GroupContact])
 	applyIdentity(&c, views[GroupIdentityDocuments])
@@ -137,9 +154,6 @@ func (g *Guard) apply(c customer.Customer, views map[Group]View) customer.Custom
 		c.ID = uuid.Nil
 	}
 	if c.Attributes != nil {
-		g.mu.RLock()
-		p := g.policy
-		g.mu.RUnlock()
 		out := map[string]string{}
 		for _, k := range slices.Sorted(maps.Keys(c.Attributes)) {
 			if v, keep := applyAttribute(c.Attributes[k], views[p.attributeGroup(k)]); keep {
@@ -158,26 +172,22 @@ func (g *Guard) apply(c customer.Customer, views map[Group]View) customer.Custom
 // without a reason wraps ErrNoReason, a forbidden one ErrDenied; both are
 // audited as denials.
 func (g *Guard) Reveal(ctx context.Context, c customer.Customer, grp Group, reason string) (customer.Customer, error) {
-	a, pur, _ := ActorFrom(ctx)
-	r, err := g.Decide(ctx, grp)
+	if !slices.Contains(groups, grp) {
+		return customer.Customer{}, fmt.Errorf("access: group: %w: unknown group", ErrInvalid)
+	}
+	p := g.Policy()
+	views, rules, err := g.views(ctx, p)
 	if err != nil {
 		return customer.Customer{}, err
 	}
+	a, pur, _ := ActorFrom(ctx)
 	fields := []string{string(grp)}
 	if err := checkReason(reason); err != nil {
 		return customer.Customer{}, g.deny(ctx, a, pur, audit.ActionReveal, c.ID.String(), fields, "", err)
 	}
-	if !r.Reveal {
+	if !rules[grp].Reveal {
 		return customer.Customer{}, g.deny(ctx, a, pur, audit.ActionReveal, c.ID.String(), fields, reason,
 			fmt.Errorf("access: reveal %s: %w", grp, ErrDenied))
-	}
-	views := map[Group]View{}
-	for _, other := range groups {
-		ro, err := g.Decide(ctx, other)
-		if err != nil {
-			return customer.Customer{}, err
-		}
-		views[other] = ro.View
 	}
 	views[grp] = ViewPlain
 	if _, err := g.opt.Audit.Append(ctx, audit.Entry{At: g.opt.Now(), Actor: token(a.ID), Role: token(a.Role),
@@ -185,7 +195,7 @@ func (g *Guard) Reveal(ctx context.Context, c customer.Customer, grp Group, reas
 		Reason: reason, Outcome: audit.OutcomeAllowed}); err != nil {
 		return customer.Customer{}, fmt.Errorf("access: audit: %w", err)
 	}
-	return g.apply(c, views), nil
+	return g.apply(p, c, views), nil
 }
 
 func checkReason(reason string) error {

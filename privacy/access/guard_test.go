@@ -60,7 +60,7 @@ var secrets = map[access.Group][]string{
 	access.GroupPseudonymousID:    {"0b6c1b4e-2f5a-4c8e-9d1a-3e7f5a9c2b10"},
 }
 
-func newGuard(t *testing.T) (*access.Guard, *memAudit) {
+func newGuard(t testing.TB) (*access.Guard, *memAudit) {
 	t.Helper()
 	rec := &memAudit{}
 	g, err := access.NewGuard(access.ExamplePolicy(), access.Options{Audit: rec, PseudonymKey: bytes.Repeat([]byte{9}, 32), Now: func() time.Time { return t0 }})
@@ -163,6 +163,8 @@ func TestDenialsAreTypedAndAudited(t *testing.T) {
 		denial string
 	}{
 		{"no actor", context.Background(), "", "", access.ErrNoActor, "no_actor"},
+		{"actor without id", access.WithActor(context.Background(), access.Actor{Role: "service_agent"}, access.PurposeService), "", "", access.ErrNoActor, "no_actor"},
+		{"actor id with spaces", access.WithActor(context.Background(), access.Actor{ID: "Zhang San", Role: "service_agent"}, access.PurposeService), access.GroupContact, "ticket 9", access.ErrInvalid, "invalid"},
 		{"unknown role", ctxAs("janitor", access.PurposeService), "", "", access.ErrUnknownRole, "unknown_role"},
 		{"unknown purpose", ctxAs("service_agent", "curiosity"), "", "", access.ErrUnknownPurpose, "unknown_purpose"},
 		{"purpose not granted", ctxAs("marketing", access.PurposeService), "", "", access.ErrUnknownPurpose, "unknown_purpose"},

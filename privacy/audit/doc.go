@@ -8,8 +8,9 @@
 // only the public key detects any entry modified, deleted, reordered or
 // truncated below a checkpoint, and rejects forged checkpoints.
 //
-//	log, _ := audit.Open(ctx, memstore.New(), audit.Config{Origin: "shop", Key: key})
+//	store := memstore.New() // or any audit.Store
+//	log, _ := audit.Open(ctx, store, audit.Config{Origin: "shop", Key: key})
 //	log.Append(ctx, audit.Entry{Actor: "agent-7", Action: audit.ActionReveal, Subject: id, Fields: []string{"contact"}, Reason: "ticket 123", Outcome: audit.OutcomeAllowed})
 //	cp, _ := log.Checkpoint(ctx) // keep cp somewhere the log's writers cannot reach
-//	err := log.Verifier().VerifyStore(ctx, store, cp)
+//	err := audit.Verifier{Origin: "shop", Key: pub}.VerifyStore(ctx, store, cp) // ErrTampered, ErrTruncated, ErrBadSignature
 package audit

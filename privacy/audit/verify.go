@@ -56,8 +56,8 @@ func (v Verifier) VerifyEntries(entries [][]byte, cp Checkpoint) error {
 // verifyChunk is how many entries VerifyStore reads at a time.
 const verifyChunk = 4096
 
-// VerifyStore reads the entries of s in chunks and checks them as
-// VerifyEntries does, holding only O(log n) hashes in memory.
+// VerifyStore reads the entries of s the checkpoint covers, in chunks, and
+// checks them as VerifyEntries does, holding only O(log n) hashes in memory.
 func (v Verifier) VerifyStore(ctx context.Context, s Store, cp Checkpoint) error {
 	if err := v.VerifyCheckpoint(cp); err != nil {
 		return err
@@ -70,8 +70,8 @@ func (v Verifier) VerifyStore(ctx context.Context, s Store, cp Checkpoint) error
 		return fmt.Errorf("audit: %w: %d entries, checkpoint covers %d", ErrTruncated, n, cp.Size)
 	}
 	var c compact
-	for start := uint64(0); start < n; start += verifyChunk {
-		end := min(start+verifyChunk, n)
+	for start := uint64(0); start < cp.Size; start += verifyChunk {
+		end := min(start+verifyChunk, cp.Size)
 		entries, err := s.ReadAudit(ctx, start, end)
 		if err != nil {
 			return err
@@ -79,11 +79,8 @@ func (v Verifier) VerifyStore(ctx context.Context, s Store, cp Checkpoint) error
 		if uint64(len(entries)) != end-start {
 			return fmt.Errorf("audit: %w: store returned %d entries for a range of %d", ErrTampered, len(entries), end-start)
 		}
-		for i, e := range entries {
-			idx := start + uint64(i)
-			if idx < cp.Size {
-				c.append(HashLeaf(e))
-			}
+		for _, e := range entries {
+			c.append(HashLeaf(e))
 		}
 	}
 	if c.root() != cp.Root {

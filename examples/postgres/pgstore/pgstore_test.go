@@ -9,6 +9,7 @@ import (
 
 	"github.com/cimkit/cimkit/customer"
 	"github.com/cimkit/cimkit/examples/postgres/pgstore"
+	"github.com/cimkit/cimkit/identity"
 	"github.com/cimkit/cimkit/privacy"
 	"github.com/cimkit/cimkit/privacy/audit"
 	"github.com/cimkit/cimkit/privacy/consent"
@@ -78,4 +79,8 @@ func TestAuditConformance(t *testing.T) {
 
 func TestConsentConformance(t *testing.T) {
 	storetest.RunConsent(t, func(t *testing.T) consent.Store { return pgstore.New(freshPool(t)) })
+}
+
+func TestIdentityConformance(t *testing.T) {
+	storetest.RunIdentity(t, func(t *testing.T) identity.Store { return pgstore.New(freshPool(t)) })
 }

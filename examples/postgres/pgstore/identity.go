@@ -1,0 +1,322 @@
+package pgstore
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cimkit/cimkit/identity"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+var _ identity.Store = (*Store)(nil)
+
+// idErr maps driver errors to identity's sentinels. Deadlocks and
+// serialization failures become ErrConflict, which the Resolver retries.
+func idErr(what string, err error) error {
+	var pe *pgconn.PgError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, identity.ErrConflict), errors.Is(err, identity.ErrNotFound):
+		return err
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("pgstore: %s: %w", what, identity.ErrNotFound)
+	case errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01"):
+		return fmt.Errorf("pgstore: %s: %w", what, identity.ErrConflict)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	}
+	return fmt.Errorf("pgstore: %s: %w", what, err)
+}
+
+// IdentityTokens implements identity.Store.
+func (s *Store) IdentityTokens(ctx context.Context, keys []identity.Key) ([]identity.TokenEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]identity.TokenEntry, len(keys))
+	b := &pgx.Batch{}
+	for i, k := range keys {
+		out[i].Key = k
+		b.Queue(`SELECT COALESCE((SELECT version FROM id_token_versions WHERE kind = $1 AND token = $2), 0),
+			COALESCE((SELECT array_agg(record_id ORDER BY record_id) FROM id_tokens WHERE kind = $1 AND token = $2), '{}')`,
+			string(k.Kind), k.Token).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&out[i].Version, &out[i].Records)
+		})
+	}
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, idErr("identity tokens", err)
+	}
+	for i := range out {
+		if len(out[i].Records) == 0 {
+			out[i].Records = nil
+		}
+	}
+	return out, nil
+}
+
+// IdentityRecords implements identity.Store.
+func (s *Store) IdentityRecords(ctx context.Context, ids []string) ([]identity.StoredRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT r.doc FROM unnest($1::text[]) WITH ORDINALITY AS q(id, n)
+		JOIN id_records r ON r.id = q.id ORDER BY q.n`, ids)
+	if err != nil {
+		return nil, idErr("identity records", err)
+	}
+	return collectDocs[identity.StoredRecord](rows, "identity records")
+}
+
+func collectDocs[T any](rows pgx.Rows, what string) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return nil, idErr(what, err)
+		}
+		var v T
+		if err := json.Unmarshal(doc, &v); err != nil {
+			return nil, fmt.Errorf("pgstore: decode %s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	return out, idErr(what, rows.Err())
+}
+
+// IdentityCustomers implements identity.Store.
+func (s *Store) IdentityCustomers(ctx context.Context, ids []uuid.UUID) ([]identity.CustomerEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]identity.CustomerEntry, len(ids))
+	b := &pgx.Batch{}
+	for i, id := range ids {
+		out[i].ID = id
+		b.Queue(`SELECT COALESCE((SELECT version FROM id_customer_versions WHERE customer_id = $1), 0),
+			COALESCE((SELECT array_agg(record_id ORDER BY record_id) FROM id_customers WHERE customer_id = $1), '{}')`,
+			id).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&out[i].Version, &out[i].Records)
+		})
+	}
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, idErr("identity customers", err)
+	}
+	for i := range out {
+		if len(out[i].Records) == 0 {
+			out[i].Records = nil
+		}
+	}
+	return out, nil
+}
+
+// IdentityConstraints implements identity.Store.
+func (s *Store) IdentityConstraints(ctx context.Context, ids []string) ([]identity.Constraint, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT c.doc FROM unnest($1::text[]) WITH ORDINALITY AS q(id, n)
+		JOIN id_constraints c ON c.id = q.id ORDER BY q.n`, ids)
+	if err != nil {
+		return nil, idErr("identity constraints", err)
+	}
+	return collectDocs[identity.Constraint](rows, "identity constraints")
+}
+
+// ApplyIdentity implements identity.Store in one transaction. Every
+// version the writer read is locked (its row created at version 0 first if
+// missing, so two writers expecting a new token serialise on it) in a fixed
+// order, checked, and only then is anything written.
+func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		toks := slices.Clone(c.ExpectTokens)
+		slices.SortFunc(toks, func(a, b identity.TokenVersion) int {
+			return cmp.Or(strings.Compare(string(a.Key.Kind), string(b.Key.Kind)), strings.Compare(a.Key.Token, b.Key.Token))
+		})
+		for _, e := range toks {
+			if _, err := tx.Exec(ctx, `INSERT INTO id_token_versions (kind, token, version) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`,
+				string(e.Key.Kind), e.Key.Token); err != nil {
+				return err
+			}
+			var v int64
+			if err := tx.QueryRow(ctx, `SELECT version FROM id_token_versions WHERE kind = $1 AND token = $2 FOR UPDATE`,
+				string(e.Key.Kind), e.Key.Token).Scan(&v); err != nil {
+				return err
+			}
+			if v != e.Version {
+				return fmt.Errorf("pgstore: identity token version: %w", identity.ErrConflict)
+			}
+		}
+		custs := slices.Clone(c.ExpectCustomers)
+		slices.SortFunc(custs, func(a, b identity.CustomerVersion) int { return strings.Compare(a.ID.String(), b.ID.String()) })
+		for _, e := range custs {
+			if _, err := tx.Exec(ctx, `INSERT INTO id_customer_versions (customer_id, version) VALUES ($1, 0) ON CONFLICT DO NOTHING`, e.ID); err != nil {
+				return err
+			}
+			var v int64
+			if err := tx.QueryRow(ctx, `SELECT version FROM id_customer_versions WHERE customer_id = $1 FOR UPDATE`, e.ID).Scan(&v); err != nil {
+				return err
+			}
+			if v != e.Version {
+				return fmt.Errorf("pgstore: identity customer version: %w", identity.ErrConflict)
+			}
+		}
+		for _, r := range c.Records {
+			if err := applyRecord(ctx, tx, r); err != nil {
+				return err
+			}
+		}
+		for _, id := range c.DeleteConstraints {
+			if _, err := tx.Exec(ctx, `DELETE FROM id_constraints WHERE id = $1`, id); err != nil {
+				return err
+			}
+		}
+		for _, k := range c.Constraints {
+			doc, err := marshal(k)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO id_constraints (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc`, k.ID, doc); err != nil {
+				return err
+			}
+		}
+		for _, e := range c.Events {
+			doc, err := marshal(e)
+			if err != nil {
+				return err
+			}
+			var seq int64
+			if err := tx.QueryRow(ctx, `INSERT INTO id_events (id, doc) VALUES ($1, $2) RETURNING seq`, e.ID, doc).Scan(&seq); err != nil {
+				return err
+			}
+			for _, ce := range append(slices.Clone(e.Before), e.After...) {
+				if _, err := tx.Exec(ctx, `INSERT INTO id_event_customers (customer_id, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING`, ce.ID, seq); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return idErr("apply identity change", err)
+}
+
+// applyRecord upserts one record and keeps the token index and customer
+// lists (and their versions) in step with it.
+func applyRecord(ctx context.Context, tx pgx.Tx, r identity.StoredRecord) error {
+	var old identity.StoredRecord
+	var doc []byte
+	err := tx.QueryRow(ctx, `SELECT doc FROM id_records WHERE id = $1 FOR UPDATE`, r.ID).Scan(&doc)
+	existed := err == nil
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	if existed {
+		if err := json.Unmarshal(doc, &old); err != nil {
+			return fmt.Errorf("decode identity record: %w", err)
+		}
+		for _, k := range old.Keys {
+			if slices.Contains(r.Keys, k) {
+				continue
+			}
+			tag, err := tx.Exec(ctx, `DELETE FROM id_tokens WHERE kind = $1 AND token = $2 AND record_id = $3`, string(k.Kind), k.Token, r.ID)
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() > 0 {
+				if err := bumpToken(ctx, tx, k); err != nil {
+					return err
+				}
+			}
+		}
+		if old.CustomerID != r.CustomerID {
+			tag, err := tx.Exec(ctx, `DELETE FROM id_customers WHERE customer_id = $1 AND record_id = $2`, old.CustomerID, r.ID)
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() > 0 {
+				if err := bumpCustomer(ctx, tx, old.CustomerID); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, k := range r.Keys {
+		tag, err := tx.Exec(ctx, `INSERT INTO id_tokens (kind, token, record_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, string(k.Kind), k.Token, r.ID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() > 0 {
+			if err := bumpToken(ctx, tx, k); err != nil {
+				return err
+			}
+		}
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO id_customers (customer_id, record_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, r.CustomerID, r.ID)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() > 0 {
+		if err := bumpCustomer(ctx, tx, r.CustomerID); err != nil {
+			return err
+		}
+	}
+	doc, err = marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO id_records (id, customer_id, doc) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET customer_id = EXCLUDED.customer_id, doc = EXCLUDED.doc`, r.ID, r.CustomerID, doc)
+	return err
+}
+
+func bumpToken(ctx context.Context, tx pgx.Tx, k identity.Key) error {
+	_, err := tx.Exec(ctx, `INSERT INTO id_token_versions (kind, token, version) VALUES ($1, $2, 1)
+		ON CONFLICT (kind, token) DO UPDATE SET version = id_token_versions.version + 1`, string(k.Kind), k.Token)
+	return err
+}
+
+func bumpCustomer(ctx context.Context, tx pgx.Tx, id uuid.UUID) error {
+	_, err := tx.Exec(ctx, `INSERT INTO id_customer_versions (customer_id, version) VALUES ($1, 1)
+		ON CONFLICT (customer_id) DO UPDATE SET version = id_customer_versions.version + 1`, id)
+	return err
+}
+
+// IdentityEvent implements identity.Store.
+func (s *Store) IdentityEvent(ctx context.Context, id uuid.UUID) (identity.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return identity.Event{}, err
+	}
+	var doc []byte
+	if err := s.pool.QueryRow(ctx, `SELECT doc FROM id_events WHERE id = $1`, id).Scan(&doc); err != nil {
+		return identity.Event{}, idErr("identity event", err)
+	}
+	var e identity.Event
+	if err := json.Unmarshal(doc, &e); err != nil {
+		return identity.Event{}, fmt.Errorf("pgstore: decode identity event: %w", err)
+	}
+	return e, nil
+}
+
+// IdentityEvents implements identity.Store.
+func (s *Store) IdentityEvents(ctx context.Context, customerID uuid.UUID) ([]identity.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT e.doc FROM id_event_customers c JOIN id_events e ON e.seq = c.seq
+		WHERE c.customer_id = $1 ORDER BY c.seq`, customerID)
+	if err != nil {
+		return nil, idErr("identity events", err)
+	}
+	return collectDocs[identity.Event](rows, "identity events")
+}

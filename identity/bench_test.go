@@ -1,0 +1,78 @@
+package identity_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/cimkit/cimkit/identity"
+	"github.com/cimkit/cimkit/internal/synth"
+	"github.com/cimkit/cimkit/memstore"
+)
+
+var benchData struct {
+	once sync.Once
+	recs []identity.Record
+	err  error
+}
+
+// benchRecords generates the synthetic records once per process, outside
+// any timed loop.
+func benchRecords(b *testing.B, n int) []identity.Record {
+	benchData.once.Do(func() {
+		d, err := synth.Generate(synth.Config{Customers: n, Orders: 1, Events: 1, Tickets: 1, Feedback: 1, Seed: 42})
+		if err != nil {
+			benchData.err = err
+			return
+		}
+		for _, x := range d.Records {
+			benchData.recs = append(benchData.recs, fromSynth(x))
+		}
+	})
+	if benchData.err != nil {
+		b.Fatal(benchData.err)
+	}
+	return benchData.recs
+}
+
+// BenchmarkResolve ingests 1,000,000 synthetic records one by one through
+// the Resolver into a fresh memstore: cleaning, tokenising (SHA-256),
+// component load, resolution and the atomic write, on one goroutine.
+func BenchmarkResolve(b *testing.B) {
+	recs := benchRecords(b, benchN)
+	b.ReportAllocs()
+	ctx := context.Background()
+	for b.Loop() {
+		r := identity.NewResolver(memstore.New(), nil)
+		for _, x := range recs {
+			if _, err := r.Ingest(ctx, x); err != nil && !isNoID(err) {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkResolveBatch partitions the same records with the pure Resolve
+// function (records already cleaned and tokenised outside the loop).
+func BenchmarkResolveBatch(b *testing.B) {
+	recs := benchRecords(b, benchN)
+	r := identity.NewResolver(memstore.New(), nil)
+	ns := nodes(b, r, recs)
+	b.ReportAllocs()
+	for b.Loop() {
+		identity.Resolve(ns, r.Rules(), nil, false)
+	}
+	b.ReportMetric(float64(len(ns))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// benchN is the benchmark corpus size: 1,000,000 unless IDENTITY_BENCH_N
+// says otherwise (for quick profiling).
+var benchN = func() int {
+	if n, err := strconv.Atoi(os.Getenv("IDENTITY_BENCH_N")); err == nil && n > 0 {
+		return n
+	}
+	return 1_000_000
+}()

@@ -1,0 +1,181 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+)
+
+// apply retries fn's plan until the store accepts it.
+func (r *Resolver) apply(ctx context.Context, what string, fn func() (Change, []Event, error)) ([]Event, error) {
+	var lastErr error
+	for range r.retries {
+		ch, evs, err := fn()
+		if err != nil {
+			return nil, err
+		}
+		err = r.store.ApplyIdentity(ctx, ch)
+		if err == nil {
+			return evs, nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return nil, fmt.Errorf("identity: %s: %w", what, err)
+		}
+		lastErr = err
+	}
+	return nil, fmt.Errorf("identity: %s: gave up after %d attempts: %w", what, r.retries, lastErr)
+}
+
+// Unmerge undoes a merge: the customers come back exactly as they were
+// before it (same ids, same records), and a cannot-link between the sides
+// keeps later ingests from merging them again. Records ingested since the
+// merge go with the side they resolve to. It returns the unmerge event.
+func (r *Resolver) Unmerge(ctx context.Context, mergeID uuid.UUID) (Event, error) {
+	ev, err := r.store.IdentityEvent(ctx, mergeID)
+	if err != nil {
+		return Event{}, err
+	}
+	if ev.Kind != EventMerge && ev.Kind != EventManualMerge || len(ev.Before) < 2 {
+		return Event{}, fmt.Errorf("%w: event %s is not a merge", ErrInvalid, mergeID)
+	}
+	evs, err := r.apply(ctx, "unmerge", func() (Change, []Event, error) {
+		var recIDs []string
+		hint := map[string]uuid.UUID{}
+		for _, b := range ev.Before {
+			recIDs = append(recIDs, b.Records...)
+			for _, id := range b.Records {
+				hint[id] = b.ID
+			}
+		}
+		c, err := r.load(ctx, nil, recIDs, []uuid.UUID{ev.Survivor()})
+		if err != nil {
+			return Change{}, nil, err
+		}
+		var del []string
+		if ev.Constraint != "" {
+			if _, ok := c.constraints[ev.Constraint]; ok {
+				del = append(del, ev.Constraint)
+				c.dropConstraint(ev.Constraint)
+			}
+		}
+		var ids []string
+		for i := range ev.Before {
+			for j := i + 1; j < len(ev.Before); j++ {
+				k := Constraint{ID: r.newID().String(), Kind: CannotLink, A: ev.Before[i].Records, B: ev.Before[j].Records,
+					At: r.now().UTC(), Reason: "unmerge " + mergeID.String()}
+				c.addConstraint(k)
+				ids = append(ids, k.ID)
+			}
+		}
+		p := c.plan(r, hint, "")
+		var out []Event
+		for _, e := range p.events {
+			if e.Kind == EventSplit {
+				e.Kind, e.Undoes, e.Constraint = EventUnmerge, mergeID, ids[0]
+			}
+			out = append(out, e)
+		}
+		p.change.Events = out
+		p.change.DeleteConstraints = del
+		for _, id := range ids {
+			p.change.Constraints = append(p.change.Constraints, c.constraints[id])
+		}
+		return p.change, out, nil
+	})
+	if err != nil {
+		return Event{}, err
+	}
+	for _, e := range evs {
+		if e.Kind == EventUnmerge {
+			return e, nil
+		}
+	}
+	return Event{}, fmt.Errorf("%w: merge %s no longer joins anything", ErrNotFound, mergeID)
+}
+
+// Merge joins two customers by operator decision: a must-link between their
+// records that later ingests respect. A cannot-link between them (an earlier
+// unmerge) is removed: the later decision wins. Unique-per-customer rules
+// still hold; if they forbid the merge, Merge returns ErrInvalid.
+func (r *Resolver) Merge(ctx context.Context, a, b uuid.UUID, reason string) (Event, error) {
+	if a == b {
+		return Event{}, fmt.Errorf("%w: merge: same customer twice", ErrInvalid)
+	}
+	evs, err := r.apply(ctx, "merge", func() (Change, []Event, error) {
+		c, err := r.load(ctx, nil, nil, []uuid.UUID{a, b})
+		if err != nil {
+			return Change{}, nil, err
+		}
+		ra, rb := c.customers[a].Records, c.customers[b].Records
+		if len(ra) == 0 || len(rb) == 0 {
+			return Change{}, nil, fmt.Errorf("identity: merge: customer: %w", ErrNotFound)
+		}
+		var del []string
+		for id, k := range c.constraints {
+			if k.Kind == CannotLink && (overlaps(k.A, ra) && overlaps(k.B, rb) || overlaps(k.A, rb) && overlaps(k.B, ra)) {
+				del = append(del, id)
+			}
+		}
+		slices.Sort(del)
+		for _, id := range del {
+			c.dropConstraint(id)
+		}
+		k := Constraint{ID: r.newID().String(), Kind: MustLink, A: ra, B: rb, At: r.now().UTC(), Reason: reason}
+		c.addConstraint(k)
+		p := c.plan(r, nil, "")
+		var out []Event
+		for _, e := range p.events {
+			if e.Kind == EventMerge {
+				e.Kind, e.Constraint = EventManualMerge, k.ID
+			}
+			out = append(out, e)
+		}
+		if p.assign[ra[0]] != p.assign[rb[0]] {
+			return Change{}, nil, fmt.Errorf("%w: merge forbidden by a unique-per-customer rule", ErrInvalid)
+		}
+		p.change.Events = out
+		p.change.Constraints = []Constraint{k}
+		p.change.DeleteConstraints = del
+		return p.change, out, nil
+	})
+	if err != nil {
+		return Event{}, err
+	}
+	for _, e := range evs {
+		if e.Kind == EventManualMerge {
+			return e, nil
+		}
+	}
+	return Event{}, fmt.Errorf("%w: merge: customers already joined", ErrInvalid)
+}
+
+func overlaps(a, b []string) bool {
+	return slices.ContainsFunc(a, func(x string) bool { return slices.Contains(b, x) })
+}
+
+// addConstraint adds k and names it on its records.
+func (c *component) addConstraint(k Constraint) {
+	c.constraints[k.ID] = k
+	for _, id := range append(slices.Clone(k.A), k.B...) {
+		if rec, ok := c.records[id]; ok && !slices.Contains(rec.Constraints, k.ID) {
+			rec.Constraints = append(slices.Clone(rec.Constraints), k.ID)
+			c.records[id] = rec
+			c.dirty[id] = true
+		}
+	}
+}
+
+// dropConstraint removes a constraint and its mentions on records.
+func (c *component) dropConstraint(id string) {
+	delete(c.constraints, id)
+	for rid, rec := range c.records {
+		if i := slices.Index(rec.Constraints, id); i >= 0 {
+			rec.Constraints = slices.Delete(slices.Clone(rec.Constraints), i, i+1)
+			c.records[rid] = rec
+			c.dirty[rid] = true
+		}
+	}
+}

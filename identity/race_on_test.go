@@ -1,0 +1,6 @@
+//go:build race
+
+package identity_test
+
+// raceEnabled shrinks the big corpora under -race.
+const raceEnabled = true

@@ -1,0 +1,318 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cimkit/cimkit/customer/clean"
+	"github.com/google/uuid"
+)
+
+// Options configure a Resolver; nil or zero fields mean the defaults.
+type Options struct {
+	// Rules default to DefaultRules.
+	Rules *Rules
+	// Tokenizer defaults to PlainTokenizer (NOT for production).
+	Tokenizer Tokenizer
+	// Cleaner canonicalises values; default clean.Default().
+	Cleaner *clean.Cleaner
+	// Survivorship computes golden records; default DefaultSurvivorship.
+	Survivorship *Survivorship
+	// Now stamps events; default time.Now.
+	Now func() time.Time
+	// NewID makes customer, event and constraint ids; default uuid.New.
+	NewID func() uuid.UUID
+	// Retries bounds optimistic retries on ErrConflict; default 64.
+	Retries int
+}
+
+// Resolver is the front end over a Store: it cleans and tokenises
+// identifiers, resolves records into customers and records every change.
+// It is safe for concurrent use when its Store is.
+type Resolver struct {
+	store   Store
+	rules   *Rules
+	tok     Tokenizer
+	clean   *clean.Cleaner
+	surv    *Survivorship
+	now     func() time.Time
+	newID   func() uuid.UUID
+	retries int
+}
+
+// NewResolver returns a Resolver over store. opts may be nil.
+func NewResolver(store Store, opts *Options) *Resolver {
+	r := &Resolver{store: store, tok: PlainTokenizer{}, clean: clean.Default(), now: time.Now, newID: uuid.New, retries: 64}
+	if opts != nil {
+		r.rules = opts.Rules
+		if opts.Tokenizer != nil {
+			r.tok = opts.Tokenizer
+		}
+		if opts.Cleaner != nil {
+			r.clean = opts.Cleaner
+		}
+		r.surv = opts.Survivorship
+		if opts.Now != nil {
+			r.now = opts.Now
+		}
+		if opts.NewID != nil {
+			r.newID = opts.NewID
+		}
+		if opts.Retries > 0 {
+			r.retries = opts.Retries
+		}
+	}
+	if r.rules == nil {
+		r.rules, _ = NewRules(nil)
+	}
+	if r.surv == nil {
+		r.surv = DefaultSurvivorship()
+	}
+	return r
+}
+
+// Rules returns the compiled rules in use.
+func (r *Resolver) Rules() *Rules { return r.rules }
+
+// Outcome says what ingesting a record did.
+type Outcome string
+
+// Outcomes.
+const (
+	Created Outcome = "created" // a new customer
+	Matched Outcome = "matched" // joined one existing customer
+	Merged  Outcome = "merged"  // joined and merged two or more customers
+	Split   Outcome = "split"   // the record made a customer come apart
+)
+
+// Result is what Ingest did.
+type Result struct {
+	CustomerID uuid.UUID
+	Outcome    Outcome
+	// Events are the merges and splits the record caused.
+	Events []Event
+	// Changed lists customers whose records changed (their golden
+	// records need recomputing), Removed those that no longer exist.
+	Changed, Removed []uuid.UUID
+	// Skipped holds one *IdentifierError per identifier not used.
+	Skipped []error
+	// Flags are the cleaning flags of all identifiers.
+	Flags clean.Flags
+}
+
+// MaxIdentifiers bounds the identifiers of one record.
+const MaxIdentifiers = 64
+
+// Prepare cleans and tokenises a record's identifiers without touching the
+// store. Unusable identifiers are reported in skipped; a record left with
+// no linking identifier gives an error wrapping ErrNoIdentifier (and the
+// reasons). An unknown kind or a malformed record is an error.
+func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, skipped []error, flags clean.Flags, err error) {
+	if rec.ID == "" || len(rec.ID) > 256 {
+		return sr, nil, 0, fmt.Errorf("%w: record id: want 1-256 bytes", ErrInvalid)
+	}
+	if len(rec.Identifiers) > MaxIdentifiers {
+		return sr, nil, 0, fmt.Errorf("%w: identifiers: more than %d", ErrInvalid, MaxIdentifiers)
+	}
+	sr = StoredRecord{ID: rec.ID, Channel: rec.Channel, At: rec.At.UTC(), Fields: rec.Fields}
+	type kv struct {
+		k       Key
+		display string
+		weak    bool
+	}
+	var kvs []kv
+	for _, id := range rec.Identifiers {
+		vals, f, err := r.rules.canonicalise(r.clean, id)
+		flags |= f
+		if err != nil {
+			if errors.Is(err, ErrUnknownKind) {
+				return StoredRecord{}, nil, flags, err
+			}
+			skipped = append(skipped, err)
+			continue
+		}
+		for _, v := range vals {
+			t, err := r.tok.Token(ctx, v.kind, v.canon)
+			if err != nil {
+				return StoredRecord{}, nil, flags, fmt.Errorf("identity: tokenize %s: %w", v.kind, err)
+			}
+			kvs = append(kvs, kv{Key{v.kind, t}, v.display, r.rules.rule(v.kind).Weak})
+		}
+	}
+	slices.SortFunc(kvs, func(a, b kv) int {
+		if c := strings.Compare(string(a.k.Kind), string(b.k.Kind)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.k.Token, b.k.Token)
+	})
+	kvs = slices.CompactFunc(kvs, func(a, b kv) bool { return a.k == b.k })
+	var disp []string
+	for _, x := range kvs {
+		if !x.weak {
+			sr.Keys = append(sr.Keys, x.k)
+			disp = append(disp, x.display)
+		}
+	}
+	for _, x := range kvs {
+		if x.weak {
+			sr.Evidence = append(sr.Evidence, x.k)
+			disp = append(disp, x.display)
+		}
+	}
+	sr.Display = disp
+	if len(sr.Keys) == 0 {
+		return sr, skipped, flags, &NoIdentifierError{Record: rec.ID, Reasons: skipped}
+	}
+	return sr, skipped, flags, nil
+}
+
+// NoIdentifierError is returned for a record with no usable identifier. It
+// wraps ErrNoIdentifier and every reason (so errors.Is(err, ErrBlocked)
+// holds when a blocklisted value was the only identifier).
+type NoIdentifierError struct {
+	Record  string // the source record id (not personal data)
+	Reasons []error
+}
+
+func (e *NoIdentifierError) Error() string {
+	if len(e.Reasons) == 0 {
+		return "identity: record has no identifier"
+	}
+	parts := make([]string, len(e.Reasons))
+	for i, r := range e.Reasons {
+		parts[i] = r.Error()
+	}
+	return "identity: no usable identifier: " + strings.Join(parts, "; ")
+}
+
+// Unwrap returns ErrNoIdentifier and the reasons.
+func (e *NoIdentifierError) Unwrap() []error { return append([]error{ErrNoIdentifier}, e.Reasons...) }
+
+// Ingest resolves one record: it cleans and tokenises the identifiers,
+// re-resolves the affected component with the record in it, and writes the
+// outcome atomically, retrying when another writer changed the component
+// meanwhile. Ingesting the same record again changes nothing.
+func (r *Resolver) Ingest(ctx context.Context, rec Record) (Result, error) {
+	sr, skipped, flags, err := r.Prepare(ctx, rec)
+	if err != nil {
+		return Result{Skipped: skipped, Flags: flags}, err
+	}
+	res, err := r.IngestPrepared(ctx, sr)
+	res.Skipped, res.Flags = skipped, flags
+	return res, err
+}
+
+// IngestPrepared is Ingest for a record already through Prepare.
+func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result, error) {
+	var lastErr error
+	for range r.retries {
+		if res, done, err := r.ingestNew(ctx, sr); done || err != nil {
+			if err == nil || !errors.Is(err, ErrConflict) {
+				return res, err
+			}
+			lastErr = err
+			continue
+		}
+		c, err := r.load(ctx, sr.Keys, []string{sr.ID}, nil)
+		if err != nil {
+			return Result{}, err
+		}
+		if old, ok := c.records[sr.ID]; ok {
+			sr.Constraints = old.Constraints
+		}
+		c.put(sr)
+		p := c.plan(r, nil, sr.ID)
+		res := Result{CustomerID: p.assign[sr.ID], Outcome: p.outcome, Events: p.events, Changed: p.changed, Removed: p.removed}
+		if len(p.change.Records) == 0 {
+			return res, nil
+		}
+		err = r.store.ApplyIdentity(ctx, p.change)
+		if err == nil {
+			return res, nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return Result{}, fmt.Errorf("identity: apply: %w", err)
+		}
+		lastErr = err
+		if err := ctx.Err(); err != nil {
+			return Result{}, err
+		}
+	}
+	return Result{}, fmt.Errorf("identity: gave up after %d conflicting attempts: %w", r.retries, lastErr)
+}
+
+// Lookup finds the customer holding an identifier, given as raw as a
+// support agent types it (any phone format). It returns ErrNotFound when
+// nobody holds it, and the canonicalisation error (ErrInvalid, ErrBlocked,
+// ErrUnknownKind ...) when the value is unusable.
+func (r *Resolver) Lookup(ctx context.Context, kind Kind, raw string) (uuid.UUID, error) {
+	vals, _, err := r.rules.canonicalise(r.clean, Identifier{Kind: kind, Value: raw})
+	if err != nil {
+		return uuid.Nil, err
+	}
+	for _, v := range vals {
+		if r.rules.rule(v.kind).Weak {
+			continue
+		}
+		t, err := r.tok.Token(ctx, v.kind, v.canon)
+		if err != nil {
+			return uuid.Nil, err
+		}
+		es, err := r.store.IdentityTokens(ctx, []Key{{v.kind, t}})
+		if err != nil {
+			return uuid.Nil, err
+		}
+		if len(es[0].Records) == 0 {
+			continue
+		}
+		// The most recent record decides (a recycled number belongs to
+		// its current owner).
+		recs, err := r.store.IdentityRecords(ctx, es[0].Records)
+		if err != nil {
+			return uuid.Nil, err
+		}
+		best := -1
+		for i, x := range recs {
+			if best < 0 || x.At.After(recs[best].At) || x.At.Equal(recs[best].At) && x.ID > recs[best].ID {
+				best = i
+			}
+		}
+		if best >= 0 {
+			return recs[best].CustomerID, nil
+		}
+	}
+	return uuid.Nil, fmt.Errorf("identity: lookup %s: %w", kind, ErrNotFound)
+}
+
+// ingestNew is the fast path for a record none of whose tokens is held by
+// any record: its component is the record alone, so it is a new customer.
+// It reports done=false when the fast path does not apply.
+func (r *Resolver) ingestNew(ctx context.Context, sr StoredRecord) (Result, bool, error) {
+	es, err := r.store.IdentityTokens(ctx, sr.Keys)
+	if err != nil {
+		return Result{}, false, err
+	}
+	expect := make([]TokenVersion, len(es))
+	for i, e := range es {
+		if len(e.Records) > 0 {
+			return Result{}, false, nil
+		}
+		expect[i] = TokenVersion{e.Key, e.Version}
+	}
+	if old, err := r.store.IdentityRecords(ctx, []string{sr.ID}); err != nil || len(old) > 0 {
+		return Result{}, false, err
+	}
+	sr.CustomerID = r.newID()
+	err = r.store.ApplyIdentity(ctx, Change{ExpectTokens: expect, Records: []StoredRecord{sr}})
+	if err != nil {
+		if errors.Is(err, ErrConflict) {
+			return Result{}, false, err
+		}
+		return Result{}, false, fmt.Errorf("identity: apply: %w", err)
+	}
+	return Result{CustomerID: sr.CustomerID, Outcome: Created, Changed: []uuid.UUID{sr.CustomerID}}, true, nil
+}

@@ -1,0 +1,151 @@
+package identity
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Store keeps identity state: which records carry which token, which
+// customer each record belongs to, operator constraints and the event log.
+// memstore implements it; storetest.RunIdentity checks an implementation.
+//
+// Common rules: ctx is honoured (a cancelled context returns its error and
+// changes nothing); values are copies in both directions; errors wrap
+// ErrNotFound or ErrConflict.
+//
+// Concurrency works by optimistic versioning: every token entry and every
+// customer entry has a version that the store increments whenever its
+// record list changes, and Apply writes only if every version the caller
+// read is still current. A version never goes back to 0 once used, even
+// when the entry becomes empty.
+type Store interface {
+	// IdentityTokens returns one entry per key, in order: the ids of the
+	// records whose Keys hold it (ascending) and its version. An unknown
+	// key gives an entry with no records and version 0.
+	IdentityTokens(ctx context.Context, keys []Key) ([]TokenEntry, error)
+	// IdentityRecords returns the stored records with the given ids, in
+	// the order asked; unknown ids are left out (no error).
+	IdentityRecords(ctx context.Context, ids []string) ([]StoredRecord, error)
+	// IdentityCustomers returns one entry per id, in order: the customer's
+	// record ids (ascending) and version. An unknown id gives an entry with
+	// no records and version 0; a customer that existed and was emptied
+	// keeps its last version.
+	IdentityCustomers(ctx context.Context, ids []uuid.UUID) ([]CustomerEntry, error)
+	// IdentityConstraints returns the constraints with the given ids, in
+	// the order asked; unknown ids are left out.
+	IdentityConstraints(ctx context.Context, ids []string) ([]Constraint, error)
+	// ApplyIdentity applies c atomically: if any version in c.Expect*
+	// differs from the stored one it returns ErrConflict and writes
+	// nothing; otherwise it writes everything. Putting a record updates
+	// the token index from its old Keys to its new Keys (incrementing the
+	// version of every token whose record list changes) and moves the
+	// record from its old customer's list to its new one (incrementing
+	// both versions). A customer whose list becomes empty no longer
+	// exists.
+	ApplyIdentity(ctx context.Context, c Change) error
+	// IdentityEvent returns the event with the id, or ErrNotFound.
+	IdentityEvent(ctx context.Context, id uuid.UUID) (Event, error)
+	// IdentityEvents returns the events whose Before or After names the
+	// customer, in the order they were applied.
+	IdentityEvents(ctx context.Context, customerID uuid.UUID) ([]Event, error)
+}
+
+// TokenEntry is the index entry of one token.
+type TokenEntry struct {
+	Key     Key
+	Records []string
+	Version int64
+}
+
+// CustomerEntry is one customer as the identity store sees it.
+type CustomerEntry struct {
+	ID      uuid.UUID
+	Records []string
+	Version int64
+}
+
+// TokenVersion is a token version the writer read.
+type TokenVersion struct {
+	Key     Key
+	Version int64
+}
+
+// CustomerVersion is a customer version the writer read.
+type CustomerVersion struct {
+	ID      uuid.UUID
+	Version int64
+}
+
+// Change is one atomic write.
+type Change struct {
+	ExpectTokens    []TokenVersion
+	ExpectCustomers []CustomerVersion
+	// Records are upserted; each names its customer.
+	Records []StoredRecord
+	// Constraints are upserted; DeleteConstraints removed.
+	Constraints       []Constraint
+	DeleteConstraints []string
+	// Events are appended in order.
+	Events []Event
+}
+
+// EventKind names what an event did.
+type EventKind string
+
+// Event kinds.
+const (
+	EventMerge       EventKind = "merge"        // resolution joined customers
+	EventSplit       EventKind = "split"        // resolution separated a customer
+	EventManualMerge EventKind = "manual_merge" // an operator merged customers (must-link)
+	EventUnmerge     EventKind = "unmerge"      // an operator undid a merge (cannot-link)
+)
+
+// Event records one change of customers with its reason.
+type Event struct {
+	ID   uuid.UUID
+	Kind EventKind
+	At   time.Time
+	// Record is the ingested record that caused it ("" for operator
+	// actions).
+	Record string
+	// Before and After list the customers involved with their record ids,
+	// before and after the event; Before is the exact previous state.
+	Before []CustomerEntry
+	After  []CustomerEntry
+	// Reasons are the linking decisions that joined (merge) or separated
+	// (split) the customers.
+	Reasons []Edge
+	// Undoes is the merge an unmerge reverted.
+	Undoes uuid.UUID
+	// Constraint is the operator constraint an unmerge or manual merge
+	// recorded.
+	Constraint string
+}
+
+// Clone returns a deep copy.
+func (e Event) Clone() Event {
+	e.Before = cloneEntries(e.Before)
+	e.After = cloneEntries(e.After)
+	e.Reasons = slices.Clone(e.Reasons)
+	return e
+}
+
+func cloneEntries(es []CustomerEntry) []CustomerEntry {
+	out := slices.Clone(es)
+	for i := range out {
+		out[i].Records = slices.Clone(out[i].Records)
+	}
+	return out
+}
+
+// Survivor returns the customer id that survives a merge: the first After
+// entry.
+func (e Event) Survivor() uuid.UUID {
+	if len(e.After) == 0 {
+		return uuid.Nil
+	}
+	return e.After[0].ID
+}

@@ -1,0 +1,228 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/cimkit/cimkit/identity"
+	"github.com/google/uuid"
+)
+
+// identity state, guarded by Store.idmu.
+type idState struct {
+	tokens      map[identity.Key]*idList
+	records     map[string]identity.StoredRecord
+	customers   map[uuid.UUID]*idList
+	constraints map[string]identity.Constraint
+	events      []identity.Event
+	eventAt     map[uuid.UUID]int
+	eventsBy    map[uuid.UUID][]int
+}
+
+// idList is a sorted list of record ids with a version.
+type idList struct {
+	ids     []string
+	version int64
+}
+
+func (l *idList) add(id string) {
+	i, found := slices.BinarySearch(l.ids, id)
+	if !found {
+		l.ids = slices.Insert(l.ids, i, id)
+		l.version++
+	}
+}
+
+func (l *idList) remove(id string) {
+	if i, found := slices.BinarySearch(l.ids, id); found {
+		l.ids = slices.Delete(l.ids, i, i+1)
+		l.version++
+	}
+}
+
+func newIDState() idState {
+	return idState{
+		tokens:      map[identity.Key]*idList{},
+		records:     map[string]identity.StoredRecord{},
+		customers:   map[uuid.UUID]*idList{},
+		constraints: map[string]identity.Constraint{},
+		eventAt:     map[uuid.UUID]int{},
+		eventsBy:    map[uuid.UUID][]int{},
+	}
+}
+
+var _ identity.Store = (*Store)(nil)
+
+// IdentityTokens implements identity.Store.
+func (s *Store) IdentityTokens(ctx context.Context, keys []identity.Key) ([]identity.TokenEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.idmu.RLock()
+	defer s.idmu.RUnlock()
+	out := make([]identity.TokenEntry, len(keys))
+	for i, k := range keys {
+		out[i].Key = k
+		if l := s.id.tokens[k]; l != nil {
+			out[i].Records = slices.Clone(l.ids)
+			out[i].Version = l.version
+		}
+	}
+	return out, nil
+}
+
+// IdentityRecords implements identity.Store.
+func (s *Store) IdentityRecords(ctx context.Context, ids []string) ([]identity.StoredRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.idmu.RLock()
+	defer s.idmu.RUnlock()
+	out := make([]identity.StoredRecord, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := s.id.records[id]; ok {
+			out = append(out, r.Clone())
+		}
+	}
+	return out, nil
+}
+
+// IdentityCustomers implements identity.Store.
+func (s *Store) IdentityCustomers(ctx context.Context, ids []uuid.UUID) ([]identity.CustomerEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.idmu.RLock()
+	defer s.idmu.RUnlock()
+	out := make([]identity.CustomerEntry, len(ids))
+	for i, id := range ids {
+		out[i].ID = id
+		if l := s.id.customers[id]; l != nil {
+			out[i].Records = slices.Clone(l.ids)
+			out[i].Version = l.version
+		}
+	}
+	return out, nil
+}
+
+// IdentityConstraints implements identity.Store.
+func (s *Store) IdentityConstraints(ctx context.Context, ids []string) ([]identity.Constraint, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.idmu.RLock()
+	defer s.idmu.RUnlock()
+	var out []identity.Constraint
+	for _, id := range ids {
+		if c, ok := s.id.constraints[id]; ok {
+			out = append(out, c.Clone())
+		}
+	}
+	return out, nil
+}
+
+// ApplyIdentity implements identity.Store.
+func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.idmu.Lock()
+	defer s.idmu.Unlock()
+	st := &s.id
+	for _, e := range c.ExpectTokens {
+		var v int64
+		if l := st.tokens[e.Key]; l != nil {
+			v = l.version
+		}
+		if v != e.Version {
+			return fmt.Errorf("memstore: identity token version: %w", identity.ErrConflict)
+		}
+	}
+	for _, e := range c.ExpectCustomers {
+		var v int64
+		if l := st.customers[e.ID]; l != nil {
+			v = l.version
+		}
+		if v != e.Version {
+			return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
+		}
+	}
+	for _, r := range c.Records {
+		old, existed := st.records[r.ID]
+		if existed {
+			for _, k := range old.Keys {
+				if !slices.Contains(r.Keys, k) {
+					if l := st.tokens[k]; l != nil {
+						l.remove(r.ID)
+					}
+				}
+			}
+			if l := st.customers[old.CustomerID]; l != nil && old.CustomerID != r.CustomerID {
+				l.remove(r.ID)
+			}
+		}
+		for _, k := range r.Keys {
+			l := st.tokens[k]
+			if l == nil {
+				l = &idList{}
+				st.tokens[k] = l
+			}
+			l.add(r.ID)
+		}
+		l := st.customers[r.CustomerID]
+		if l == nil {
+			l = &idList{}
+			st.customers[r.CustomerID] = l
+		}
+		l.add(r.ID)
+		st.records[r.ID] = r.Clone()
+	}
+	for _, id := range c.DeleteConstraints {
+		delete(st.constraints, id)
+	}
+	for _, k := range c.Constraints {
+		st.constraints[k.ID] = k.Clone()
+	}
+	for _, e := range c.Events {
+		n := len(st.events)
+		st.events = append(st.events, e.Clone())
+		st.eventAt[e.ID] = n
+		var named []uuid.UUID
+		for _, ce := range append(slices.Clone(e.Before), e.After...) {
+			if !slices.Contains(named, ce.ID) {
+				named = append(named, ce.ID)
+				st.eventsBy[ce.ID] = append(st.eventsBy[ce.ID], n)
+			}
+		}
+	}
+	return nil
+}
+
+// IdentityEvent implements identity.Store.
+func (s *Store) IdentityEvent(ctx context.Context, id uuid.UUID) (identity.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return identity.Event{}, err
+	}
+	s.idmu.RLock()
+	defer s.idmu.RUnlock()
+	n, ok := s.id.eventAt[id]
+	if !ok {
+		return identity.Event{}, fmt.Errorf("memstore: identity event: %w", identity.ErrNotFound)
+	}
+	return s.id.events[n].Clone(), nil
+}
+
+// IdentityEvents implements identity.Store.
+func (s *Store) IdentityEvents(ctx context.Context, customerID uuid.UUID) ([]identity.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.idmu.RLock()
+	defer s.idmu.RUnlock()
+	var out []identity.Event
+	for _, n := range s.id.eventsBy[customerID] {
+		out = append(out, s.id.events[n].Clone())
+	}
+	return out, nil
+}

@@ -168,7 +168,7 @@ func (s *Service) open(ctx context.Context, c Customer) (Customer, error) {
 		}
 		pt, err := s.sealer.Open(ctx, c.ID, field, c.Sealed[field])
 		if err != nil {
-			return Customer{}, fmt.Errorf("%w: open %s: %w", ErrSealed, field, err)
+			return Customer{}, fmt.Errorf("%w: open %s: %w", ErrSealed, s.safeField(field), err)
 		}
 		v := string(pt)
 		clear(pt)
@@ -178,6 +178,17 @@ func (s *Service) open(ctx context.Context, c Customer) (Customer, error) {
 	}
 	c.Sealed = nil
 	return c, nil
+}
+
+// safeField returns field for an error message: attribute keys not
+// configured in SealAttributes come from the store and are not repeated.
+func (s *Service) safeField(field string) string {
+	if key, ok := strings.CutPrefix(field, "attributes["); ok {
+		if _, found := slices.BinarySearch(s.sealAttrs, strings.TrimSuffix(key, "]")); !found {
+			return "attributes[?]"
+		}
+	}
+	return field
 }
 
 // sealedTarget parses a field path of Sealed and returns a function that

@@ -375,3 +375,77 @@ func TestSealedShred(t *testing.T) {
 		t.Fatalf("listed %v, want %v", seen, want)
 	}
 }
+
+func TestValidateSealed(t *testing.T) {
+	ok := customer.Customer{ID: uuid.New(), Phones: []customer.Contact{{}}, Sealed: map[string][]byte{"phones[0].raw": {1}}}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("a contact sealed away must validate: %v", err)
+	}
+	for _, tc := range []struct {
+		name, field string
+		sealed      map[string][]byte
+	}{
+		{"empty key", "sealed", map[string][]byte{"": {1}}},
+		{"long key", "sealed", map[string][]byte{strings.Repeat("k", customer.MaxSealedKeyBytes+1): {1}}},
+		{"bad utf8 key", "sealed", map[string][]byte{"\xff": {1}}},
+		{"empty value", "sealed[name]", map[string][]byte{"name": {}, "phones[0].raw": {1}}},
+		{"long value", "sealed[name]", map[string][]byte{"name": make([]byte, customer.MaxSealedValueBytes+1)}},
+		{"first bad key reported", "sealed[a]", map[string][]byte{"b": nil, "a": nil, "c": {1}}},
+	} {
+		c := ok.Clone()
+		maps.Copy(c.Sealed, tc.sealed)
+		err := c.Validate()
+		var fe *customer.FieldError
+		if !errors.Is(err, customer.ErrInvalid) || !errors.As(err, &fe) || fe.Field != tc.field {
+			t.Errorf("%s: got %v, want field %s", tc.name, err, tc.field)
+		}
+	}
+	many := customer.Customer{ID: uuid.New(), Sealed: map[string][]byte{}}
+	for i := range customer.MaxSealedFields + 1 {
+		many.Sealed[fmt.Sprint("attributes[k", i, "]")] = []byte{1}
+	}
+	if err := many.Validate(); !errors.Is(err, customer.ErrInvalid) {
+		t.Fatalf("too many sealed fields: %v", err)
+	}
+	// Clone deep-copies Sealed.
+	c := ok.Clone()
+	c.Sealed["phones[0].raw"][0] = 9
+	if ok.Sealed["phones[0].raw"][0] != 1 {
+		t.Fatal("Clone shares Sealed bytes")
+	}
+}
+
+// FuzzSealedFieldPath moves a customer's sealed name to an arbitrary field
+// path in the store: the read must never panic and must succeed exactly
+// when the path is "name" again.
+func FuzzSealedFieldPath(f *testing.F) {
+	for _, s := range []string{"name", "nickname", "phones[0].raw", "phones[9].raw", "phones[-1].raw", "phones[01].raw",
+		"phones[0]", "phones[", "addresses[0].detail", "addresses[1].city", "attributes[]", "attributes[x]", "attributes[x",
+		"birth_date", "emails[0].value", "", "[", "].", "phones[0]..raw", "addresses[0].postal_code"} {
+		f.Add(s)
+	}
+	ctx := context.Background()
+	svc, st, _ := newSealedService(f)
+	f.Fuzz(func(t *testing.T, path string) {
+		c, err := svc.Create(ctx, fullCustomer())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tamper(t, st, c.ID, func(raw *customer.Customer) {
+			ct := raw.Sealed["name"]
+			delete(raw.Sealed, "name")
+			raw.Sealed[path] = ct
+		})
+		got, err := svc.Get(ctx, c.ID)
+		if path == "name" {
+			if err != nil || got.Name != "张三丰" {
+				t.Fatalf("name did not open: %v", err)
+			}
+			return
+		}
+		if !errors.Is(err, customer.ErrSealed) {
+			t.Fatalf("a misplaced ciphertext read back: %v", err)
+		}
+		assertNoPII(t, err.Error())
+	})
+}

@@ -3,7 +3,6 @@ package customer
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,12 +85,68 @@ var addressParts = [...]struct {
 	{"postal_code", func(a *Address) *string { return &a.PostalCode }},
 }
 
+// Field paths of indexed fields, made once so sealing does not build
+// them (Validate bounds every list by MaxContacts).
+var (
+	phonePaths   = contactPaths("phones")
+	emailPaths   = contactPaths("emails")
+	addressPaths = func() (p [MaxContacts][len(addressParts)]string) {
+		for i := range p {
+			for j, part := range addressParts {
+				p[i][j] = "addresses[" + strconv.Itoa(i) + "]." + part.name
+			}
+		}
+		return p
+	}()
+)
+
+func contactPaths(list string) (p [MaxContacts][2]string) {
+	for i := range p {
+		p[i] = [2]string{list + "[" + strconv.Itoa(i) + "].raw", list + "[" + strconv.Itoa(i) + "].value"}
+	}
+	return p
+}
+
+// fieldCipher seals and opens the fields of one customer. For VaultSealer
+// it builds the associated data once per customer rather than per field.
+type fieldCipher struct {
+	fs    FieldSealer
+	vault *privacy.Vault // set for VaultSealer
+	ad    privacy.AssociatedData
+	id    uuid.UUID
+}
+
+func (s *Service) cipherFor(id uuid.UUID) fieldCipher {
+	f := fieldCipher{fs: s.sealer, id: id}
+	if vs, ok := s.sealer.(vaultSealer); ok {
+		f.vault, f.ad = vs.v, VaultAD(vs.tenant, id, "-")
+	}
+	return f
+}
+
+func (f *fieldCipher) seal(ctx context.Context, field string, pt []byte) ([]byte, error) {
+	if f.vault != nil {
+		ad := f.ad
+		ad.Field = field
+		return f.vault.Seal(ctx, ad, pt)
+	}
+	return f.fs.Seal(ctx, f.id, field, pt)
+}
+
+func (f *fieldCipher) open(ctx context.Context, field string, ct []byte) ([]byte, error) {
+	if f.vault != nil {
+		ad := f.ad
+		ad.Field = field
+		return f.vault.Open(ctx, ad, ct)
+	}
+	return f.fs.Open(ctx, f.id, field, ct)
+}
+
 // sealer collects the sealed fields of one customer; the first error
 // stops it.
 type sealer struct {
 	ctx context.Context
-	fs  FieldSealer
-	id  uuid.UUID
+	fc  fieldCipher
 	out map[string][]byte
 	err error
 }
@@ -101,7 +156,7 @@ func (z *sealer) put(field string, v *string) {
 	if z.err != nil || *v == "" {
 		return
 	}
-	ct, err := z.fs.Seal(z.ctx, z.id, field, []byte(*v))
+	ct, err := z.fc.seal(z.ctx, field, []byte(*v))
 	if err != nil {
 		z.err = fmt.Errorf("%w: seal %s: %w", ErrSealed, field, err)
 		return
@@ -111,22 +166,30 @@ func (z *sealer) put(field string, v *string) {
 }
 
 // seal returns the form of c the Store keeps: every personal field moved,
-// encrypted, into Sealed. c is not modified.
+// encrypted, into Sealed. c must have passed Validate; it is not modified.
 func (s *Service) seal(ctx context.Context, c Customer) (Customer, error) {
+	if len(c.Phones) > MaxContacts || len(c.Emails) > MaxContacts || len(c.Addresses) > MaxContacts {
+		return Customer{}, invalid("customer", "more than %d contacts or addresses", MaxContacts)
+	}
 	st := c.Clone()
-	z := sealer{ctx: ctx, fs: s.sealer, id: c.ID, out: make(map[string][]byte, 4+2*len(c.Phones)+2*len(c.Emails)+len(c.Addresses))}
+	z := sealer{ctx: ctx, fc: s.cipherFor(c.ID), out: make(map[string][]byte, 2+2*len(c.Phones)+2*len(c.Emails)+6*len(c.Addresses))}
 	z.put("name", &st.Name)
 	if !st.BirthDate.IsZero() {
 		bd := st.BirthDate.UTC().Format(time.RFC3339Nano)
 		z.put("birth_date", &bd)
 		st.BirthDate = time.Time{}
 	}
-	sealContacts(&z, "phones", st.Phones)
-	sealContacts(&z, "emails", st.Emails)
+	for i := range st.Phones {
+		z.put(phonePaths[i][0], &st.Phones[i].Raw)
+		z.put(phonePaths[i][1], &st.Phones[i].Value)
+	}
+	for i := range st.Emails {
+		z.put(emailPaths[i][0], &st.Emails[i].Raw)
+		z.put(emailPaths[i][1], &st.Emails[i].Value)
+	}
 	for i := range st.Addresses {
-		p := "addresses[" + strconv.Itoa(i) + "]."
-		for _, part := range addressParts {
-			z.put(p+part.name, part.ptr(&st.Addresses[i]))
+		for j, part := range addressParts {
+			z.put(addressPaths[i][j], part.ptr(&st.Addresses[i]))
 		}
 	}
 	for _, k := range s.sealAttrs {
@@ -146,33 +209,31 @@ func (s *Service) seal(ctx context.Context, c Customer) (Customer, error) {
 	return st, nil
 }
 
-func sealContacts(z *sealer, list string, cs []Contact) {
-	for i := range cs {
-		p := list + "[" + strconv.Itoa(i) + "]."
-		z.put(p+"raw", &cs[i].Raw)
-		z.put(p+"value", &cs[i].Value)
-	}
-}
-
 // open returns c with every sealed field decrypted into place and Sealed
 // cleared. c must be a copy owned by the caller (a Store returns copies).
 // Without a sealer, or with nothing sealed, c is returned as it is.
+// Fields are opened in sorted order, so the error is deterministic.
 func (s *Service) open(ctx context.Context, c Customer) (Customer, error) {
 	if s.sealer == nil || len(c.Sealed) == 0 {
 		return c, nil
 	}
-	for _, field := range slices.Sorted(maps.Keys(c.Sealed)) {
-		dst, err := c.sealedTarget(field)
-		if err != nil {
+	fields := make([]string, 0, 32)
+	for k := range c.Sealed {
+		fields = append(fields, k)
+	}
+	slices.Sort(fields)
+	fc := s.cipherFor(c.ID)
+	for _, field := range fields {
+		if err := c.setSealed(field, "", false); err != nil {
 			return Customer{}, err
 		}
-		pt, err := s.sealer.Open(ctx, c.ID, field, c.Sealed[field])
+		pt, err := fc.open(ctx, field, c.Sealed[field])
 		if err != nil {
 			return Customer{}, fmt.Errorf("%w: open %s: %w", ErrSealed, s.safeField(field), err)
 		}
 		v := string(pt)
 		clear(pt)
-		if err := dst(v); err != nil {
+		if err := c.setSealed(field, v, true); err != nil {
 			return Customer{}, err
 		}
 	}
@@ -191,76 +252,82 @@ func (s *Service) safeField(field string) string {
 	return field
 }
 
-// sealedTarget parses a field path of Sealed and returns a function that
-// stores the opened value there. Errors name no value.
-func (c *Customer) sealedTarget(field string) (func(string) error, error) {
+// setSealed parses a field path of Sealed and, if apply, stores v there.
+// With apply false it only checks the path. Errors name no value.
+func (c *Customer) setSealed(field, v string, apply bool) error {
 	bad := func() error { return fmt.Errorf("%w: a stored sealed field name is malformed", ErrSealed) }
 	switch field {
 	case "name":
-		return func(v string) error { c.Name = v; return nil }, nil
+		if apply {
+			c.Name = v
+		}
+		return nil
 	case "birth_date":
-		return func(v string) error {
+		if apply {
 			t, err := time.Parse(time.RFC3339Nano, v)
 			if err != nil {
 				return fmt.Errorf("%w: opened birth_date does not parse", ErrSealed)
 			}
 			c.BirthDate = t
-			return nil
-		}, nil
+		}
+		return nil
 	}
 	list, rest, ok := strings.Cut(field, "[")
 	if !ok {
-		return nil, bad()
+		return bad()
 	}
 	if list == "attributes" {
 		key, ok := strings.CutSuffix(rest, "]")
 		if !ok || key == "" {
-			return nil, bad()
+			return bad()
 		}
-		return func(v string) error {
+		if apply {
 			if c.Attributes == nil {
 				c.Attributes = map[string]string{}
 			}
 			c.Attributes[key] = v
-			return nil
-		}, nil
+		}
+		return nil
 	}
 	num, part, ok := strings.Cut(rest, "].")
 	if !ok {
-		return nil, bad()
+		return bad()
 	}
 	i, err := strconv.Atoi(num)
 	if err != nil || i < 0 || strconv.Itoa(i) != num {
-		return nil, bad()
+		return bad()
 	}
-	var cs []Contact
+	var dst *string
 	switch list {
-	case "phones":
-		cs = c.Phones
-	case "emails":
-		cs = c.Emails
+	case "phones", "emails":
+		cs := c.Phones
+		if list == "emails" {
+			cs = c.Emails
+		}
+		if i >= len(cs) {
+			return bad()
+		}
+		switch part {
+		case "raw":
+			dst = &cs[i].Raw
+		case "value":
+			dst = &cs[i].Value
+		}
 	case "addresses":
 		if i >= len(c.Addresses) {
-			return nil, bad()
+			return bad()
 		}
 		for _, p := range addressParts {
 			if p.name == part {
-				dst := p.ptr(&c.Addresses[i])
-				return func(v string) error { *dst = v; return nil }, nil
+				dst = p.ptr(&c.Addresses[i])
 			}
 		}
-		return nil, bad()
-	default:
-		return nil, bad()
 	}
-	if i >= len(cs) {
-		return nil, bad()
+	if dst == nil {
+		return bad()
 	}
-	switch part {
-	case "raw":
-		return func(v string) error { cs[i].Raw = v; return nil }, nil
-	case "value":
-		return func(v string) error { cs[i].Value = v; return nil }, nil
+	if apply {
+		*dst = v
 	}
-	return nil, bad()
+	return nil
 }

@@ -65,6 +65,9 @@ func run(out io.Writer, args []string) error {
 	if err := segmentStage(p, a); err != nil {
 		return err
 	}
+	if err := privacyStage(ctx, p, env); err != nil {
+		return err
+	}
 	p.printf("done in %s\n", time.Since(p.start).Round(time.Millisecond))
 	return nil
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,11 +35,24 @@ func newVault(tb testing.TB, st *memstore.Store, dir string) *privacy.Vault {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	v, err := privacy.New(st, km, &privacy.Options{Rand: rand.NewChaCha8([32]byte{7})})
+	v, err := privacy.New(st, km, &privacy.Options{Rand: &lockedReader{r: rand.NewChaCha8([32]byte{7})}})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return v
+}
+
+// lockedReader makes a seeded random source safe for the Vault's
+// concurrent use.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
 }
 
 // newSealedService returns a Service sealing with a Vault over the same
@@ -448,4 +463,42 @@ func FuzzSealedFieldPath(f *testing.F) {
 		}
 		assertNoPII(t, err.Error())
 	})
+}
+
+func TestSealedConcurrentModify(t *testing.T) {
+	ctx := context.Background()
+	svc, _, _ := newSealedService(t)
+	c, err := svc.Create(ctx, fullCustomer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers, each = 4, 10
+	errs := make(chan error, workers*each)
+	done := make(chan struct{})
+	for range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range each {
+				_, err := svc.Modify(ctx, c.ID, func(c *customer.Customer) error {
+					c.Points++
+					c.Phones[0].Value = "+8613812345678"
+					return nil
+				})
+				if err != nil && !errors.Is(err, customer.ErrConflict) {
+					errs <- err
+				}
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	got, err := svc.Get(ctx, c.ID)
+	if err != nil || got.Name != "张三丰" || got.Phones[0].Value != "+8613812345678" || got.Points <= 120 {
+		t.Fatalf("after concurrent modifies: %v", err)
+	}
 }

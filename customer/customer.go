@@ -131,9 +131,22 @@ func (c Customer) Clone() Customer {
 		c.Attributes = maps.Clone(c.Attributes)
 	}
 	if c.Sealed != nil {
+		// One backing array for all ciphertexts; each entry is capped so
+		// appending to one cannot overwrite the next.
+		n := 0
+		for _, v := range c.Sealed {
+			n += len(v)
+		}
+		buf := make([]byte, 0, n)
 		m := make(map[string][]byte, len(c.Sealed))
 		for k, v := range c.Sealed {
-			m[k] = slices.Clone(v)
+			if v == nil {
+				m[k] = nil
+				continue
+			}
+			i := len(buf)
+			buf = append(buf, v...)
+			m[k] = buf[i:len(buf):len(buf)]
 		}
 		c.Sealed = m
 	}

@@ -422,11 +422,20 @@ func TestValidateSealed(t *testing.T) {
 	if err := many.Validate(); !errors.Is(err, customer.ErrInvalid) {
 		t.Fatalf("too many sealed fields: %v", err)
 	}
-	// Clone deep-copies Sealed.
+	// Clone deep-copies Sealed, and its entries do not overlap.
+	ok.Sealed["name"] = []byte{2, 3}
+	ok.Sealed["attributes[x]"] = []byte{4}
 	c := ok.Clone()
 	c.Sealed["phones[0].raw"][0] = 9
 	if ok.Sealed["phones[0].raw"][0] != 1 {
 		t.Fatal("Clone shares Sealed bytes")
+	}
+	for k := range c.Sealed {
+		c.Sealed[k] = append(c.Sealed[k], 0xee, 0xee)
+	}
+	if d := c.Clone(); !slices.Equal(d.Sealed["name"], []byte{2, 3, 0xee, 0xee}) || !slices.Equal(d.Sealed["attributes[x]"], []byte{4, 0xee, 0xee}) ||
+		!slices.Equal(d.Sealed["phones[0].raw"], []byte{9, 0xee, 0xee}) {
+		t.Fatal("appending to a cloned ciphertext overwrote another")
 	}
 }
 

@@ -30,7 +30,9 @@ type Options struct {
 	// (Get, Update's result, Customers, View, Modify) opens them again. A
 	// field that cannot be opened (crypto-shredded customer, tampered or
 	// misplaced ciphertext) makes the read fail with ErrSealed; plaintext
-	// is never returned for it. Nil means nothing is sealed.
+	// is never returned for it. Customers given to Create and Update must
+	// have Sealed empty (ErrInvalid otherwise). Nil means nothing is
+	// sealed.
 	Sealer FieldSealer
 	// SealAttributes lists the keys of Customer.Attributes whose values
 	// are personal data (for example "id_card"); with a Sealer they are

@@ -5,7 +5,9 @@
 //
 // It generates customer records, orders, events, tickets and NPS feedback,
 // loads them through customer.Service into the in-memory store, and prints
-// totals and one customer's 360-degree view. Personal data is printed
+// totals, one customer's 360-degree view, RFM and k-means segments, and
+// finally field-level encryption at work: sealed copies of a few customers,
+// a blind-index phone lookup and crypto-shredding. Personal data is printed
 // masked.
 package main
 

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/cimkit/cimkit/customer/clean"
+	"github.com/cimkit/cimkit/identity"
 	"github.com/google/uuid"
 )
 
@@ -38,6 +40,12 @@ type Options struct {
 	// are personal data (for example "id_card"); with a Sealer they are
 	// sealed as "attributes[key]". Ignored without a Sealer.
 	SealAttributes []string
+	// Identity resolves ingested records into customers (Ingest, Lookup).
+	// When nil and the Store also implements identity.Store (memstore
+	// does), a Resolver with default rules over it is used.
+	Identity *identity.Resolver
+	// Cleaner canonicalises ingested values; default clean.Default().
+	Cleaner *clean.Cleaner
 }
 
 // Service is the front door to the 360-degree customer: it validates input,
@@ -52,6 +60,8 @@ type Service struct {
 
 	sealer    FieldSealer // nil: store plaintext
 	sealAttrs []string    // sorted, unique
+	resolver  *identity.Resolver
+	cleaner   *clean.Cleaner
 }
 
 // New returns a Service over store. opts may be nil.
@@ -72,6 +82,13 @@ func New(store Store, opts *Options) *Service {
 		if s.sealer != nil {
 			s.sealAttrs = slices.Compact(slices.Sorted(slices.Values(opts.SealAttributes)))
 		}
+		s.resolver, s.cleaner = opts.Identity, opts.Cleaner
+	}
+	if s.cleaner == nil {
+		s.cleaner = clean.Default()
+	}
+	if is, ok := store.(identity.Store); ok && s.resolver == nil {
+		s.resolver = identity.NewResolver(is, &identity.Options{Cleaner: s.cleaner, Now: s.now, NewID: s.newID})
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -69,7 +69,7 @@ func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier) ([]value, clean.F
 				key = s.MatchKey
 			}
 		}
-		out = append(out, value{id.Kind, key, clean.Mask(clean.FieldEmail, e.Value)})
+		out = append(out, value{id.Kind, key, maskEmail(e.Value)})
 	case CanonIDCard:
 		v, err := c.IDCard(id.Value)
 		flags = v.Flags
@@ -101,7 +101,7 @@ func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier) ([]value, clean.F
 		if r.Canon == CanonDevice && oneRepeated(v) {
 			return nil, 0, bad("value is a placeholder (one repeated character)", ErrBlocked)
 		}
-		out = append(out, value{id.Kind, v, clean.Mask("", v)})
+		out = append(out, value{id.Kind, v, maskEnds(v)})
 	}
 	for _, v := range out {
 		if rs.block[v.kind][v.canon] {
@@ -152,10 +152,32 @@ func oneRepeated(s string) bool {
 }
 
 // maskPhone masks an E.164 number, keeping the country code readable:
-// +86 138****5678.
+// +86 138****5678. Canonical values are ASCII, so bytes are characters.
 func maskPhone(e164 string) string {
-	if rest, ok := strings.CutPrefix(e164, "+86"); ok {
-		return "+86 " + clean.Mask(clean.FieldPhone, rest)
+	if rest, ok := strings.CutPrefix(e164, "+86"); ok && len(rest) >= 8 {
+		return "+86 " + rest[:3] + strings.Repeat("*", len(rest)-7) + rest[len(rest)-4:]
 	}
 	return clean.Mask(clean.FieldPhone, e164)
+}
+
+// maskEmail keeps the first character and the domain: l***@qq.com.
+func maskEmail(v string) string {
+	at := strings.LastIndexByte(v, '@')
+	if at <= 0 || v[0] >= 0x80 {
+		return clean.Mask(clean.FieldEmail, v)
+	}
+	return v[:1] + "***" + v[at:]
+}
+
+// maskEnds keeps the first and last character of an ASCII value.
+func maskEnds(v string) string {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			return clean.Mask("", v)
+		}
+	}
+	if len(v) <= 2 {
+		return strings.Repeat("*", len(v))
+	}
+	return v[:1] + strings.Repeat("*", len(v)-2) + v[len(v)-1:]
 }

@@ -24,6 +24,11 @@ type component struct {
 
 // load reads the component reachable from the keys, records and customers.
 func (r *Resolver) load(ctx context.Context, keys []Key, recordIDs []string, customerIDs []uuid.UUID) (*component, error) {
+	return r.loadFrom(ctx, nil, recordIDs, customerIDs, keys...)
+}
+
+// loadFrom is load starting from token entries already read.
+func (r *Resolver) loadFrom(ctx context.Context, seen []TokenEntry, recordIDs []string, customerIDs []uuid.UUID, keys ...Key) (*component, error) {
 	c := &component{records: map[string]StoredRecord{}, prev: map[string]uuid.UUID{}, stored: map[string]bool{}, dirty: map[string]bool{},
 		tokens: map[Key]int64{}, customers: map[uuid.UUID]CustomerEntry{}, constraints: map[string]Constraint{}}
 	seenRec := map[string]bool{}
@@ -55,6 +60,12 @@ func (r *Resolver) load(ctx context.Context, keys []Key, recordIDs []string, cus
 	}
 	for _, k := range keys {
 		addKey(k)
+	}
+	for _, e := range seen {
+		c.tokens[e.Key] = e.Version
+		for _, id := range e.Records {
+			addRec(id)
+		}
 	}
 	for _, id := range recordIDs {
 		addRec(id)

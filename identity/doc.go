@@ -9,7 +9,9 @@
 // the identifier graph, see Resolve): the same records in any order give
 // the same customers, and a later record may split customers as well as
 // merge them (a device that crosses its sharing limit stops linking).
-// Every merge and split is an Event with its reason; Unmerge undoes a
+// When a record joins several customers, the one holding most of the
+// joined records keeps its id (ties: the one seen first) and the others are
+// absorbed. Every merge and split is an Event with its reason; Unmerge undoes a
 // merge exactly and records a cannot-link so later ingests respect it;
 // Explain prints why records belong together with personal data masked.
 //

@@ -37,6 +37,7 @@ type IdentifierError struct {
 	Err    error
 }
 
+// Error names the kind and the reason, never the value.
 func (e *IdentifierError) Error() string {
 	return fmt.Sprintf("identity: %s: %s", e.Kind, e.Reason)
 }

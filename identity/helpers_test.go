@@ -103,3 +103,5 @@ func storedPartition(t testing.TB, st identity.Store, ids []string) string {
 }
 
 func isNoID(err error) bool { return errors.Is(err, identity.ErrNoIdentifier) }
+
+func memstoreNew() *memstore.Store { return memstore.New() }

@@ -89,6 +89,7 @@ const (
 	CannotLink
 )
 
+// String returns "must-link" or "cannot-link".
 func (k ConstraintKind) String() string {
 	switch k {
 	case MustLink:

@@ -15,7 +15,7 @@ type Node struct {
 	Keys []Key
 }
 
-// Outcome names what a rule did to a pair of records.
+// EdgeRule names what a rule did to a pair of records.
 type EdgeRule string
 
 // Edge rules, as Explain prints them.

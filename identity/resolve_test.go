@@ -171,3 +171,61 @@ func TestIncrementalEqualsBatch(t *testing.T) {
 		}
 	}
 }
+
+func TestHostRegisteredKind(t *testing.T) {
+	rules := append(identity.DefaultRules(), identity.Rule{Kind: "alipay_uid", Priority: 85, UniquePerCustomer: true, Canon: identity.CanonLower})
+	rs, err := identity.NewRules(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := identity.NewResolver(memstoreNew(), &identity.Options{Rules: rs, NewID: seqIDs(t.Name())})
+	a := mustIngest(t, r, rec("a", t0, "alipay_uid", "2088ABC"))
+	b := mustIngest(t, r, rec("b", t0, "alipay_uid", " 2088abc ", "phone", "13812345678"))
+	c := mustIngest(t, r, rec("c", t0, "alipay_uid", "2088xyz", "phone", "13812345678"))
+	if b.CustomerID != a.CustomerID || c.CustomerID == a.CustomerID {
+		t.Fatalf("host kind: a=%v b=%v c=%v; want a=b (same uid) and c apart (a second uid)", a.CustomerID, b.CustomerID, c.CustomerID)
+	}
+	if k := rs.Kinds(); k[0] != identity.KindIDCard && k[0] != identity.KindMemberID {
+		t.Fatalf("kinds not ordered by priority: %v", k)
+	}
+}
+
+// TestFastPathChangesNothing: with and without the matched-record fast
+// path, every ingest gives the same customer and outcome, and the final
+// partition equals the batch one.
+func TestFastPathChangesNothing(t *testing.T) {
+	n := 1500
+	if raceEnabled {
+		n = 700
+	}
+	for _, seed := range []uint64{21, 22, 23} {
+		d, err := synth.Generate(synth.Config{Customers: n, Orders: 1, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs []identity.Record
+		var ids []string
+		for _, x := range d.Records {
+			recs = append(recs, fromSynth(x))
+			ids = append(ids, x.ID)
+		}
+		rand.New(rand.NewPCG(seed, 1)).Shuffle(len(recs), func(a, b int) { recs[a], recs[b] = recs[b], recs[a] })
+		fast, stFast := newResolver(t)
+		slow, stSlow := newResolver(t)
+		identity.SetFastMatch(slow, false)
+		for _, x := range recs {
+			a, errA := fast.Ingest(ctx, x)
+			b, errB := slow.Ingest(ctx, x)
+			if (errA == nil) != (errB == nil) || a.CustomerID != b.CustomerID || a.Outcome != b.Outcome || a.Summary() != b.Summary() {
+				t.Fatalf("seed %d record %s: fast %v %s %v, slow %v %s %v", seed, x.ID, a.CustomerID, a.Outcome, errA, b.CustomerID, b.Outcome, errB)
+			}
+		}
+		want := clusters(identity.Resolve(nodes(t, fast, recs), fast.Rules(), nil, false).Clusters)
+		if got := storedPartition(t, stFast, ids); got != want {
+			t.Fatalf("seed %d: fast-path partition differs from batch", seed)
+		}
+		if got := storedPartition(t, stSlow, ids); got != want {
+			t.Fatalf("seed %d: slow-path partition differs from batch", seed)
+		}
+	}
+}

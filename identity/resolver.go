@@ -42,11 +42,13 @@ type Resolver struct {
 	now     func() time.Time
 	newID   func() uuid.UUID
 	retries int
+	// fastMatch enables ingestMatched; tests turn it off to compare.
+	fastMatch bool
 }
 
 // NewResolver returns a Resolver over store. opts may be nil.
 func NewResolver(store Store, opts *Options) *Resolver {
-	r := &Resolver{store: store, tok: PlainTokenizer{}, clean: clean.Default(), now: time.Now, newID: uuid.New, retries: 64}
+	r := &Resolver{store: store, tok: PlainTokenizer{}, clean: clean.Default(), now: time.Now, newID: uuid.New, retries: 64, fastMatch: true}
 	if opts != nil {
 		r.rules = opts.Rules
 		if opts.Tokenizer != nil {
@@ -102,6 +104,68 @@ type Result struct {
 	Skipped []error
 	// Flags are the cleaning flags of all identifiers.
 	Flags clean.Flags
+	// Via lists the kinds of the record's identifiers the customer already
+	// held (why it matched), in rule priority order.
+	Via []Kind
+}
+
+// Summary says in one line, without personal data, what happened:
+// "created", "matched by phone, device", "merged 2 customers by phone,
+// email", "split 1 customer: device not linked: shared".
+func (res Result) Summary() string {
+	var b strings.Builder
+	b.WriteString(string(res.Outcome))
+	switch res.Outcome {
+	case Merged, Split:
+		n := 0
+		var why []string
+		for _, e := range res.Events {
+			if (res.Outcome == Merged) == (e.Kind == EventMerge) {
+				n++
+				for _, x := range e.Reasons {
+					k := string(x.Kind)
+					if x.Rule != EdgeLinked {
+						k += " " + string(x.Rule)
+					}
+					if !slices.Contains(why, k) {
+						why = append(why, k)
+					}
+				}
+			}
+		}
+		if res.Outcome == Merged {
+			n++ // the events name the absorbed side; count customers joined
+			fmt.Fprintf(&b, " %d customers", n)
+		} else {
+			fmt.Fprintf(&b, " %d customer", n)
+		}
+		if len(why) > 0 {
+			b.WriteString(": " + strings.Join(why, ", "))
+		}
+	case Matched:
+		if len(res.Via) > 0 {
+			kinds := make([]string, len(res.Via))
+			for i, k := range res.Via {
+				kinds[i] = string(k)
+			}
+			b.WriteString(" by " + strings.Join(kinds, ", "))
+		}
+	}
+	return b.String()
+}
+
+// via lists the kinds among the entries whose records belong to customer
+// id, in priority order.
+func (r *Resolver) via(es []TokenEntry, holds func(rec string) bool) []Kind {
+	var out []Kind
+	for _, k := range r.rules.kinds {
+		for _, e := range es {
+			if e.Key.Kind == k && slices.ContainsFunc(e.Records, holds) && !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
 
 // MaxIdentifiers bounds the identifiers of one record.
@@ -165,7 +229,12 @@ func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, sk
 	}
 	sr.Display = disp
 	if len(sr.Keys) == 0 {
-		return sr, skipped, flags, &NoIdentifierError{Record: rec.ID, Reasons: skipped}
+		reasons := skipped
+		if len(sr.Evidence) > 0 {
+			reasons = append(slices.Clone(skipped), &IdentifierError{Kind: sr.Evidence[0].Kind,
+				Reason: "weak identifiers never link on their own", Err: ErrNoIdentifier})
+		}
+		return sr, skipped, flags, &NoIdentifierError{Record: rec.ID, Reasons: reasons}
 	}
 	return sr, skipped, flags, nil
 }
@@ -178,6 +247,7 @@ type NoIdentifierError struct {
 	Reasons []error
 }
 
+// Error lists the reasons, never the values.
 func (e *NoIdentifierError) Error() string {
 	if len(e.Reasons) == 0 {
 		return "identity: record has no identifier"
@@ -210,14 +280,28 @@ func (r *Resolver) Ingest(ctx context.Context, rec Record) (Result, error) {
 func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result, error) {
 	var lastErr error
 	for range r.retries {
-		if res, done, err := r.ingestNew(ctx, sr); done || err != nil {
+		res, seen, done, err := r.ingestNew(ctx, sr)
+		if done || err != nil {
 			if err == nil || !errors.Is(err, ErrConflict) {
 				return res, err
 			}
 			lastErr = err
 			continue
 		}
-		c, err := r.load(ctx, sr.Keys, []string{sr.ID}, nil)
+		if r.fastMatch {
+			res, ok, err := r.ingestMatched(ctx, sr, seen)
+			if ok {
+				return res, nil
+			}
+			if err != nil {
+				if !errors.Is(err, ErrConflict) {
+					return Result{}, err
+				}
+				lastErr = err
+				continue
+			}
+		}
+		c, err := r.loadFrom(ctx, seen, []string{sr.ID}, nil)
 		if err != nil {
 			return Result{}, err
 		}
@@ -226,7 +310,8 @@ func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result,
 		}
 		c.put(sr)
 		p := c.plan(r, nil, sr.ID)
-		res := Result{CustomerID: p.assign[sr.ID], Outcome: p.outcome, Events: p.events, Changed: p.changed, Removed: p.removed}
+		res = Result{CustomerID: p.assign[sr.ID], Outcome: p.outcome, Events: p.events, Changed: p.changed, Removed: p.removed}
+		res.Via = r.via(seen, func(id string) bool { return id != sr.ID && p.assign[id] == res.CustomerID })
 		if len(p.change.Records) == 0 {
 			return res, nil
 		}
@@ -291,28 +376,56 @@ func (r *Resolver) Lookup(ctx context.Context, kind Kind, raw string) (uuid.UUID
 // ingestNew is the fast path for a record none of whose tokens is held by
 // any record: its component is the record alone, so it is a new customer.
 // It reports done=false when the fast path does not apply.
-func (r *Resolver) ingestNew(ctx context.Context, sr StoredRecord) (Result, bool, error) {
+// The token entries read are returned for the slow path to start from.
+func (r *Resolver) ingestNew(ctx context.Context, sr StoredRecord) (Result, []TokenEntry, bool, error) {
 	es, err := r.store.IdentityTokens(ctx, sr.Keys)
 	if err != nil {
-		return Result{}, false, err
+		return Result{}, nil, false, err
 	}
 	expect := make([]TokenVersion, len(es))
 	for i, e := range es {
 		if len(e.Records) > 0 {
-			return Result{}, false, nil
+			return Result{}, es, false, nil
 		}
 		expect[i] = TokenVersion{e.Key, e.Version}
 	}
 	if old, err := r.store.IdentityRecords(ctx, []string{sr.ID}); err != nil || len(old) > 0 {
-		return Result{}, false, err
+		return Result{}, es, false, err
 	}
 	sr.CustomerID = r.newID()
 	err = r.store.ApplyIdentity(ctx, Change{ExpectTokens: expect, Records: []StoredRecord{sr}})
 	if err != nil {
 		if errors.Is(err, ErrConflict) {
-			return Result{}, false, err
+			return Result{}, nil, false, err
 		}
-		return Result{}, false, fmt.Errorf("identity: apply: %w", err)
+		return Result{}, nil, false, fmt.Errorf("identity: apply: %w", err)
 	}
-	return Result{CustomerID: sr.CustomerID, Outcome: Created, Changed: []uuid.UUID{sr.CustomerID}}, true, nil
+	return Result{CustomerID: sr.CustomerID, Outcome: Created, Changed: []uuid.UUID{sr.CustomerID}}, nil, true, nil
 }
+
+// Records returns the source records of a customer, oldest first (ties by
+// id), or ErrNotFound when the customer has none.
+func (r *Resolver) Records(ctx context.Context, customerID uuid.UUID) ([]StoredRecord, error) {
+	cs, err := r.store.IdentityCustomers(ctx, []uuid.UUID{customerID})
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 || len(cs[0].Records) == 0 {
+		return nil, fmt.Errorf("identity: records: customer: %w", ErrNotFound)
+	}
+	recs, err := r.store.IdentityRecords(ctx, cs[0].Records)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(recs, func(a, b StoredRecord) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return recs, nil
+}
+
+// Golden computes the golden record of the records with the Resolver's
+// survivorship rules.
+func (r *Resolver) Golden(recs []StoredRecord) map[string]Pick { return r.surv.Golden(recs) }

@@ -48,6 +48,9 @@ func TestIngestOutcomes(t *testing.T) {
 	if b.Outcome != identity.Matched || b.CustomerID != a.CustomerID {
 		t.Fatalf("same phone: %s %v, want matched %v", b.Outcome, b.CustomerID, a.CustomerID)
 	}
+	if s := b.Summary(); s != "matched by phone" {
+		t.Errorf("summary %q, want %q", s, "matched by phone")
+	}
 	c := mustIngest(t, r, rec("c", t0, "member_id", "M1", "device", "d9"))
 	d := mustIngest(t, r, rec("d", t0, "email", "Z@QQ.COM", "member_id", "m1"))
 	if d.Outcome != identity.Merged || len(d.Events) != 1 || d.Events[0].Kind != identity.EventMerge {
@@ -55,6 +58,9 @@ func TestIngestOutcomes(t *testing.T) {
 	}
 	if d.CustomerID != a.CustomerID || len(d.Removed) != 1 || d.Removed[0] != c.CustomerID {
 		t.Fatalf("survivor %v removed %v; want the older customer %v to survive and %v removed", d.CustomerID, d.Removed, a.CustomerID, c.CustomerID)
+	}
+	if s := d.Summary(); s != "merged 2 customers: member_id, email" {
+		t.Errorf("summary %q", s)
 	}
 	if ev := d.Events[0]; len(ev.Reasons) == 0 || ev.Before[0].ID != a.CustomerID {
 		t.Fatalf("merge event without reasons or survivor first: %+v", ev)

@@ -40,11 +40,12 @@ type Store interface {
 	// ApplyIdentity applies c atomically: if any version in c.Expect*
 	// differs from the stored one it returns ErrConflict and writes
 	// nothing; otherwise it writes everything. Putting a record updates
-	// the token index from its old Keys to its new Keys (incrementing the
-	// version of every token whose record list changes) and moves the
-	// record from its old customer's list to its new one (incrementing
-	// both versions). A customer whose list becomes empty no longer
-	// exists.
+	// the token index from its old Keys to its new Keys and moves the
+	// record from its old customer's list to its new one; it increments
+	// the version of every token in the old and new Keys and of the old
+	// and new customer, even when their lists do not change (so a reader
+	// of any of them sees the record change). A customer whose list
+	// becomes empty no longer exists.
 	ApplyIdentity(ctx context.Context, c Change) error
 	// IdentityEvent returns the event with the id, or ErrNotFound.
 	IdentityEvent(ctx context.Context, id uuid.UUID) (Event, error)

@@ -20,6 +20,7 @@ const (
 	Longest                      // the longest non-empty value
 )
 
+// String returns the strategy name, such as "most_recent".
 func (s Strategy) String() string {
 	return [...]string{"most_recent", "most_trusted", "most_frequent", "longest"}[min(int(s), 3)]
 }

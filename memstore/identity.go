@@ -26,18 +26,17 @@ type idList struct {
 	version int64
 }
 
+// add and remove change the list; ApplyIdentity increments the version
+// of every list a change touches, once.
 func (l *idList) add(id string) {
-	i, found := slices.BinarySearch(l.ids, id)
-	if !found {
+	if i, found := slices.BinarySearch(l.ids, id); !found {
 		l.ids = slices.Insert(l.ids, i, id)
-		l.version++
 	}
 }
 
 func (l *idList) remove(id string) {
 	if i, found := slices.BinarySearch(l.ids, id); found {
 		l.ids = slices.Delete(l.ids, i, i+1)
-		l.version++
 	}
 }
 
@@ -148,35 +147,47 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
 		}
 	}
+	touched := map[*idList]bool{}
+	list := func(m map[identity.Key]*idList, k identity.Key) *idList {
+		l := m[k]
+		if l == nil {
+			l = &idList{}
+			m[k] = l
+		}
+		touched[l] = true
+		return l
+	}
+	cust := func(id uuid.UUID) *idList {
+		l := st.customers[id]
+		if l == nil {
+			l = &idList{}
+			st.customers[id] = l
+		}
+		touched[l] = true
+		return l
+	}
 	for _, r := range c.Records {
 		old, existed := st.records[r.ID]
 		if existed {
 			for _, k := range old.Keys {
+				l := list(st.tokens, k)
 				if !slices.Contains(r.Keys, k) {
-					if l := st.tokens[k]; l != nil {
-						l.remove(r.ID)
-					}
+					l.remove(r.ID)
 				}
 			}
-			if l := st.customers[old.CustomerID]; l != nil && old.CustomerID != r.CustomerID {
+			l := cust(old.CustomerID)
+			if old.CustomerID != r.CustomerID {
 				l.remove(r.ID)
 			}
 		}
 		for _, k := range r.Keys {
-			l := st.tokens[k]
-			if l == nil {
-				l = &idList{}
-				st.tokens[k] = l
-			}
-			l.add(r.ID)
+			list(st.tokens, k).add(r.ID)
 		}
-		l := st.customers[r.CustomerID]
-		if l == nil {
-			l = &idList{}
-			st.customers[r.CustomerID] = l
-		}
-		l.add(r.ID)
+		cust(r.CustomerID).add(r.ID)
 		st.records[r.ID] = r.Clone()
+	}
+	for l := range touched {
+		l.version++
 	}
 	for _, id := range c.DeleteConstraints {
 		delete(st.constraints, id)

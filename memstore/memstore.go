@@ -48,6 +48,8 @@ type Store struct {
 	// do not wait for each other.
 	idmu sync.RWMutex
 	id   idState
+
+	tags tagData // see tags.go
 }
 
 // New returns an empty store.

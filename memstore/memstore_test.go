@@ -10,6 +10,7 @@ import (
 	"github.com/cimkit/cimkit/privacy/audit"
 	"github.com/cimkit/cimkit/privacy/consent"
 	"github.com/cimkit/cimkit/storetest"
+	"github.com/cimkit/cimkit/tagging"
 )
 
 func TestConformance(t *testing.T) {
@@ -30,4 +31,8 @@ func TestConsentConformance(t *testing.T) {
 
 func TestIdentityConformance(t *testing.T) {
 	storetest.RunIdentity(t, func(t *testing.T) identity.Store { return memstore.New() })
+}
+
+func TestTagConformance(t *testing.T) {
+	storetest.RunTags(t, func(t *testing.T) tagging.Store { return memstore.New() })
 }

@@ -147,7 +147,10 @@ func TokenVersion(token string) (uint32, error) {
 
 // appendToken appends the token of (kind, value) under key k.
 func (t *Tokenizer) appendToken(dst []byte, k *tenantKey, kind, value string) []byte {
-	ms := k.macs.Get().(*macState)
+	ms, locked := k.mac, k.mu.TryLock()
+	if !locked {
+		ms = k.macs.Get().(*macState)
+	}
 	ms.h.Reset()
 	ms.buf = binary.AppendUvarint(ms.buf[:0], uint64(len(kind)))
 	ms.buf = append(ms.buf, kind...)
@@ -161,9 +164,12 @@ func (t *Tokenizer) appendToken(dst []byte, k *tenantKey, kind, value string) []
 	if r := bits % 8; r != 0 {
 		trunc[nb-1] &= byte(0xff << (8 - r))
 	}
-	k.macs.Put(ms)
-	dst = strconv.AppendUint(dst, uint64(k.version), 10)
-	dst = append(dst, '.')
+	if locked {
+		k.mu.Unlock()
+	} else {
+		k.macs.Put(ms)
+	}
+	dst = append(dst, k.prefix...)
 	return base64.RawURLEncoding.AppendEncode(dst, trunc[:nb])
 }
 

@@ -185,3 +185,37 @@ func Example_service() {
 	// c-1 张*
 	// 0
 }
+
+// ExampleVault_Rewrap rotates a tenant's key-encryption key: add a version,
+// make it primary, rewrap the data keys in batches (resumable from
+// p.Cursor), then retire and destroy the old version. Reads work
+// throughout.
+func ExampleVault_Rewrap() {
+	v, done := exampleVault()
+	defer done()
+	ctx := context.Background()
+	ad := privacy.AssociatedData{Tenant: "shop", RecordKind: "customer", RecordID: "c-1", CustomerID: "c-1", Field: "name"}
+	ct, _ := v.Seal(ctx, ad, []byte("张三"))
+
+	ver, _ := v.AddKey(ctx, "shop", privacy.KindKEK)
+	_ = v.PromoteKey(ctx, "shop", privacy.KindKEK, ver)
+	p, err := v.Rewrap(ctx, "shop", &privacy.RewrapOptions{
+		BatchSize: 100,
+		Progress:  func(p privacy.RewrapProgress) error { return nil }, // persist p.Cursor to resume
+	})
+	fmt.Println(p.Rewrapped, p.Done, err)
+	fmt.Println(v.RetireKey(ctx, "shop", privacy.KindKEK, 1), v.DestroyKey(ctx, "shop", privacy.KindKEK, 1))
+
+	keys, _ := v.Keys(ctx, "shop", privacy.KindKEK)
+	for _, k := range keys {
+		fmt.Println(k.Version, k.State)
+	}
+	pt, err := v.Open(ctx, ad, ct)
+	fmt.Println(string(pt), err)
+	// Output:
+	// 1 true <nil>
+	// <nil> <nil>
+	// 1 destroyed
+	// 2 primary
+	// 张三 <nil>
+}

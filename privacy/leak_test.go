@@ -77,6 +77,9 @@ func TestConcurrentUse(t *testing.T) {
 	if _, err := e.v.Seal(ctx, testAD(), nil); err != nil { // creates KEK 1
 		t.Fatal(err)
 	}
+	if _, err := tz.Token(ctx, "phone", "x"); err != nil { // creates index key 1
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	errc := make(chan error, 64)
 	for g := range 6 {
@@ -120,6 +123,13 @@ func TestConcurrentUse(t *testing.T) {
 			errc <- err
 		}
 		if _, err := e.v.Shred(ctx, "shop1", "c3"); err != nil {
+			errc <- err
+		}
+		iv, err := e.v.AddKey(ctx, "shop1", KindIndex)
+		if err != nil {
+			errc <- err
+		}
+		if err := e.v.PromoteKey(ctx, "shop1", KindIndex, iv); err != nil {
 			errc <- err
 		}
 	}()

@@ -88,6 +88,7 @@ func InitKeyFile(path string, opts *KeyFileOptions) (KeyFileStatus, error) {
 		err = cerr
 	}
 	if err != nil {
+		os.Remove(path) // do not leave a partial key file behind
 		return KeyFileStatus{}, fmt.Errorf("privacy: write key file: %w", err)
 	}
 	return kf.status(path), nil

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -30,7 +31,10 @@ type tenantKeySet struct {
 type tenantKey struct {
 	version uint32
 	aead    cipher.AEAD
-	macs    *sync.Pool // of *macState
+	prefix  string     // index keys: token prefix "<version>."
+	mu      sync.Mutex // guards mac, the uncontended fast path
+	mac     *macState
+	macs    *sync.Pool // of *macState, used when mac is busy
 }
 
 // macState is a reusable HMAC with a scratch buffer.
@@ -59,6 +63,7 @@ func (v *Vault) tenantKeys(ctx context.Context, tenant string, kind KeyKind, cre
 		return nil, err
 	}
 	for attempt := 0; attempt < 3; attempt++ {
+		g := v.gen.Load()
 		tks, err := v.ks.ListTenantKeys(ctx, tenant, kind)
 		if err != nil {
 			return nil, fmt.Errorf("privacy: load %s keys: %w", kind, err)
@@ -79,6 +84,9 @@ func (v *Vault) tenantKeys(ctx context.Context, tenant string, kind KeyKind, cre
 			return nil, fmt.Errorf("%w: tenant has no primary %s key", ErrKeyUnavailable, kind)
 		}
 		v.tenants.put(ref, s)
+		if v.gen.Load() != g {
+			v.tenants.remove(ref) // keys changed while loading
+		}
 		return s, nil
 	}
 	return nil, fmt.Errorf("%w: %s key creation did not settle", ErrConflict, kind)
@@ -139,9 +147,10 @@ func newTenantKey(kind KeyKind, version uint32, raw []byte) (*tenantKey, error) 
 			return nil, fmt.Errorf("%w: index key is not 32 bytes", ErrKeyUnavailable)
 		}
 		key := append([]byte(nil), raw...)
-		tk.macs = &sync.Pool{New: func() any {
-			return &macState{h: hmac.New(sha256.New, key), buf: make([]byte, 0, 128)}
-		}}
+		newMAC := func() any { return &macState{h: hmac.New(sha256.New, key), buf: make([]byte, 0, 128)} }
+		tk.macs = &sync.Pool{New: newMAC}
+		tk.mac = newMAC().(*macState)
+		tk.prefix = strconv.FormatUint(uint64(version), 10) + "."
 	default:
 		return nil, fmt.Errorf("%w: unknown key kind", ErrInvalid)
 	}

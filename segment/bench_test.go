@@ -25,15 +25,26 @@ func rfmLike(seed uint64, n, d int) Matrix {
 			row[f] = math.Log1p(math.Exp(1 + 0.7*rng.NormFloat64()))
 		}
 	}
+	for f := 0; f < d; f++ { // z-score, as segmentation inputs are
+		var mean, ss float64
+		for i := 0; i < n; i++ {
+			mean += data[i*d+f]
+		}
+		mean /= float64(n)
+		for i := 0; i < n; i++ {
+			ss += (data[i*d+f] - mean) * (data[i*d+f] - mean)
+		}
+		sd := math.Sqrt(ss / float64(n))
+		for i := 0; i < n; i++ {
+			data[i*d+f] = (data[i*d+f] - mean) / sd
+		}
+	}
 	return Matrix{Data: data, Rows: n, Cols: d}
 }
 
 func benchFit(b *testing.B, n, d, k int, alg string) {
 	x := rfmLike(1, n, d)
-	p, _ := centre(x, nil)
-	init := p.plusPlus(k, rand.New(rand.NewPCG(3, 3)))
-	ic := Matrix{Data: init, Rows: k, Cols: d}.ToRows()
-	km := KMeans{NClusters: k, InitCenters: ic, Algorithm: alg}
+	km := KMeans{NClusters: k, NInit: 1, RandomState: 3, Algorithm: alg}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := km.Fit(x, nil); err != nil {
@@ -56,3 +67,28 @@ func BenchmarkPlusPlus100kD5K10(b *testing.B) {
 }
 
 func BenchmarkFitElkan1MD3K4(b *testing.B) { benchFit(b, 1_000_000, 3, 4, AlgorithmElkan) }
+
+func BenchmarkFitElkan10kD4K8(b *testing.B) { benchFit(b, 10_000, 4, 8, AlgorithmElkan) }
+
+// BenchmarkFitBlobs10kD4K8 is a short fit (two iterations from good
+// centres), where per-fit work dominates.
+func BenchmarkFitBlobs10kD4K8(b *testing.B) {
+	rows := blobs(5, 10_000, 4, 8, 1)
+	x, _ := FromRows(rows)
+	var init [][]float64
+	seen := map[int]bool{}
+	for i := 0; len(init) < 8; i++ { // one row from each well-separated blob
+		c := int(math.Floor(rows[i][0]))
+		if !seen[c] {
+			seen[c] = true
+			init = append(init, rows[i])
+		}
+	}
+	km := KMeans{NClusters: 8, InitCenters: init}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := km.Fit(x, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

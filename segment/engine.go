@@ -10,6 +10,64 @@ type problem struct {
 	x    []float64 // n×d, centred
 	n, d int
 	w    []float64 // nil means every weight is 1
+
+	// Cluster sums are kept in exact integer arithmetic on a fixed-point
+	// grid (see quantise), so they can be updated incrementally, in any
+	// order, and stay the same bit for bit.
+	qs []float64 // per column: grid scale, a power of two
+	qw float64   // weight grid scale (1 when w is nil)
+}
+
+// quantise chooses per-column power-of-two scales such that the sum of
+// |weight × value × scale| over all rows stays below 2^62. Each row then
+// contributes the integer trunc(weight × value × scale) to its cluster's
+// sum: sums are exact, and the grid step is below 2^-62 × n × the
+// column's largest |weight × value|, far below float64 summation error.
+func (p *problem) quantise() {
+	if p.qs != nil {
+		return
+	}
+	limit := func(m float64) float64 {
+		if m == 0 {
+			return 1
+		}
+		_, e := math.Frexp(math.Ldexp(1, 62) / (float64(p.n) * m))
+		return math.Ldexp(1, e-1)
+	}
+	// Maxima of |w·v| taken on the IEEE bits with the sign cleared (the
+	// order of non-negative floats), which compiles to conditional moves.
+	mx := make([]uint64, p.d)
+	var wmax float64
+	const abs = 1<<63 - 1
+	for i := 0; i < p.n; i++ {
+		w := p.weight(i)
+		wmax = max(wmax, w)
+		for f, v := range p.row(i) {
+			if b := math.Float64bits(v*w) & abs; b > mx[f] {
+				mx[f] = b
+			}
+		}
+	}
+	qs := make([]float64, p.d)
+	for f := range qs {
+		qs[f] = limit(math.Float64frombits(mx[f]))
+	}
+	p.qw = 1
+	if p.w != nil {
+		p.qw = limit(wmax)
+	}
+	p.qs = qs
+}
+
+// qweight is row i's weight on the grid; positive weights never round to 0.
+func (p *problem) qweight(i int) int64 {
+	if p.w == nil {
+		return 1
+	}
+	if p.w[i] == 0 {
+		return 0
+	}
+	return max(1, int64(p.w[i]*p.qw))
 }
 
 func (p *problem) weight(i int) float64 {
@@ -49,10 +107,15 @@ type iterState struct {
 	centersNew []float64 // k×d, scratch for the M-step
 	labels     []int32
 
-	psum     []float64 // nChunks×k×d partial weighted sums
-	pw       []float64 // nChunks×k partial weights
+	// Exact cluster sums for the current labels, updated from per-chunk
+	// deltas of the rows that changed cluster.
+	isum     []int64   // k×d
+	iw       []int64   // k
+	dsum     []int64   // nChunks×k×d
+	dw       []int64   // nChunks×k
+	ddirty   []bool    // nChunks
 	pchanged []int     // nChunks changed-label counts
-	sums     []float64 // k×d
+	sums     []float64 // k×d, float working copy for the M-step
 	wsum     []float64 // k
 
 	shift []float64 // k: distance each centre moved in the last M-step
@@ -68,7 +131,6 @@ type iterState struct {
 	near2    func(x, cs []float64, k int) (int, float64, float64)
 	drift    []float64 // k: total distance each centre has moved
 	maxDrift float64   // sum over iterations of the largest move
-	pvalid   []bool    // nChunks: partial sums still match the labels
 
 	relocDist []float64 // n, allocated only if a cluster empties
 }
@@ -80,10 +142,7 @@ func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
 		centers:    append([]float64(nil), init...),
 		centersNew: make([]float64, k*p.d),
 		labels:     make([]int32, p.n),
-		psum:       make([]float64, nc*k*p.d),
-		pw:         make([]float64, nc*k),
 		pchanged:   make([]int, nc),
-		pvalid:     make([]bool, nc),
 		sums:       make([]float64, k*p.d),
 		wsum:       make([]float64, k),
 		shift:      make([]float64, k),
@@ -93,6 +152,12 @@ func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
 	for i := range s.labels {
 		s.labels[i] = -1
 	}
+	p.quantise()
+	s.isum = make([]int64, k*p.d)
+	s.iw = make([]int64, k)
+	s.dsum = make([]int64, nc*k*p.d)
+	s.dw = make([]int64, nc*k)
+	s.ddirty = make([]bool, nc)
 	if accel {
 		s.upper = make([]float64, p.n)
 		s.lower = make([]float64, p.n)
@@ -143,6 +208,23 @@ func (s *iterState) step(update bool) int {
 	for _, v := range s.pchanged {
 		changed += v
 	}
+	k, d := s.k, s.p.d
+	for c, dirty := range s.ddirty {
+		if !dirty {
+			continue
+		}
+		s.ddirty[c] = false
+		ds := s.dsum[c*k*d : (c+1)*k*d]
+		for j, v := range ds {
+			s.isum[j] += v
+		}
+		clear(ds)
+		dw := s.dw[c*k : (c+1)*k]
+		for j, v := range dw {
+			s.iw[j] += v
+		}
+		clear(dw)
+	}
 	if update {
 		s.mstep()
 	}
@@ -150,51 +232,49 @@ func (s *iterState) step(update bool) int {
 }
 
 // estepChunk assigns every row of chunk c to its nearest centre (ties go to
-// the lowest index) and, if update, accumulates the chunk's weighted sums.
+// the lowest index), recording label changes in the chunk's delta sums.
 func (s *iterState) estepChunk(c int, update bool) {
-	p, k, d := s.p, s.k, s.p.d
-	lo, hi := chunkBounds(c, p.n)
+	lo, hi := chunkBounds(c, s.p.n)
 	var changed int
 	if s.accel && !s.first {
-		changed = s.assignBounded(lo, hi)
+		changed = s.assignBounded(c, lo, hi)
 	} else {
-		changed = s.assignFull(lo, hi)
+		changed = s.assignFull(c, lo, hi)
 	}
 	s.pchanged[c] = changed
-	if changed > 0 {
-		s.pvalid[c] = false
-	}
-	// A chunk whose labels did not change has the same partial sums as
-	// before, bit for bit, so they are reused.
-	if update && !s.pvalid[c] {
-		s.pvalid[c] = true
-		psum := s.psum[c*k*d : (c+1)*k*d]
-		pw := s.pw[c*k : (c+1)*k]
-		clear(psum)
-		clear(pw)
-		labels, xs, w := s.labels[lo:hi], p.x[lo*d:hi*d], p.w
-		for r, l := range labels {
-			x := xs[r*d : r*d+d]
-			row := psum[int(l)*d : int(l)*d+d]
-			if w == nil {
-				pw[l]++
-				for f, v := range x {
-					row[f] += v
-				}
-			} else {
-				wi := w[lo+r]
-				pw[l] += wi
-				for f, v := range x {
-					row[f] += v * wi
-				}
-			}
+}
+
+// move records that row i of chunk c left cluster from (-1: none) for
+// cluster to, in the chunk's exact delta sums.
+func (s *iterState) move(c, i int, from, to int32) {
+	p, k, d := s.p, s.k, s.p.d
+	s.ddirty[c] = true
+	ds := s.dsum[c*k*d : (c+1)*k*d]
+	dw := s.dw[c*k : (c+1)*k]
+	qw := p.qweight(i)
+	w := p.weight(i)
+	x := p.x[i*d : i*d+d]
+	qs := p.qs[:d]
+	t := int(to) * d
+	if from < 0 {
+		for f, v := range x {
+			ds[t+f] += int64(v * w * qs[f])
 		}
+	} else {
+		o := int(from) * d
+		for f, v := range x {
+			q := int64(v * w * qs[f])
+			ds[t+f] += q
+			ds[o+f] -= q
+		}
+		dw[from] -= qw
 	}
+	dw[to] += qw
 }
 
 // assignFull labels rows [lo, hi) by a full scan of the centres; with the
 // accelerated variant it also initialises the bounds.
-func (s *iterState) assignFull(lo, hi int) int {
+func (s *iterState) assignFull(c, lo, hi int) int {
 	k, d, cs := s.k, s.p.d, s.centers
 	labels := s.labels
 	xs := s.p.x
@@ -212,83 +292,23 @@ func (s *iterState) assignFull(lo, hi int) int {
 		}
 		if labels[i] != int32(best) {
 			changed++
+			s.move(c, i, labels[i], int32(best))
 			labels[i] = int32(best)
 		}
 	}
 	return changed
 }
 
-// assignBounded labels rows [lo, hi) with Hamerly's bounds, in three
-// passes over the chunk so that each loop is short and nearly
-// branch-free: (1) rows whose bounds prove their label are dropped;
-// (2) the rest get the exact distance to their own centre and are tested
-// again; (3) the remaining rows get the same full scan as Lloyd. A row
-// keeps its label only when its bounds beat the alternatives by more than
-// the rounding slack, so the labels are exactly Lloyd's.
-func (s *iterState) assignBounded(lo, hi int) int {
-	k, d, cs := s.k, s.p.d, s.centers
-	labels, upper, lower := s.labels[lo:hi], s.upper[lo:hi], s.lower[lo:hi]
-	xs := s.p.x[lo*d : hi*d]
-	drift, half, maxDrift := s.drift, s.half, s.maxDrift
-	// Absolute slack covering rounding in the drift bookkeeping.
-	abs := 1e-12 * maxDrift
-	for _, v := range drift {
-		abs = max(abs, 1e-12*v)
-	}
-	const up, down = 1 + boundSlack, 1 - boundSlack
-	var buf [chunkRows]int32
-	n := 0
-	for r, a := range labels {
-		u := (upper[r]+drift[a])*up + abs
-		m := max(half[a], lower[r]-maxDrift)*down - abs
-		buf[n] = int32(r)
-		inc := 0
-		if !(u < m) {
-			inc = 1
-		}
-		n += inc
-	}
-	n2 := 0
-	for _, r := range buf[:n] {
-		a := labels[r]
-		ut := math.Sqrt(sqDist(xs[int(r)*d:int(r)*d+d], cs[int(a)*d:int(a)*d+d]))
-		upper[r] = ut - drift[a]
-		m := max(half[a], lower[r]-maxDrift)*down - abs
-		buf[n2] = r
-		inc := 0
-		if !(ut*up+abs < m) {
-			inc = 1
-		}
-		n2 += inc
-	}
-	changed := 0
-	for _, r := range buf[:n2] {
-		best, bd, second := s.near2(xs[int(r)*d:int(r)*d+d], cs, k)
-		upper[r] = math.Sqrt(bd) - drift[best]
-		lower[r] = math.Sqrt(second) + maxDrift
-		if labels[r] != int32(best) {
-			changed++
-			labels[r] = int32(best)
-		}
-	}
-	return changed
-}
-
-// mstep reduces the chunk partials in chunk order, relocates empty
+// mstep converts the exact cluster sums to floats, relocates empty
 // clusters, averages, and records how far each centre moved.
 func (s *iterState) mstep() {
 	k, d := s.k, s.p.d
-	clear(s.sums)
-	clear(s.wsum)
-	for c := 0; c < s.nChunks; c++ {
-		ps := s.psum[c*k*d : (c+1)*k*d]
-		for j, v := range ps {
-			s.sums[j] += v
+	qs := s.p.qs
+	for j := 0; j < k; j++ {
+		for f := 0; f < d; f++ {
+			s.sums[j*d+f] = float64(s.isum[j*d+f]) / qs[f]
 		}
-		pw := s.pw[c*k : (c+1)*k]
-		for j, v := range pw {
-			s.wsum[j] += v
-		}
+		s.wsum[j] = float64(s.iw[j]) / s.p.qw
 	}
 	s.relocateEmpty()
 	argmaxW := 0

@@ -381,3 +381,39 @@ func TestAcceleratedPathsMatchLloyd(t *testing.T) {
 		}
 	}
 }
+
+// TestExtremeMagnitudes checks that the fixed-point cluster sums neither
+// overflow nor lose the clustering at the edges of the accepted range:
+// scaling the data scales the centres and inertia and keeps the labels.
+func TestExtremeMagnitudes(t *testing.T) {
+	rows := blobs(71, 3000, 3, 5, 2)
+	init := [][]float64{rows[0], rows[1], rows[2], rows[3], rows[4]}
+	ref, err := KMeans{NClusters: 5, InitCenters: init}.FitRows(rows, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, scale := range []float64{1e-90, 1e90} {
+		sr := make([][]float64, len(rows))
+		for i, r := range rows {
+			sr[i] = []float64{r[0] * scale, r[1] * scale, r[2] * scale}
+		}
+		si := make([][]float64, len(init))
+		for j, r := range init {
+			si[j] = []float64{r[0] * scale, r[1] * scale, r[2] * scale}
+		}
+		w := make([]float64, len(rows))
+		for i := range w {
+			w[i] = 1e50 // huge but equal weights: same clustering, inertia ×1e50
+		}
+		m, err := KMeans{NClusters: 5, InitCenters: si}.FitRows(sr, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(m.Labels, ref.Labels) {
+			t.Fatalf("scale %g: labels changed", scale)
+		}
+		if relDiff(m.Inertia, ref.Inertia*scale*scale*1e50) > 1e-9 {
+			t.Fatalf("scale %g: inertia %v, want %v", scale, m.Inertia, ref.Inertia*scale*scale*1e50)
+		}
+	}
+}

@@ -57,17 +57,21 @@ func (m Matrix) validate(field string) error {
 	if len(m.Data) != m.Rows*m.Cols {
 		return inputErr(ErrRagged, field, -1, -1, "data length %d is not rows %d × cols %d", len(m.Data), m.Rows, m.Cols)
 	}
+	// One comparison per value: with the sign bit cleared, NaN, ±Inf and
+	// magnitudes above maxAbs all have larger bit patterns than maxAbs.
+	limit := math.Float64bits(maxAbs)
 	for idx, v := range m.Data {
+		if math.Float64bits(v)&(1<<63-1) <= limit {
+			continue
+		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			e := inputErr(ErrNonFinite, field, idx/m.Cols, idx%m.Cols, "value is %v", v).(*InputError)
 			e.Value = v
 			return e
 		}
-		if math.Abs(v) > maxAbs {
-			e := inputErr(ErrRange, field, idx/m.Cols, idx%m.Cols, "magnitude above 1e100").(*InputError)
-			e.Value = v
-			return e
-		}
+		e := inputErr(ErrRange, field, idx/m.Cols, idx%m.Cols, "magnitude above 1e100").(*InputError)
+		e.Value = v
+		return e
 	}
 	return nil
 }

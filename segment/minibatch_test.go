@@ -2,6 +2,7 @@ package segment
 
 import (
 	"errors"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -37,5 +38,30 @@ func TestMiniBatchBadInput(t *testing.T) {
 	}
 	if _, err := (MiniBatchKMeans{NClusters: 1, BatchSize: -1}).Fit(x, nil); !errors.Is(err, ErrOption) {
 		t.Fatalf("negative batch: %v", err)
+	}
+}
+
+func TestMiniBatchAndChooseKIndependentOfGOMAXPROCS(t *testing.T) {
+	x, _ := FromRows(blobs(52, 5000, 3, 4, 2))
+	run := func(procs int) (*Model, *KChoice) {
+		old := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(old)
+		m, err := MiniBatchKMeans{NClusters: 4, RandomState: 3, BatchSize: 256}.Fit(x, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := ChooseK(x, nil, 2, 4, KMeans{NInit: 2, RandomState: 3}, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m, c
+	}
+	m1, c1 := run(1)
+	m4, c4 := run(4)
+	if m1.Inertia != m4.Inertia || !slices.Equal(m1.Labels, m4.Labels) {
+		t.Fatal("mini-batch result depends on GOMAXPROCS")
+	}
+	if !slices.Equal(c1.Scores, c4.Scores) {
+		t.Fatalf("choose-k table depends on GOMAXPROCS:\n%v\n%v", c1.Scores, c4.Scores)
 	}
 }

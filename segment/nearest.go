@@ -112,22 +112,48 @@ func nearest2(x, cs []float64, k int) (int, float64, float64) {
 	return best, bd, second
 }
 
-// approxDist is the Euclidean distance summed in two interleaved chains.
-// It may differ from sqrt(sqDist) in the last bits, so it is only used for
-// bounds, which carry a safety margin (boundSlack).
-func approxDist(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s0, s1 float64
-	i := 0
-	for ; i+2 <= len(a); i += 2 {
-		t0 := a[i] - b[i]
-		t1 := a[i+1] - b[i+1]
-		s0 += t0 * t0
-		s1 += t1 * t1
+// ownSqDist sets out[q] to the squared distance from row rows[q] of xs to
+// its labelled centre, with the loop specialised for small d. The results
+// serve only as bounds, so the summation order is free.
+func ownSqDist(xs, cs []float64, labels []int32, rows []int32, out []float64, d int) {
+	out = out[:len(rows)]
+	switch d {
+	case 2:
+		for q, r := range rows {
+			x := xs[int(r)*2 : int(r)*2+2 : int(r)*2+2]
+			a := int(labels[r])
+			c := cs[a*2 : a*2+2 : a*2+2]
+			t0, t1 := x[0]-c[0], x[1]-c[1]
+			out[q] = t0*t0 + t1*t1
+		}
+	case 3:
+		for q, r := range rows {
+			x := xs[int(r)*3 : int(r)*3+3 : int(r)*3+3]
+			a := int(labels[r])
+			c := cs[a*3 : a*3+3 : a*3+3]
+			t0, t1, t2 := x[0]-c[0], x[1]-c[1], x[2]-c[2]
+			out[q] = t0*t0 + t1*t1 + t2*t2
+		}
+	case 4:
+		for q, r := range rows {
+			x := xs[int(r)*4 : int(r)*4+4 : int(r)*4+4]
+			a := int(labels[r])
+			c := cs[a*4 : a*4+4 : a*4+4]
+			t0, t1, t2, t3 := x[0]-c[0], x[1]-c[1], x[2]-c[2], x[3]-c[3]
+			out[q] = (t0*t0 + t1*t1) + (t2*t2 + t3*t3)
+		}
+	case 5:
+		for q, r := range rows {
+			x := xs[int(r)*5 : int(r)*5+5 : int(r)*5+5]
+			a := int(labels[r])
+			c := cs[a*5 : a*5+5 : a*5+5]
+			t0, t1, t2, t3, t4 := x[0]-c[0], x[1]-c[1], x[2]-c[2], x[3]-c[3], x[4]-c[4]
+			out[q] = (t0*t0 + t1*t1) + (t2*t2 + t3*t3) + t4*t4
+		}
+	default:
+		for q, r := range rows {
+			a := int(labels[r])
+			out[q] = sqDist(xs[int(r)*d:int(r)*d+d], cs[a*d:a*d+d])
+		}
 	}
-	if i < len(a) {
-		t := a[i] - b[i]
-		s0 += t * t
-	}
-	return math.Sqrt(s0 + s1)
 }

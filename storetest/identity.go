@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cimkit/cimkit/identity"
 	"github.com/google/uuid"
@@ -91,6 +92,26 @@ func RunIdentity(t *testing.T, newStore func(t *testing.T) identity.Store) {
 		if ca[0].Version <= cb[0].Version || ca[1].Version <= cb[1].Version {
 			t.Fatalf("customer versions must increase (an emptied customer keeps counting): %d→%d, %d→%d",
 				cb[0].Version, ca[0].Version, cb[1].Version, ca[1].Version)
+		}
+	})
+
+	t.Run("RewriteBumpsVersions", func(t *testing.T) {
+		s := newStore(t)
+		r := rec("a", c1, key(1))
+		if err := s.ApplyIdentity(ctx, identity.Change{Records: []identity.StoredRecord{r}}); err != nil {
+			t.Fatal(err)
+		}
+		tb, _ := s.IdentityTokens(ctx, []identity.Key{key(1)})
+		cb, _ := s.IdentityCustomers(ctx, []uuid.UUID{c1})
+		r.At = r.At.Add(time.Hour) // same keys, same customer
+		if err := s.ApplyIdentity(ctx, identity.Change{Records: []identity.StoredRecord{r}}); err != nil {
+			t.Fatal(err)
+		}
+		ta, _ := s.IdentityTokens(ctx, []identity.Key{key(1)})
+		ca, _ := s.IdentityCustomers(ctx, []uuid.UUID{c1})
+		if ta[0].Version <= tb[0].Version || ca[0].Version <= cb[0].Version {
+			t.Fatalf("rewriting a record left versions as they were (token %d→%d, customer %d→%d)",
+				tb[0].Version, ta[0].Version, cb[0].Version, ca[0].Version)
 		}
 	})
 

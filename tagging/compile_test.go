@@ -234,9 +234,13 @@ func BenchmarkRule(b *testing.B) {
 	}
 	c := sampleCustomer()
 	b.ReportAllocs()
+	cpu0 := cpuNanos()
 	for b.Loop() {
 		if !r.Eval(&c, sampleNow) {
 			b.Fatal("rule false")
 		}
+	}
+	if cpu0 > 0 {
+		b.ReportMetric(float64(cpuNanos()-cpu0)/float64(b.N), "cpu-ns/op")
 	}
 }

@@ -63,7 +63,9 @@
 // lifecycle stage). An Engine evaluates a RuleSet over many customers
 // (EvaluateAll) or incrementally on each new event (OnEvent) with the same
 // result, and fires lifecycle triggers through a host Notifier, subject to a
-// ConsentChecker.
+// ConsentChecker. RuleSet.Record writes the tags a customer entered and left
+// to a Store, which keeps every assignment with who set it, when and why
+// (memstore implements it; storetest.RunTags is its conformance suite).
 //
 // Smallest use:
 //

@@ -277,3 +277,34 @@ func TestEvaluateAllCancel(t *testing.T) {
 		t.Fatalf("n=%d err=%v", n, last)
 	}
 }
+
+// TestConcurrentEvaluation shares one compiled rule and rule set between
+// goroutines; run under -race it checks they are immutable.
+func TestConcurrentEvaluation(t *testing.T) {
+	rs := mustRuleSet(t, lifecycleRules)
+	rule, err := CompileJSON([]byte(benchRuleJSON), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sampleCustomer()
+	want := rs.Evaluate(&c, sampleNow)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				if !rule.Eval(&c, sampleNow) {
+					t.Error("rule false")
+					return
+				}
+				r := rs.Evaluate(&c, sampleNow)
+				if !slices.Equal(names(r.Tags), names(want.Tags)) {
+					t.Errorf("got %v want %v", names(r.Tags), names(want.Tags))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -145,12 +145,14 @@ func (e *evaluator) result(c *Customer, now time.Time) Result {
 	r.Tags = append(r.Tags, kept[k:]...)
 
 	// transitions against the previous tag names
-	prev := make([]string, 0, len(c.Tags))
-	for _, t := range c.Tags {
-		prev = append(prev, t.Name)
+	prev := c.Tags // usually a previous Result's tags: sorted and unique
+	if !slices.IsSortedFunc(prev, func(a, b TagValue) int { return strings.Compare(a.Name, b.Name) }) {
+		prev = slices.Clone(prev)
+		slices.SortStableFunc(prev, func(a, b TagValue) int { return strings.Compare(a.Name, b.Name) })
 	}
-	slices.Sort(prev)
-	prev = slices.Compact(prev)
+	if hasDupNames(prev) {
+		prev = slices.CompactFunc(slices.Clone(prev), func(a, b TagValue) bool { return a.Name == b.Name })
+	}
 	entered, left := diffSorted(r.Tags, prev, nil, nil)
 	if entered > 0 {
 		r.Entered = make([]string, 0, entered)
@@ -162,21 +164,32 @@ func (e *evaluator) result(c *Customer, now time.Time) Result {
 	return r
 }
 
+// hasDupNames reports whether the sorted tags repeat a name.
+func hasDupNames(tags []TagValue) bool {
+	for i := 1; i < len(tags); i++ {
+		if tags[i].Name == tags[i-1].Name {
+			return true
+		}
+	}
+	return false
+}
+
 // diffSorted counts (and, given non-nil destinations, appends) the names
-// in tags but not in prev, and in prev but not in tags; both are sorted.
-func diffSorted(tags []TagValue, prev []string, entered, left *[]string) (nIn, nOut int) {
+// in tags but not in prev, and in prev but not in tags; both are sorted by
+// name without repeats.
+func diffSorted(tags, prev []TagValue, entered, left *[]string) (nIn, nOut int) {
 	i, j := 0, 0
 	for i < len(tags) || j < len(prev) {
 		switch {
-		case j == len(prev) || (i < len(tags) && tags[i].Name < prev[j]):
+		case j == len(prev) || (i < len(tags) && tags[i].Name < prev[j].Name):
 			if entered != nil {
 				*entered = append(*entered, tags[i].Name)
 			}
 			nIn++
 			i++
-		case i == len(tags) || prev[j] < tags[i].Name:
+		case i == len(tags) || prev[j].Name < tags[i].Name:
 			if left != nil {
-				*left = append(*left, prev[j])
+				*left = append(*left, prev[j].Name)
 			}
 			nOut++
 			j++

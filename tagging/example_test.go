@@ -85,3 +85,23 @@ func ExampleEngine() {
 	// notify winback: enter sleeping -> send_coupon
 	// sleeping 1.000
 }
+
+func ExampleParseRuleSet() {
+	_, err := tagging.ParseRuleSet([]byte(`{"tags": [
+		{"name": "a", "kind": "dynamic", "rule": {"hasTag": "b"}},
+		{"name": "b", "kind": "dynamic", "rule": {"all": [{"hasTag": "a"}, {"gt": {"field": "points", "value": "many"}}]}},
+		{"name": "w", "kind": "weighted", "halfLifeDays": 30, "threshold": 0.3, "sources": [{"on": "order", "increment": 2}]}
+	]}`), nil)
+	fmt.Println(err)
+
+	rs, _ := tagging.ParseRuleSet([]byte(`{"tags": [
+		{"name": "sleeping", "kind": "dynamic",
+		 "rule": {"olderThanDays": {"days": 60, "field": "last_order_at"}}}]}`), nil)
+	out, _ := rs.MarshalJSON()
+	fmt.Println(string(out))
+	// Output:
+	// $.tags[1].rule: tag reference cycle: "a" -> "b" -> "a"
+	// $.tags[1].rule.all[1].gt: type mismatch: field "points" is number, value is string
+	// $.tags[2].sources[0].increment: must be a number in (0, 1]
+	// {"tags":[{"name":"sleeping","kind":"dynamic","rule":{"olderThanDays":{"field":"last_order_at","days":60}}}]}
+}

@@ -3,6 +3,7 @@ package tagging
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -212,4 +213,25 @@ func FuzzParseRuleSet(f *testing.F) {
 		rs.Evaluate(&c, sampleNow)
 		rs.Evaluate(&Customer{}, sampleNow)
 	})
+}
+
+func TestTransitionsWithUnsortedPreviousTags(t *testing.T) {
+	rs := mustRuleSet(t, `{"tags":[{"name":"x","kind":"dynamic","rule":{"all":[]}},{"name":"y","kind":"dynamic","rule":{"any":[]}}]}`)
+	c := Customer{Tags: []TagValue{
+		{Name: "m", Weight: 1, ExpiresAt: daysAgo(1)},
+		{Name: "y", Weight: 1},
+		{Name: "a", Weight: 1},
+		{Name: "m", Weight: 1, ExpiresAt: daysAgo(1)},
+	}}
+	before := slices.Clone(c.Tags)
+	r := rs.Evaluate(&c, sampleNow)
+	if got := names(r.Tags); !slices.Equal(got, []string{"a", "x"}) {
+		t.Fatalf("tags %v", got)
+	}
+	if !slices.Equal(r.Entered, []string{"x"}) || !slices.Equal(r.Left, []string{"m", "y"}) {
+		t.Fatalf("entered %v left %v", r.Entered, r.Left)
+	}
+	if !slices.EqualFunc(c.Tags, before, func(a, b TagValue) bool { return a.Name == b.Name }) {
+		t.Fatalf("input tags modified: %v", names(c.Tags))
+	}
 }

@@ -1,25 +1,47 @@
 #!/bin/sh
-# Runs the privacy benchmarks against their raw crypto peers and prints,
-# for each pair, the median ns/op of each side and the median of the
-# per-repetition ratios (each repetition runs ours and the peer back to
-# back, so slow drifts in machine load cancel out).
+# Runs the privacy benchmarks and their raw crypto peers in one binary and
+# prints medians. Two estimates of each ratio:
+#   paired: BenchmarkX/privacy and BenchmarkX/raw* run back to back in each
+#           repetition (one test process each); median of the per-repetition
+#           ratios.
+#   blocks: BenchmarkXRatio alternates blocks of 64 operations of each side
+#           inside one benchmark, so both see the same machine load.
 #
-# usage: bench/privacy/ratios.sh [count]   (from the module root)
+# usage (from the module root): bench/privacy/ratios.sh [count]
 set -eu
 count=${1:-10}
-go test -run '^$' -bench 'SealOpen32|Token' -benchtime 300ms -count "$count" ./privacy/ |
+bin=$(mktemp -d)/privacy.test
+trap 'rm -rf "$(dirname "$bin")"' EXIT
+go test -c -o "$bin" ./privacy/
+# One process per repetition, so each runs ours then the peer back to back
+# (-count would run all repetitions of one side first).
+i=0
+while [ "$i" -lt "$count" ]; do
+	(cd privacy && "$bin" -test.run '^$' -test.bench 'SealOpen32|Token' -test.benchtime 1s)
+	i=$((i + 1))
+done |
 	tee /dev/stderr |
 	awk '
-	/^Benchmark/ {
+	/^Benchmark[A-Za-z0-9]+\// {
 		split($1, p, "/"); sub(/-[0-9]+$/, "", p[2])
 		n = ++runs[p[1], p[2]]; ns[p[1], p[2], n] = $3; pairs[p[1]] = 1
 	}
+	/^Benchmark[A-Za-z0-9]+Ratio-/ {
+		b = $1; sub(/-[0-9]+$/, "", b); m = ++rr[b]
+		for (i = 5; i < NF; i += 2) v[b, $(i + 1), m] = $i
+		ratios[b] = 1
+	}
 	END {
 		for (b in pairs) {
-			ours = "privacy"; peer = (b ~ /Token/) ? "rawHMAC" : "rawGCM"
-			m = runs[b, ours]
-			for (i = 1; i <= m; i++) { r[i] = ns[b, ours, i] / ns[b, peer, i]; o[i] = ns[b, ours, i]; q[i] = ns[b, peer, i] }
-			printf "%s: privacy %.0f ns/op, %s %.0f ns/op, ratio %.2f (median of %d paired runs)\n", b, med(o, m), peer, med(q, m), med(r, m), m
+			peer = (b ~ /Token/) ? "rawHMAC" : "rawGCM"
+			m = runs[b, "privacy"]
+			for (i = 1; i <= m; i++) { r[i] = ns[b, "privacy", i] / ns[b, peer, i]; o[i] = ns[b, "privacy", i]; q[i] = ns[b, peer, i] }
+			printf "paired %s: privacy %.0f ns/op, %s %.0f ns/op, ratio %.2f (median of %d)\n", b, med(o, m), peer, med(q, m), med(r, m), m
+		}
+		for (b in ratios) {
+			m = rr[b]
+			for (i = 1; i <= m; i++) { o[i] = v[b, "privacy-ns/op", i]; q[i] = v[b, "raw-ns/op", i]; r[i] = v[b, "ratio", i] }
+			printf "blocks %s: privacy %.0f ns/op, raw %.0f ns/op, ratio %.2f (median of %d)\n", b, med(o, m), med(q, m), med(r, m), m
 		}
 	}
 	function med(a, n,   i, j, t) {

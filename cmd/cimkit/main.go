@@ -42,6 +42,7 @@ func commands() []command {
 		{"match", "probabilistic record linkage: deduplicate one CSV or link two", runMatch},
 		{"keys", "create, rotate and inspect a local key file for field encryption", runKeys},
 		{"privacy", "verify an exported audit log; print the record of processing", runPrivacy},
+		{"resolve", "resolve CSV records into customers by phone, device, email and member id", runResolve},
 		{"synth", "generate seeded synthetic customers, orders, events and ground truth", runSynth},
 		{"tag", "evaluate tag rules over customers (-rules/-in/-out) or check a rule set (-check)", runTag},
 	}

@@ -215,7 +215,7 @@ func joinHanSpaces(s string) string {
 // splitPostalCode finds a six-digit postal code at either end of s or
 // after a 邮编 label, and returns s without it.
 func splitPostalCode(s string) (string, string) {
-	if !strings.Contains(s, "邮") && !strings.ContainsAny(s, "([【") {
+	if strings.IndexByte(s, '(') < 0 && strings.IndexByte(s, '[') < 0 && !strings.Contains(s, "邮") && !strings.Contains(s, "【") {
 		goto ends
 	}
 	for _, label := range []string{"邮政编码:", "邮编:", "邮政编码", "邮编", "(", "[", "【"} {

@@ -72,7 +72,7 @@ func (c *Cleaner) Email(raw string) (EmailResult, error) {
 		s = l
 		r.Flags |= FlagLowercased
 	}
-	if isMasked(s) && strings.Contains(s, "*") {
+	if strings.IndexByte(s, '*') >= 0 && isMasked(s) {
 		r.Flags |= FlagMasked
 		return r, fieldErr("email", ErrMasked, "address is masked")
 	}

@@ -214,6 +214,9 @@ func TestIDCard(t *testing.T) {
 		{"110105194912310021", "", "", "", 0, ErrInvalid, FlagSensitive},
 		{"110105194913310020", "", "", "", 0, ErrInvalid, FlagSensitive},
 		{"990105194912310029", "", "", "", 0, ErrInvalid, FlagSensitive},
+		// Residence permits for Hong Kong (810000) and Taiwan (830000) residents.
+		{"810000199001010019", "810000199001010019", "1990-01-01", "810000", Male, nil, FlagSensitive},
+		{"830000199001010020", "830000199001010020", "1990-01-01", "830000", Female, nil, FlagSensitive},
 		{"1101051949123100", "", "", "", 0, ErrInvalid, FlagSensitive},
 		{"110105194912310000", "", "", "", 0, ErrLossy, FlagSpreadsheet},
 		{"1.10105194912310E+17", "", "", "", 0, ErrLossy, FlagSpreadsheet},

@@ -50,7 +50,7 @@ func (c *Cleaner) IDCard(raw string) (IDCardResult, error) {
 	if s == "" || isEmptyWord(s) {
 		return r, fieldErr("idcard", ErrEmpty, "no value")
 	}
-	if strings.ContainsAny(s, "*●") || isMasked(s) {
+	if strings.IndexByte(s, '*') >= 0 || strings.Contains(s, "●") || isMasked(s) {
 		r.Flags |= FlagMasked
 		return r, fieldErr("idcard", ErrMasked, "number is masked")
 	}
@@ -83,7 +83,11 @@ func (c *Cleaner) IDCard(raw string) (IDCardResult, error) {
 	default:
 		return r, fieldErr("idcard", ErrInvalid, "want 18 characters or 15 digits")
 	}
-	prov := divisions.Get().Lookup(s[:2])
+	pc := s[:2]
+	if pc == "83" {
+		pc = "71" // residence permits of Taiwan residents use 830000
+	}
+	prov := divisions.Get().Lookup(pc)
 	if prov == nil {
 		return r, fieldErr("idcard", ErrInvalid, "unknown region code")
 	}

@@ -107,7 +107,8 @@ func (c *Cleaner) Name(raw string) (NameResult, error) {
 	default:
 		return r, fieldErr("name", ErrInvalid, "no letters")
 	}
-	if r.Value == "" {
+	if strings.IndexFunc(r.Value, unicode.IsLetter) < 0 {
+		r.Value, r.Surname, r.Given = "", "", ""
 		return r, fieldErr("name", ErrInvalid, "no name left after removing the title")
 	}
 	if isNamePlaceholder(r.Value) {
@@ -146,7 +147,7 @@ func (c *Cleaner) hanName(s string, r *NameResult) {
 		s = strings.ReplaceAll(s, " ", "")
 		r.Flags |= FlagSpacesRemoved
 	}
-	if strings.ContainsAny(s, ".•") {
+	if strings.IndexByte(s, '.') >= 0 || strings.Contains(s, "•") {
 		s = nameDots.Replace(s)
 	}
 	// Strip titles until none is left, so that cleaning is idempotent
@@ -168,12 +169,12 @@ func (c *Cleaner) hanName(s string, r *NameResult) {
 	if strings.Contains(s, "·") {
 		return // transliterated minority or foreign name: no surname split
 	}
-	if rs := []rune(s); len(rs) >= 3 && compoundSurnames[string(rs[:2])] {
-		two := string(rs[:2])
-		r.Surname, r.Given = two, s[len(two):]
+	_, w := utf8.DecodeRuneInString(s)
+	_, w2 := utf8.DecodeRuneInString(s[w:])
+	if utf8.RuneCountInString(s) >= 3 && compoundSurnames[s[:w+w2]] {
+		r.Surname, r.Given = s[:w+w2], s[w+w2:]
 		return
 	}
-	_, w := utf8.DecodeRuneInString(s)
 	r.Surname, r.Given = s[:w], s[w:]
 }
 
@@ -197,6 +198,11 @@ func latinName(s string, r *NameResult) {
 		}
 	}
 	r.Value = strings.Join(words, " ")
+	if !isASCII(r.Value) {
+		// Case mapping can leave a sequence that composes differently.
+		r.Value = norm.NFKC.String(r.Value)
+		words = strings.Fields(r.Value)
+	}
 	if len(words) == 2 {
 		a, b := strings.ToLower(words[0]), strings.ToLower(words[1])
 		switch {

@@ -63,11 +63,18 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := customer.New(pgstore.New(pool), &customer.Options{Now: func() time.Time { return demo.Now }, NewID: demo.SeqIDs(*seed)})
-	fmt.Fprintf(out, "==> load %d customer records and %d orders into PostgreSQL\n", *customers, *orders)
-	ids, err := demo.Load(ctx, svc, ds, out)
+	store := pgstore.New(pool)
+	svc := customer.New(store, &customer.Options{Now: func() time.Time { return demo.Now }, NewID: demo.SeqIDs(*seed)})
+	fmt.Fprintf(out, "==> clean and resolve %d customer records through Service.Ingest into PostgreSQL\n", *customers)
+	ids, res, err := demo.IngestCustomers(ctx, svc, store, ds, out)
 	if err != nil {
 		return fmt.Errorf("%w (run with -fresh to start from empty tables)", err)
+	}
+	fmt.Fprintf(out, "    %d records (%d people) → %d customers; pairwise precision %.4f, recall %.4f\n",
+		res.Report.Records, len(ds.Persons), res.Customers, res.Precision, res.Recall)
+	fmt.Fprintf(out, "==> load %d orders, events, tickets and feedback\n", *orders)
+	if err := demo.LoadActivity(ctx, svc, ds, ids, out); err != nil {
+		return err
 	}
 	fmt.Fprintln(out, "==> totals")
 	if err := demo.Totals(ctx, svc, out); err != nil {

@@ -5,9 +5,11 @@
 //
 // It generates customer records, orders, events, tickets and NPS feedback,
 // loads them through customer.Service into the in-memory store, and prints
-// totals, one customer's 360-degree view, RFM and k-means segments, and
-// finally field-level encryption at work: sealed copies of a few customers,
-// a blind-index phone lookup and crypto-shredding. Personal data is printed
+// totals and one customer's 360-degree view, then ingests the same records
+// through Service.Ingest (identity resolution) and scores the customers it
+// forms against the ground truth, and finally shows field-level encryption:
+// sealed copies of a few customers, a blind-index phone lookup and
+// crypto-shredding. Personal data is printed
 // masked.
 package main
 
@@ -65,6 +67,9 @@ func run(out io.Writer, args []string) error {
 		return err
 	}
 	if err := segmentStage(p, a); err != nil {
+		return err
+	}
+	if err := tagStage(ctx, p, env, a); err != nil {
 		return err
 	}
 	if err := privacyStage(ctx, p, env); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cimkit/cimkit/customer"
 	"github.com/cimkit/cimkit/internal/synth"
+	"github.com/cimkit/cimkit/privacy"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -63,9 +64,9 @@ func Busiest(ds *synth.Dataset, ids map[string]uuid.UUID) uuid.UUID {
 func PrintView(out io.Writer, v customer.View) {
 	p := printer{out}
 	c := v.Profile
-	p.printf("    customer %s  name %s  registered via %s\n", c.ID, maskName(c.Name), c.RegistrationVia)
+	p.printf("    customer %s  name %s  registered via %s\n", c.ID, privacy.Name(c.Name), c.RegistrationVia)
 	for _, ph := range c.Phones {
-		p.printf("    phone %s (%s)\n", maskPhone(cmp.Or(ph.Value, ph.Raw)), ph.Channel)
+		p.printf("    phone %s (%s)\n", privacy.Phone(cmp.Or(ph.Value, ph.Raw)), ph.Channel)
 	}
 	s := v.Orders
 	p.printf("    orders %d (+%d cancelled)  spend %s %s  AOV %s  refund rate %.1f%%\n",
@@ -91,24 +92,6 @@ func PrintView(out io.Writer, v customer.View) {
 		p.printf("  latest NPS %d (%s)", v.LatestNPS.NPS, v.LatestNPS.At.Format("2006-01-02"))
 	}
 	p.printf("\n")
-}
-
-// maskPhone shows the first three and last four digits only.
-func maskPhone(s string) string {
-	r := []rune(strings.TrimSpace(s))
-	if len(r) < 8 {
-		return strings.Repeat("*", len(r))
-	}
-	return string(r[:3]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-4:])
-}
-
-// maskName shows the first character only.
-func maskName(s string) string {
-	r := []rune(s)
-	if len(r) == 0 {
-		return ""
-	}
-	return string(r[:1]) + strings.Repeat("*", len(r)-1)
 }
 
 type printer struct{ out io.Writer }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -47,6 +48,7 @@ func main() {
 	alg := flag.String("algorithm", "elkan", "lloyd or elkan")
 	repeat := flag.Int("repeat", 1, "timed repetitions (best is reported)")
 	labelsPath := flag.String("labels", "", "labels output file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the timed fits")
 	flag.Parse()
 
 	data, err := readF64(*xPath, *n**d)
@@ -67,6 +69,14 @@ func main() {
 		km.InitCenters = cm.ToRows()
 	}
 	var m *segment.Model
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fail(err)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	best, bestCPU := math.Inf(1), math.Inf(1)
 	for r := 0; r < *repeat; r++ {
 		start, startCPU := time.Now(), cpuSeconds()

@@ -172,10 +172,14 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 				return fmt.Errorf("pgstore: identity customer version: %w", identity.ErrConflict)
 			}
 		}
+		touched := &touchedLists{tokens: map[identity.Key]bool{}, customers: map[uuid.UUID]bool{}}
 		for _, r := range c.Records {
-			if err := applyRecord(ctx, tx, r); err != nil {
+			if err := applyRecord(ctx, tx, r, touched); err != nil {
 				return err
 			}
+		}
+		if err := touched.bump(ctx, tx); err != nil {
+			return err
 		}
 		for _, id := range c.DeleteConstraints {
 			if _, err := tx.Exec(ctx, `DELETE FROM id_constraints WHERE id = $1`, id); err != nil {
@@ -211,9 +215,42 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	return idErr("apply identity change", err)
 }
 
+// touchedLists collects the token and customer lists a change touches;
+// each gets its version incremented once, as the Store contract says.
+type touchedLists struct {
+	tokens    map[identity.Key]bool
+	customers map[uuid.UUID]bool
+}
+
+func (t *touchedLists) bump(ctx context.Context, tx pgx.Tx) error {
+	keys := make([]identity.Key, 0, len(t.tokens))
+	for k := range t.tokens {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b identity.Key) int {
+		return cmp.Or(strings.Compare(string(a.Kind), string(b.Kind)), strings.Compare(a.Token, b.Token))
+	})
+	for _, k := range keys {
+		if err := bumpToken(ctx, tx, k); err != nil {
+			return err
+		}
+	}
+	ids := make([]uuid.UUID, 0, len(t.customers))
+	for id := range t.customers {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+	for _, id := range ids {
+		if err := bumpCustomer(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // applyRecord upserts one record and keeps the token index and customer
-// lists (and their versions) in step with it.
-func applyRecord(ctx context.Context, tx pgx.Tx, r identity.StoredRecord) error {
+// lists in step with it, noting every list it touches.
+func applyRecord(ctx context.Context, tx pgx.Tx, r identity.StoredRecord, touched *touchedLists) error {
 	var old identity.StoredRecord
 	var doc []byte
 	err := tx.QueryRow(ctx, `SELECT doc FROM id_records WHERE id = $1 FOR UPDATE`, r.ID).Scan(&doc)
@@ -226,50 +263,30 @@ func applyRecord(ctx context.Context, tx pgx.Tx, r identity.StoredRecord) error 
 			return fmt.Errorf("decode identity record: %w", err)
 		}
 		for _, k := range old.Keys {
+			touched.tokens[k] = true
 			if slices.Contains(r.Keys, k) {
 				continue
 			}
-			tag, err := tx.Exec(ctx, `DELETE FROM id_tokens WHERE kind = $1 AND token = $2 AND record_id = $3`, string(k.Kind), k.Token, r.ID)
-			if err != nil {
+			if _, err := tx.Exec(ctx, `DELETE FROM id_tokens WHERE kind = $1 AND token = $2 AND record_id = $3`, string(k.Kind), k.Token, r.ID); err != nil {
 				return err
-			}
-			if tag.RowsAffected() > 0 {
-				if err := bumpToken(ctx, tx, k); err != nil {
-					return err
-				}
 			}
 		}
+		touched.customers[old.CustomerID] = true
 		if old.CustomerID != r.CustomerID {
-			tag, err := tx.Exec(ctx, `DELETE FROM id_customers WHERE customer_id = $1 AND record_id = $2`, old.CustomerID, r.ID)
-			if err != nil {
+			if _, err := tx.Exec(ctx, `DELETE FROM id_customers WHERE customer_id = $1 AND record_id = $2`, old.CustomerID, r.ID); err != nil {
 				return err
-			}
-			if tag.RowsAffected() > 0 {
-				if err := bumpCustomer(ctx, tx, old.CustomerID); err != nil {
-					return err
-				}
 			}
 		}
 	}
 	for _, k := range r.Keys {
-		tag, err := tx.Exec(ctx, `INSERT INTO id_tokens (kind, token, record_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, string(k.Kind), k.Token, r.ID)
-		if err != nil {
+		touched.tokens[k] = true
+		if _, err := tx.Exec(ctx, `INSERT INTO id_tokens (kind, token, record_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, string(k.Kind), k.Token, r.ID); err != nil {
 			return err
 		}
-		if tag.RowsAffected() > 0 {
-			if err := bumpToken(ctx, tx, k); err != nil {
-				return err
-			}
-		}
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO id_customers (customer_id, record_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, r.CustomerID, r.ID)
-	if err != nil {
+	touched.customers[r.CustomerID] = true
+	if _, err := tx.Exec(ctx, `INSERT INTO id_customers (customer_id, record_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, r.CustomerID, r.ID); err != nil {
 		return err
-	}
-	if tag.RowsAffected() > 0 {
-		if err := bumpCustomer(ctx, tx, r.CustomerID); err != nil {
-			return err
-		}
 	}
 	doc, err = marshal(r)
 	if err != nil {

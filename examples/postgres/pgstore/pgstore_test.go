@@ -14,6 +14,7 @@ import (
 	"github.com/cimkit/cimkit/privacy/audit"
 	"github.com/cimkit/cimkit/privacy/consent"
 	"github.com/cimkit/cimkit/storetest"
+	"github.com/cimkit/cimkit/tagging"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -83,4 +84,8 @@ func TestConsentConformance(t *testing.T) {
 
 func TestIdentityConformance(t *testing.T) {
 	storetest.RunIdentity(t, func(t *testing.T) identity.Store { return pgstore.New(freshPool(t)) })
+}
+
+func TestTagsConformance(t *testing.T) {
+	storetest.RunTags(t, func(t *testing.T) tagging.Store { return pgstore.New(freshPool(t)) })
 }

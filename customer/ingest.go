@@ -1,0 +1,412 @@
+package customer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cimkit/cimkit/customer/clean"
+	"github.com/cimkit/cimkit/identity"
+	"github.com/google/uuid"
+)
+
+// ErrNoResolver: Ingest or Lookup was called on a Service without an
+// identity resolver (set Options.Identity, or use a Store that also
+// implements identity.Store).
+var ErrNoResolver = errors.New("no identity resolver")
+
+// SourceRecord is one raw customer record from a channel, every field as
+// the channel sent it. Ingest cleans it, resolves it to a customer and
+// updates that customer's golden profile.
+type SourceRecord struct {
+	ID            string // unique source record id, e.g. "pos:123"
+	Channel       Channel
+	At            time.Time // when the channel saw it; zero means now
+	Name          string
+	Gender        string
+	BirthDate     string
+	Phone         string
+	Email         string
+	Device        string // device fingerprint, host-hashed
+	MemberID      string
+	IDCard        string
+	WeChatOpenID  string
+	WeChatUnionID string
+	Address       string
+	// Extra holds identifiers of host-registered kinds.
+	Extra []identity.Identifier
+}
+
+// IngestResult says what Ingest did.
+type IngestResult struct {
+	CustomerID uuid.UUID
+	Outcome    identity.Outcome // created, matched, merged or split
+	// Explanation says in one line, without personal data, what happened
+	// ("matched by phone, device", "merged 2 customers: phone, email").
+	// Events carry the merges and splits with their reasons;
+	// Service.Explain gives the full explanation of a customer.
+	Explanation string
+	Events      []identity.Event
+	// Flags are the cleaning flags per field ("phone", "name" ...).
+	Flags map[string]clean.Flags
+	// Skipped lists identifiers that were not used, with typed reasons.
+	Skipped []error
+}
+
+// Ingest cleans a source record, resolves it to a customer (creating,
+// matching, merging or splitting customers) and upserts the golden profile
+// of every customer it changed. A record with no usable identifier returns
+// an error wrapping identity.ErrNoIdentifier. Identity changes are atomic:
+// when resolution fails nothing is written. When the profile write fails
+// after resolution, the error is returned and the profile is recomputed
+// the next time a record of that customer is ingested (or call Reproject).
+func (s *Service) Ingest(ctx context.Context, src SourceRecord) (IngestResult, error) {
+	if s.resolver == nil {
+		return IngestResult{}, ErrNoResolver
+	}
+	if src.At.IsZero() {
+		src.At = s.now()
+	}
+	if err := checkChannel("channel", src.Channel, false); err != nil {
+		return IngestResult{}, err
+	}
+	rec, flags := s.sourceToRecord(src)
+	res, err := s.resolver.Ingest(ctx, rec)
+	out := IngestResult{CustomerID: res.CustomerID, Outcome: res.Outcome, Explanation: res.Summary(), Events: res.Events, Flags: flags, Skipped: res.Skipped}
+	if err != nil {
+		return out, fmt.Errorf("ingest %s: %w", "record", err)
+	}
+	for _, id := range res.Removed {
+		if err := s.store.DeleteCustomer(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+			return out, fmt.Errorf("ingest: remove merged profile: %w", err)
+		}
+	}
+	for _, id := range res.Changed {
+		if err := s.Reproject(ctx, id); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// sourceToRecord cleans the profile fields and lists the identifiers.
+func (s *Service) sourceToRecord(src SourceRecord) (identity.Record, map[string]clean.Flags) {
+	c := s.cleaner
+	flags := map[string]clean.Flags{}
+	fields := map[string]string{}
+	if r, err := c.Name(src.Name); err == nil {
+		fields["name"] = r.Value
+		flags["name"] = r.Flags
+	} else if src.Name != "" {
+		flags["name"] = r.Flags
+	}
+	if r, err := c.Gender(src.Gender); err == nil && r.Value != clean.GenderUnknown {
+		fields["gender"] = r.Value.String()
+	}
+	if r, err := c.BirthDate(src.BirthDate); err == nil {
+		fields["birth_date"] = r.Value
+		flags["birth_date"] = r.Flags
+	}
+	if r, err := c.Phone(src.Phone); err == nil {
+		fields["phone"], fields["phone_raw"] = r.E164(), src.Phone
+		flags["phone"] = r.Flags
+	} else if src.Phone != "" {
+		flags["phone"] = r.Flags
+	}
+	if r, err := c.Email(src.Email); err == nil {
+		fields["email"], fields["email_raw"] = r.Value, src.Email
+		flags["email"] = r.Flags
+	} else if src.Email != "" {
+		flags["email"] = r.Flags
+	}
+	if r, err := c.Address(src.Address); err == nil && r.Value != "" {
+		fields["address"], fields["address_raw"] = r.Value, src.Address
+		fields["address.province"], fields["address.city"], fields["address.district"] = r.Province, r.City, r.District
+		fields["address.detail"], fields["address.postal_code"] = r.Detail, r.PostalCode
+		flags["address"] = r.Flags
+	}
+	rec := identity.Record{ID: src.ID, Channel: string(src.Channel), At: src.At, Fields: fields}
+	add := func(k identity.Kind, v string) {
+		if v != "" {
+			rec.Identifiers = append(rec.Identifiers, identity.Identifier{Kind: k, Value: v})
+		}
+	}
+	add(identity.KindPhone, src.Phone)
+	add(identity.KindEmail, src.Email)
+	add(identity.KindDevice, src.Device)
+	add(identity.KindMemberID, src.MemberID)
+	add(identity.KindIDCard, src.IDCard)
+	add(identity.KindWeChatOpenID, src.WeChatOpenID)
+	add(identity.KindWeChatUnionID, src.WeChatUnionID)
+	add(identity.KindName, src.Name)
+	rec.Identifiers = append(rec.Identifiers, src.Extra...)
+	return rec, flags
+}
+
+// Reproject recomputes a customer's golden profile from all its source
+// records with the survivorship rules and stores it (creating the profile
+// when missing). Fields the host set itself (membership level, points,
+// attributes) are kept.
+func (s *Service) Reproject(ctx context.Context, id uuid.UUID) error {
+	if s.resolver == nil {
+		return ErrNoResolver
+	}
+	// The profile is read before the records so that a concurrent
+	// ingest either sees this write or makes it fail on the version.
+	for range 8 {
+		cur, err := s.store.GetCustomer(ctx, id)
+		missing := errors.Is(err, ErrNotFound)
+		if err != nil && !missing {
+			return fmt.Errorf("reproject: %w", err)
+		}
+		recs, err := s.resolver.Records(ctx, id)
+		if errors.Is(err, identity.ErrNotFound) {
+			if missing {
+				return nil
+			}
+			if err := s.store.DeleteCustomer(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("reproject: %w", err)
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reproject: %w", err)
+		}
+		if missing {
+			cur = Customer{ID: id}
+		}
+		s.applyGolden(&cur, recs)
+		if missing {
+			_, err = s.Create(ctx, cur)
+			if err == nil || !errors.Is(err, ErrAlreadyExists) {
+				return err
+			}
+			continue
+		}
+		if _, err = s.Update(ctx, cur); err == nil || !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
+	return fmt.Errorf("reproject: %w", ErrConflict)
+}
+
+// applyGolden sets the profile fields the golden record decides.
+func (s *Service) applyGolden(c *Customer, recs []identity.StoredRecord) {
+	golden := s.resolver.Golden(recs)
+	c.Name = golden["name"].Value
+	switch golden["gender"].Value {
+	case "male":
+		c.Gender = GenderMale
+	case "female":
+		c.Gender = GenderFemale
+	}
+	if t, err := time.Parse("2006-01-02", golden["birth_date"].Value); err == nil {
+		c.BirthDate = t
+	}
+	c.Phones = contacts(recs, "phone")
+	c.Emails = contacts(recs, "email")
+	c.Addresses = addresses(recs)
+	if c.RegistrationVia == "" {
+		if ch := Channel(recs[0].Channel); checkChannel("", ch, true) == nil {
+			c.RegistrationVia = ch
+		}
+	}
+}
+
+// contacts lists the distinct values of a field across records, first seen
+// first, at most MaxContacts.
+func contacts(recs []identity.StoredRecord, field string) []Contact {
+	var out []Contact
+	for _, r := range recs {
+		v := r.Fields[field]
+		if v == "" {
+			continue
+		}
+		i := slices.IndexFunc(out, func(c Contact) bool { return c.Value == v })
+		if i >= 0 {
+			out[i].LastSeen = r.At
+			continue
+		}
+		if len(out) == MaxContacts {
+			continue
+		}
+		ch := Channel(r.Channel)
+		if checkChannel("", ch, true) != nil {
+			ch = ""
+		}
+		out = append(out, Contact{Raw: clip(r.Fields[field+"_raw"]), Value: v, Channel: ch, FirstSeen: r.At, LastSeen: r.At})
+	}
+	return out
+}
+
+func addresses(recs []identity.StoredRecord) []Address {
+	var out []Address
+	for _, r := range recs {
+		f := r.Fields
+		if f["address"] == "" {
+			continue
+		}
+		i := slices.IndexFunc(out, func(a Address) bool {
+			return a.Province == f["address.province"] && a.City == f["address.city"] && a.District == f["address.district"] && a.Detail == clip(f["address.detail"])
+		})
+		if i >= 0 {
+			out[i].LastSeen = r.At
+			continue
+		}
+		if len(out) == MaxContacts {
+			continue
+		}
+		ch := Channel(r.Channel)
+		if checkChannel("", ch, true) != nil {
+			ch = ""
+		}
+		out = append(out, Address{Raw: clip(f["address_raw"]), Province: f["address.province"], City: f["address.city"],
+			District: f["address.district"], Detail: clip(f["address.detail"]), PostalCode: f["address.postal_code"],
+			Channel: ch, FirstSeen: r.At, LastSeen: r.At})
+	}
+	return out
+}
+
+// clip makes a raw value valid UTF-8 and bounds it to MaxValueBytes
+// without splitting a character.
+func clip(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= MaxValueBytes {
+		return s
+	}
+	for i := MaxValueBytes; i > 0; i-- {
+		if s[i]&0xC0 != 0x80 {
+			return s[:i]
+		}
+	}
+	return ""
+}
+
+// Lookup finds the customer holding an identifier typed in any format
+// (a phone as "138 1234 5678", an email in capitals), cleaned and
+// tokenised exactly as Ingest does.
+func (s *Service) Lookup(ctx context.Context, kind identity.Kind, raw string) (Customer, error) {
+	if s.resolver == nil {
+		return Customer{}, ErrNoResolver
+	}
+	id, err := s.resolver.Lookup(ctx, kind, raw)
+	if errors.Is(err, identity.ErrNotFound) {
+		return Customer{}, fmt.Errorf("lookup %s: %w", kind, ErrNotFound)
+	}
+	if err != nil {
+		return Customer{}, fmt.Errorf("lookup %s: %w", kind, err)
+	}
+	return s.Get(ctx, id)
+}
+
+// Explain says why a customer's records belong together (masked; for
+// support agents).
+func (s *Service) Explain(ctx context.Context, id uuid.UUID) (identity.Explanation, error) {
+	if s.resolver == nil {
+		return identity.Explanation{}, ErrNoResolver
+	}
+	return s.resolver.Explain(ctx, id)
+}
+
+// Resolver returns the identity resolver, or nil.
+func (s *Service) Resolver() *identity.Resolver { return s.resolver }
+
+// BatchFailure is one record Ingest could not take.
+type BatchFailure struct {
+	Index    int          // position in the input, from 0
+	RecordID string       // the source record id (not personal data)
+	Err      error        // wraps identity.ErrNoIdentifier, ErrInvalid ...
+	Record   SourceRecord // the raw record as given, so nothing is lost
+}
+
+// BatchReport summarises IngestBatch.
+type BatchReport struct {
+	Records                         int
+	Created, Matched, Merged, Split int
+	// Failures holds every record not ingested, in input order: nothing
+	// is dropped silently.
+	Failures []BatchFailure
+}
+
+// IngestBatch ingests records one by one. progress, when not nil, is
+// called after each record with the number done so far. A record that
+// fails is kept in the report and the batch goes on; an error from the
+// iterator is kept the same way. Only a cancelled context stops the batch
+// early (its error is returned with the report so far).
+func (s *Service) IngestBatch(ctx context.Context, records iter.Seq2[SourceRecord, error], progress func(done int)) (BatchReport, error) {
+	var rep BatchReport
+	for src, err := range records {
+		if cerr := ctx.Err(); cerr != nil {
+			return rep, cerr
+		}
+		i := rep.Records
+		rep.Records++
+		if err == nil {
+			var res IngestResult
+			res, err = s.Ingest(ctx, src)
+			if err == nil {
+				switch res.Outcome {
+				case identity.Created:
+					rep.Created++
+				case identity.Matched:
+					rep.Matched++
+				case identity.Merged:
+					rep.Merged++
+				case identity.Split:
+					rep.Split++
+				}
+			}
+		}
+		if err != nil {
+			rep.Failures = append(rep.Failures, BatchFailure{Index: i, RecordID: src.ID, Err: err, Record: src})
+		}
+		if progress != nil {
+			progress(rep.Records)
+		}
+	}
+	return rep, ctx.Err()
+}
+
+// Merge joins two customers by operator decision (a must-link later
+// ingests respect) and recomputes the golden profile; the absorbed
+// profile is removed.
+func (s *Service) Merge(ctx context.Context, a, b uuid.UUID, reason string) (identity.Event, error) {
+	if s.resolver == nil {
+		return identity.Event{}, ErrNoResolver
+	}
+	ev, err := s.resolver.Merge(ctx, a, b, reason)
+	if err != nil {
+		return ev, fmt.Errorf("merge: %w", err)
+	}
+	return ev, s.reprojectEvent(ctx, ev)
+}
+
+// Unmerge undoes a merge (see identity.Resolver.Unmerge) and recomputes
+// the golden profiles of the customers it restores.
+func (s *Service) Unmerge(ctx context.Context, mergeID uuid.UUID) (identity.Event, error) {
+	if s.resolver == nil {
+		return identity.Event{}, ErrNoResolver
+	}
+	ev, err := s.resolver.Unmerge(ctx, mergeID)
+	if err != nil {
+		return ev, fmt.Errorf("unmerge: %w", err)
+	}
+	return ev, s.reprojectEvent(ctx, ev)
+}
+
+func (s *Service) reprojectEvent(ctx context.Context, ev identity.Event) error {
+	seen := map[uuid.UUID]bool{}
+	for _, c := range append(slices.Clone(ev.Before), ev.After...) {
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			if err := s.Reproject(ctx, c.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package pgstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cimkit/cimkit/customer"
+	"github.com/cimkit/cimkit/examples/postgres/pgstore"
+	"github.com/cimkit/cimkit/identity"
+	"github.com/cimkit/cimkit/internal/demo"
+	"github.com/cimkit/cimkit/internal/synth"
+)
+
+const ingestBatch = 64
+
+// ingestBench ingests synthetic records through Service.Ingest on
+// PostgreSQL, ingestBatch records per op, split over workers goroutines.
+func ingestBench(b *testing.B, workers int) {
+	pool := freshPool(b)
+	ds, err := synth.Generate(synth.Config{Customers: 20000, Orders: 1, Events: 1, Seed: 5})
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := customer.New(pgstore.New(pool), &customer.Options{Now: func() time.Time { return demo.Now }})
+	ctx := context.Background()
+	next := 0
+	b.ReportAllocs()
+	start := time.Now()
+	records := 0
+	for b.Loop() {
+		batch := make([]customer.SourceRecord, ingestBatch)
+		for i := range batch {
+			r := ds.Records[next%len(ds.Records)]
+			src := demo.SourceOf(r)
+			src.ID = fmt.Sprintf("%s/%d", r.ID, next/len(ds.Records)) // a later record of the same person
+			batch[i] = src
+			next++
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, workers)
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < len(batch); i += workers {
+					if _, err := svc.Ingest(ctx, batch[i]); err != nil && !isNoIdentifier(err) {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			b.Fatal(err)
+		}
+		records += len(batch)
+	}
+	b.ReportMetric(float64(records)/time.Since(start).Seconds(), "records/s")
+}
+
+// BenchmarkIngestRowByRow ingests one record after another.
+func BenchmarkIngestRowByRow(b *testing.B) { ingestBench(b, 1) }
+
+// BenchmarkIngestConcurrent ingests with 8 goroutines sharing the pool, as
+// a batch import job would.
+func BenchmarkIngestConcurrent(b *testing.B) { ingestBench(b, 8) }
+
+// BenchmarkAddOrderRowByRow and BenchmarkImportOrders compare loading
+// orders one by one through Service.AddOrder with the COPY import.
+func BenchmarkAddOrderRowByRow(b *testing.B) {
+	pool := freshPool(b)
+	svc := customer.New(pgstore.New(pool), nil)
+	ctx := context.Background()
+	orders := importOrders(200000)
+	for i := range 50 {
+		if _, err := svc.Create(ctx, customer.Customer{ID: orders[i].CustomerID}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	n := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := svc.AddOrder(ctx, orders[n%len(orders)]); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+}
+
+func BenchmarkImportOrders(b *testing.B) {
+	pool := freshPool(b)
+	store := pgstore.New(pool)
+	ctx := context.Background()
+	orders := importOrders(200000)
+	const per = 5000
+	n := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		part := orders[(n*per)%len(orders):][:per]
+		if _, err := store.ImportOrders(ctx, part, nil); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(per), "orders/op")
+}
+
+func isNoIdentifier(err error) bool { return errors.Is(err, identity.ErrNoIdentifier) }

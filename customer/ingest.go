@@ -160,6 +160,11 @@ func (s *Service) Reproject(ctx context.Context, id uuid.UUID) error {
 	for range 8 {
 		cur, err := s.store.GetCustomer(ctx, id)
 		missing := errors.Is(err, ErrNotFound)
+		if err == nil {
+			// With a Sealer: open, so host fields that are sealed
+			// (SealAttributes) are kept; a shredded customer fails here.
+			cur, err = s.open(ctx, cur)
+		}
 		if err != nil && !missing {
 			return fmt.Errorf("reproject: %w", err)
 		}
@@ -187,7 +192,7 @@ func (s *Service) Reproject(ctx context.Context, id uuid.UUID) error {
 			}
 			continue
 		}
-		if _, err = s.Update(ctx, cur); err == nil || !errors.Is(err, ErrConflict) {
+		if _, err = s.update(ctx, cur, false); err == nil || !errors.Is(err, ErrConflict) {
 			return err
 		}
 	}

@@ -33,8 +33,11 @@ type Options struct {
 	// field that cannot be opened (crypto-shredded customer, tampered or
 	// misplaced ciphertext) makes the read fail with ErrSealed; plaintext
 	// is never returned for it. Customers given to Create and Update must
-	// have Sealed empty (ErrInvalid otherwise). Nil means nothing is
-	// sealed.
+	// have Sealed empty (ErrInvalid otherwise). Ingest and Reproject
+	// seal the golden profile the same way; sealing covers the profile
+	// Store only, not the source records an identity resolver keeps in its
+	// own identity.Store (their fields and identifier tokens are the
+	// resolver's concern). Nil means nothing is sealed.
 	Sealer FieldSealer
 	// SealAttributes lists the keys of Customer.Attributes whose values
 	// are personal data (for example "id_card"); with a Sealer they are
@@ -161,6 +164,12 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (Customer, error) {
 // should read again and retry. It returns the stored customer with its new
 // version. CreatedAt is kept from the stored profile.
 func (s *Service) Update(ctx context.Context, c Customer) (Customer, error) {
+	return s.update(ctx, c, true)
+}
+
+// update is Update; with result false and a Sealer it does not open the
+// stored customer it returns (callers that discard it save the work).
+func (s *Service) update(ctx context.Context, c Customer, result bool) (Customer, error) {
 	c = c.Clone()
 	now := s.now().UTC()
 	c.UpdatedAt = now
@@ -181,7 +190,7 @@ func (s *Service) Update(ctx context.Context, c Customer) (Customer, error) {
 		}
 	}
 	out, err := s.store.UpdateCustomer(ctx, c)
-	if err == nil {
+	if err == nil && result {
 		out, err = s.open(ctx, out)
 	}
 	if err != nil {

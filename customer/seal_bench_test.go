@@ -141,28 +141,6 @@ func BenchmarkSealing(b *testing.B) {
 	}
 }
 
-// ingestData returns 1,000 synthetic channel records as identity records
-// (phone, device, email, member id) and as customer profiles.
-func ingestData(b *testing.B) ([]identity.Record, []customer.Customer) {
-	ds, err := synth.Generate(synth.Config{Customers: 1000, Orders: 1, Events: 1, Tickets: 1, Feedback: 1, Seed: 42})
-	if err != nil {
-		b.Fatal(err)
-	}
-	recs := make([]identity.Record, len(ds.Records))
-	profiles := make([]customer.Customer, len(ds.Records))
-	for i, r := range ds.Records {
-		recs[i] = identity.Record{ID: r.ID, Channel: r.Channel, At: r.RegisteredAt}
-		for _, id := range []identity.Identifier{{Kind: identity.KindPhone, Value: r.Phone}, {Kind: identity.KindDevice, Value: r.Device},
-			{Kind: identity.KindEmail, Value: r.Email}, {Kind: identity.KindMemberID, Value: r.MemberID}} {
-			if id.Value != "" {
-				recs[i].Identifiers = append(recs[i].Identifiers, id)
-			}
-		}
-		profiles[i] = demo.CustomerOf(r)
-	}
-	return recs, profiles
-}
-
 // privacyTokens adapts a privacy blind-index Tokenizer to identity's
 // Tokenizer.
 type privacyTokens struct{ t *privacy.Tokenizer }
@@ -171,163 +149,53 @@ func (p privacyTokens) Token(ctx context.Context, kind identity.Kind, canonical 
 	return p.t.Token(ctx, string(kind), canonical)
 }
 
-// BenchmarkIngestPipeline is the ingest path of a channel record until a
-// Service.Ingest exists: identity resolution of the record's identifiers
-// (identity.Resolver.Ingest) and then Service.Create of its profile, for
-// 1,000 synthetic records into fresh memstores per iteration.
-//   - plain: identity.PlainTokenizer (unkeyed SHA-256), no Sealer.
-//   - sealed: privacy blind-index tokens (keyed HMAC-SHA256, 128 bits so
-//     identity's distinct-token rule holds) and VaultSealer, one Vault
-//     with its keys in the same memstore.
-func BenchmarkIngestPipeline(b *testing.B) {
+// BenchmarkIngest runs Service.Ingest (clean, resolve identity, write the
+// golden profile) over 1,000 synthetic channel records into a fresh
+// memstore per op (one op = 1,000 records), in three modes:
+//   - plain: no Sealer; identity.PlainTokenizer.
+//   - sealed: VaultSealer seals the golden profiles; same tokenizer.
+//   - sealed+index: also privacy blind-index tokens for identity (keyed
+//     HMAC-SHA256, 128 bits so identity's distinct-token rule holds).
+func BenchmarkIngest(b *testing.B) {
 	ctx := context.Background()
-	recs, profiles := ingestData(b)
+	ds, err := synth.Generate(synth.Config{Customers: 1000, Orders: 1, Events: 1, Tickets: 1, Feedback: 1, Seed: 42})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srcs := make([]customer.SourceRecord, len(ds.Records))
+	for i, r := range ds.Records {
+		srcs[i] = demo.SourceOf(r)
+	}
 	km := benchKeyManager(b)
-	for _, mode := range []string{"plain", "sealed"} {
+	for _, mode := range []string{"plain", "sealed", "sealed+index"} {
 		b.Run(mode, func(b *testing.B) {
 			b.ReportAllocs()
 			defer cpuMeter(b)()
 			for b.Loop() {
 				st := memstore.New()
 				opts := &customer.Options{Now: func() time.Time { return t0 }}
-				var tok identity.Tokenizer = identity.PlainTokenizer{}
-				if mode == "sealed" {
+				if mode != "plain" {
 					v, err := privacy.New(st, km, &privacy.Options{IndexBits: 128})
 					if err != nil {
 						b.Fatal(err)
 					}
 					opts.Sealer = customer.VaultSealer(v, tenant)
-					tz, err := v.Tokenizer(tenant)
-					if err != nil {
-						b.Fatal(err)
+					if mode == "sealed+index" {
+						tz, err := v.Tokenizer(tenant)
+						if err != nil {
+							b.Fatal(err)
+						}
+						opts.Identity = identity.NewResolver(st, &identity.Options{Tokenizer: privacyTokens{tz}, Now: opts.Now})
 					}
-					tok = privacyTokens{tz}
 				}
 				svc := customer.New(st, opts)
-				r := identity.NewResolver(st, &identity.Options{Tokenizer: tok})
-				for i := range recs {
-					if _, err := r.Ingest(ctx, recs[i]); err != nil && !errors.Is(err, identity.ErrNoIdentifier) {
-						b.Fatal(err)
-					}
-					if _, err := svc.Create(ctx, profiles[i]); err != nil {
+				for i := range srcs {
+					if _, err := svc.Ingest(ctx, srcs[i]); err != nil && !errors.Is(err, identity.ErrNoIdentifier) {
 						b.Fatal(err)
 					}
 				}
 			}
-			b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+			b.ReportMetric(float64(len(srcs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 		})
 	}
-}
-
-// interleaved times two operations alternately in one loop, so both see the
-// same machine load, and reports each one's ns/op and their ratio.
-func interleaved(b *testing.B, plain, sealed func(i int)) {
-	b.ReportAllocs()
-	var dp, ds time.Duration
-	i := 0
-	for b.Loop() {
-		t := time.Now()
-		plain(i)
-		t1 := time.Now()
-		sealed(i)
-		ds += time.Since(t1)
-		dp += t1.Sub(t)
-		i++
-	}
-	b.ReportMetric(float64(dp.Nanoseconds())/float64(i), "plain-ns/op")
-	b.ReportMetric(float64(ds.Nanoseconds())/float64(i), "sealed-ns/op")
-	b.ReportMetric(float64(ds)/float64(dp), "sealed/plain")
-}
-
-// BenchmarkSealingInterleaved measures the same operations as
-// BenchmarkSealing and BenchmarkIngestPipeline, but alternates the plain
-// and the sealed operation within one loop and reports the ratio of their
-// summed times: on a shared, noisy machine this ratio is far steadier than
-// one taken from two separate benchmarks. Ingest is one record (resolve +
-// create); its stores are replaced, untimed, after each pass over the
-// 1,000 records.
-func BenchmarkSealingInterleaved(b *testing.B) {
-	ctx := context.Background()
-	km := benchKeyManager(b)
-	b.Run("CreateGet", func(b *testing.B) {
-		p, s := benchService(b, false, km), benchService(b, true, km)
-		op := func(svc **customer.Service, sealed bool) func(int) {
-			return func(i int) {
-				if i%4096 == 4095 {
-					b.StopTimer()
-					*svc = benchService(b, sealed, km)
-					b.StartTimer()
-				}
-				c, err := (*svc).Create(ctx, benchCustomer(seqID(uint64(i+1))))
-				if err != nil {
-					b.Fatal(err)
-				}
-				if got, err := (*svc).Get(ctx, c.ID); err != nil || got.Name != c.Name {
-					b.Fatal("get", err)
-				}
-			}
-		}
-		interleaved(b, op(&p, false), op(&s, true))
-	})
-	b.Run("Get", func(b *testing.B) {
-		p, s := benchService(b, false, km), benchService(b, true, km)
-		c := benchCustomer(seqID(1))
-		if _, err := p.Create(ctx, c); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := s.Create(ctx, c); err != nil {
-			b.Fatal(err)
-		}
-		op := func(svc *customer.Service) func(int) {
-			return func(int) {
-				if got, err := svc.Get(ctx, c.ID); err != nil || got.Phones[0].Value != "+8613812345678" {
-					b.Fatal("get", err)
-				}
-			}
-		}
-		interleaved(b, op(p), op(s))
-	})
-	b.Run("Ingest", func(b *testing.B) {
-		recs, profiles := ingestData(b)
-		type pipeline struct {
-			svc *customer.Service
-			r   *identity.Resolver
-		}
-		newPipeline := func(sealed bool) pipeline {
-			st := memstore.New()
-			opts := &customer.Options{Now: func() time.Time { return t0 }}
-			var tok identity.Tokenizer = identity.PlainTokenizer{}
-			if sealed {
-				v, err := privacy.New(st, km, &privacy.Options{IndexBits: 128})
-				if err != nil {
-					b.Fatal(err)
-				}
-				opts.Sealer = customer.VaultSealer(v, tenant)
-				tz, err := v.Tokenizer(tenant)
-				if err != nil {
-					b.Fatal(err)
-				}
-				tok = privacyTokens{tz}
-			}
-			return pipeline{customer.New(st, opts), identity.NewResolver(st, &identity.Options{Tokenizer: tok})}
-		}
-		p, s := newPipeline(false), newPipeline(true)
-		op := func(pl *pipeline, sealed bool) func(int) {
-			return func(i int) {
-				k := i % len(recs)
-				if k == 0 && i > 0 {
-					b.StopTimer()
-					*pl = newPipeline(sealed)
-					b.StartTimer()
-				}
-				if _, err := pl.r.Ingest(ctx, recs[k]); err != nil && !errors.Is(err, identity.ErrNoIdentifier) {
-					b.Fatal(err)
-				}
-				if _, err := pl.svc.Create(ctx, profiles[k]); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
-		interleaved(b, op(&p, false), op(&s, true))
-	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/cimkit/cimkit/customer"
 	"github.com/cimkit/cimkit/identity"
@@ -27,6 +28,7 @@ func TestSealedIngest(t *testing.T) {
 			c.Attributes = map[string]string{}
 		}
 		c.Attributes["id_card"] = "110101199005170011"
+		c.BirthDate = time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC) // set by the host, in no record
 		return nil
 	}); err != nil {
 		t.Fatal(err)
@@ -43,7 +45,8 @@ func TestSealedIngest(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Name != "张三丰" || len(got.Phones) != 1 || got.Phones[0].Value != "+8613812345678" || len(got.Emails) != 1 ||
-		got.Emails[0].Value != "zhangsanfeng@qq.com" || got.Attributes["id_card"] != "110101199005170011" {
+		got.Emails[0].Value != "zhangsanfeng@qq.com" || got.Attributes["id_card"] != "110101199005170011" ||
+		!got.BirthDate.Equal(time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("golden profile did not read back: name %t phones %d emails %d id_card %t",
 			got.Name == "张三丰", len(got.Phones), len(got.Emails), got.Attributes["id_card"] != "")
 	}
@@ -51,7 +54,7 @@ func TestSealedIngest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if raw.Name != "" || raw.Phones[0].Value != "" || raw.Phones[0].Raw != "" || raw.Emails[0].Value != "" || raw.Attributes["id_card"] != "" {
+	if raw.Name != "" || !raw.BirthDate.IsZero() || raw.Phones[0].Value != "" || raw.Phones[0].Raw != "" || raw.Emails[0].Value != "" || raw.Attributes["id_card"] != "" {
 		t.Fatal("Ingest stored a personal field in clear")
 	}
 	if found, err := svc.Lookup(ctx, identity.KindPhone, "13812345678"); err != nil || found.Name != "张三丰" {

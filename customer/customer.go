@@ -95,9 +95,18 @@ type Customer struct {
 	Points          int64
 	RegistrationVia Channel
 	Attributes      map[string]string // host-defined attributes
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	Version         int64
+	// Sealed holds the ciphertexts of personal fields when the Service has
+	// a FieldSealer (Options.Sealer), keyed by field path ("name",
+	// "phones[0].raw", "addresses[1].detail", "attributes[id_card]"; see
+	// FieldSealer). It is what a Store keeps in place of the plaintext:
+	// the sealed fields themselves are empty in the stored form. A Service
+	// with a sealer opens it on every read and returns customers with
+	// Sealed nil; a Service without one returns it as stored. Stores must
+	// persist it as opaque bytes.
+	Sealed    map[string][]byte
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
 }
 
 // String prints the id and version only.
@@ -120,6 +129,26 @@ func (c Customer) Clone() Customer {
 	c.Addresses = slices.Clone(c.Addresses)
 	if c.Attributes != nil {
 		c.Attributes = maps.Clone(c.Attributes)
+	}
+	if c.Sealed != nil {
+		// One backing array for all ciphertexts; each entry is capped so
+		// appending to one cannot overwrite the next.
+		n := 0
+		for _, v := range c.Sealed {
+			n += len(v)
+		}
+		buf := make([]byte, 0, n)
+		m := make(map[string][]byte, len(c.Sealed))
+		for k, v := range c.Sealed {
+			if v == nil {
+				m[k] = nil
+				continue
+			}
+			i := len(buf)
+			buf = append(buf, v...)
+			m[k] = buf[i:len(buf):len(buf)]
+		}
+		c.Sealed = m
 	}
 	return c
 }
@@ -152,10 +181,10 @@ func (c *Customer) Validate() error {
 			return invalid("birth_date", "year outside 1900-2999")
 		}
 	}
-	if err := checkContacts("phones", c.Phones); err != nil {
+	if err := checkContacts("phones", c.Phones, c.Sealed); err != nil {
 		return err
 	}
-	if err := checkContacts("emails", c.Emails); err != nil {
+	if err := checkContacts("emails", c.Emails, c.Sealed); err != nil {
 		return err
 	}
 	if len(c.Addresses) > MaxContacts {
@@ -184,10 +213,36 @@ func (c *Customer) Validate() error {
 	if err := checkChannel("registration_via", c.RegistrationVia, false); err != nil {
 		return err
 	}
-	return checkAttributes("attributes", c.Attributes)
+	if err := checkAttributes("attributes", c.Attributes); err != nil {
+		return err
+	}
+	return checkSealed(c.Sealed)
 }
 
-func checkContacts(field string, cs []Contact) error {
+// checkSealed bounds Customer.Sealed; the first bad key in sorted order is
+// reported.
+func checkSealed(m map[string][]byte) error {
+	if len(m) > MaxSealedFields {
+		return invalid("sealed", "more than %d entries", MaxSealedFields)
+	}
+	found, bad := false, ""
+	for k, v := range m {
+		if k == "" || len(k) > MaxSealedKeyBytes || !utf8.ValidString(k) || len(v) == 0 || len(v) > MaxSealedValueBytes {
+			if !found || k < bad {
+				found, bad = true, k
+			}
+		}
+	}
+	if !found {
+		return nil
+	}
+	if bad == "" || len(bad) > MaxSealedKeyBytes || !utf8.ValidString(bad) {
+		return invalid("sealed", "a key is empty, longer than %d bytes or not UTF-8", MaxSealedKeyBytes)
+	}
+	return invalid("sealed["+bad+"]", "ciphertext is empty or longer than %d bytes", MaxSealedValueBytes)
+}
+
+func checkContacts(field string, cs []Contact, sealed map[string][]byte) error {
 	if len(cs) > MaxContacts {
 		return invalid(field, "more than %d entries", MaxContacts)
 	}
@@ -199,7 +254,7 @@ func checkContacts(field string, cs []Contact) error {
 		if err := checkText(f+".value", ct.Value, MaxValueBytes); err != nil {
 			return err
 		}
-		if ct.Raw == "" && ct.Value == "" {
+		if ct.Raw == "" && ct.Value == "" && sealed[f+".raw"] == nil && sealed[f+".value"] == nil {
 			return invalid(f, "raw and value are both empty")
 		}
 		if err := checkChannel(f+".channel", ct.Channel, false); err != nil {

@@ -15,6 +15,12 @@
 //	o, _ = svc.AdvanceOrder(ctx, o.ID, customer.Transition{To: "paid"})
 //	v, _ := svc.View(ctx, c.ID, nil)
 //
+// With Options.Sealer (VaultSealer over a privacy.Vault) the Service
+// encrypts every personal field before the Store sees it — name, birth
+// date, phones, e-mails, addresses and the attributes named in
+// Options.SealAttributes — and keeps only ciphertext in Customer.Sealed;
+// reads open it again. A crypto-shredded customer then reads as ErrSealed.
+//
 // Updates use optimistic concurrency: Update with a stale Version fails
 // with ErrConflict; Modify reads, applies a function and retries.
 // Formatting a Customer, Contact or Address never prints personal data.

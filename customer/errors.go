@@ -18,6 +18,14 @@ var (
 	ErrInvalid = errors.New("invalid")
 	// ErrBadPageToken: a page token was not produced by the store.
 	ErrBadPageToken = errors.New("bad page token")
+	// ErrSealed: a personal field could not be sealed or opened by the
+	// Service's FieldSealer: the customer was crypto-shredded, a stored
+	// ciphertext was altered, truncated or moved to another field or
+	// customer, or the sealer's keys are unavailable. The error also wraps
+	// the sealer's own error, so with VaultSealer errors.Is matches
+	// privacy.ErrShredded and/or privacy.ErrDecrypt as well. It names the
+	// field, never the value or the customer.
+	ErrSealed = errors.New("sealed field unavailable")
 )
 
 // FieldError reports why one field of an input is invalid. It wraps

@@ -160,6 +160,12 @@ func (s *Service) Reproject(ctx context.Context, id uuid.UUID) error {
 	for range 8 {
 		cur, err := s.store.GetCustomer(ctx, id)
 		missing := errors.Is(err, ErrNotFound)
+		if err == nil {
+			// With a Sealer: open what applyGolden may keep (the birth
+			// date, sealed host attributes); the fields it replaces are
+			// dropped unopened. A shredded customer fails here.
+			cur, err = s.openKept(ctx, cur)
+		}
 		if err != nil && !missing {
 			return fmt.Errorf("reproject: %w", err)
 		}
@@ -187,11 +193,31 @@ func (s *Service) Reproject(ctx context.Context, id uuid.UUID) error {
 			}
 			continue
 		}
-		if _, err = s.Update(ctx, cur); err == nil || !errors.Is(err, ErrConflict) {
+		if _, err = s.update(ctx, cur, false); err == nil || !errors.Is(err, ErrConflict) {
 			return err
 		}
 	}
 	return fmt.Errorf("reproject: %w", ErrConflict)
+}
+
+// openKept opens the sealed fields of c that applyGolden does not always
+// replace (birth date, attributes) and drops the others: name, phones,
+// e-mails and addresses are recomputed from the records.
+func (s *Service) openKept(ctx context.Context, c Customer) (Customer, error) {
+	if s.sealer == nil || len(c.Sealed) == 0 {
+		return c, nil
+	}
+	for f := range c.Sealed {
+		if f != "birth_date" && !strings.HasPrefix(f, "attributes[") {
+			delete(c.Sealed, f)
+		}
+	}
+	c.Name, c.Phones, c.Emails, c.Addresses = "", nil, nil, nil
+	if len(c.Sealed) == 0 {
+		c.Sealed = nil
+		return c, nil
+	}
+	return s.open(ctx, c)
 }
 
 // applyGolden sets the profile fields the golden record decides.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/cimkit/cimkit/customer/clean"
@@ -23,6 +24,25 @@ type Options struct {
 	Logger *slog.Logger
 	// PageSize is the page size used when iterating a store (default 100).
 	PageSize int
+	// Sealer, when set, encrypts every personal field before the Store
+	// sees it: the name, the birth date, the raw and canonical value of
+	// every phone and e-mail, every part of every address, and the
+	// attributes listed in SealAttributes. The Store keeps only the
+	// ciphertexts, in Customer.Sealed, with those fields empty; every read
+	// (Get, Update's result, Customers, View, Modify) opens them again. A
+	// field that cannot be opened (crypto-shredded customer, tampered or
+	// misplaced ciphertext) makes the read fail with ErrSealed; plaintext
+	// is never returned for it. Customers given to Create and Update must
+	// have Sealed empty (ErrInvalid otherwise). Ingest and Reproject
+	// seal the golden profile the same way; sealing covers the profile
+	// Store only, not the source records an identity resolver keeps in its
+	// own identity.Store (their fields and identifier tokens are the
+	// resolver's concern). Nil means nothing is sealed.
+	Sealer FieldSealer
+	// SealAttributes lists the keys of Customer.Attributes whose values
+	// are personal data (for example "id_card"); with a Sealer they are
+	// sealed as "attributes[key]". Ignored without a Sealer.
+	SealAttributes []string
 	// Identity resolves ingested records into customers (Ingest, Lookup).
 	// When nil and the Store also implements identity.Store (memstore
 	// does), a Resolver with default rules over it is used.
@@ -40,8 +60,11 @@ type Service struct {
 	newID    func() uuid.UUID
 	log      *slog.Logger
 	pageSize int
-	resolver *identity.Resolver
-	cleaner  *clean.Cleaner
+
+	sealer    FieldSealer // nil: store plaintext
+	sealAttrs []string    // sorted, unique
+	resolver  *identity.Resolver
+	cleaner   *clean.Cleaner
 }
 
 // New returns a Service over store. opts may be nil.
@@ -57,6 +80,10 @@ func New(store Store, opts *Options) *Service {
 		s.log = opts.Logger
 		if opts.PageSize > 0 {
 			s.pageSize = opts.PageSize
+		}
+		s.sealer = opts.Sealer
+		if s.sealer != nil {
+			s.sealAttrs = slices.Compact(slices.Sorted(slices.Values(opts.SealAttributes)))
 		}
 		s.resolver, s.cleaner = opts.Identity, opts.Cleaner
 	}
@@ -92,7 +119,14 @@ func (s *Service) Create(ctx context.Context, c Customer) (Customer, error) {
 	if err := s.checkCustomer(&c, now); err != nil {
 		return Customer{}, err
 	}
-	if err := s.store.CreateCustomer(ctx, c); err != nil {
+	st := c
+	if s.sealer != nil {
+		var err error
+		if st, err = s.seal(ctx, c); err != nil {
+			return Customer{}, fmt.Errorf("create customer: %w", err)
+		}
+	}
+	if err := s.store.CreateCustomer(ctx, st); err != nil {
 		return Customer{}, fmt.Errorf("create customer: %w", err)
 	}
 	return c, nil
@@ -105,12 +139,20 @@ func (s *Service) checkCustomer(c *Customer, now time.Time) error {
 	if !c.BirthDate.IsZero() && c.BirthDate.After(now) {
 		return invalid("birth_date", "in the future")
 	}
+	if s.sealer != nil && len(c.Sealed) > 0 {
+		return invalid("sealed", "must be empty: the Service seals the fields itself")
+	}
 	return nil
 }
 
-// Get returns the customer, or ErrNotFound.
+// Get returns the customer, or ErrNotFound. With a Sealer, a customer whose
+// sealed fields cannot be opened (for example after crypto-shredding)
+// returns an error matching ErrSealed and the zero Customer.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (Customer, error) {
 	c, err := s.store.GetCustomer(ctx, id)
+	if err == nil {
+		c, err = s.open(ctx, c)
+	}
 	if err != nil {
 		return Customer{}, fmt.Errorf("get customer: %w", err)
 	}
@@ -122,6 +164,12 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (Customer, error) {
 // should read again and retry. It returns the stored customer with its new
 // version. CreatedAt is kept from the stored profile.
 func (s *Service) Update(ctx context.Context, c Customer) (Customer, error) {
+	return s.update(ctx, c, true)
+}
+
+// update is Update; with result false and a Sealer it does not open the
+// stored customer it returns (callers that discard it save the work).
+func (s *Service) update(ctx context.Context, c Customer, result bool) (Customer, error) {
 	c = c.Clone()
 	now := s.now().UTC()
 	c.UpdatedAt = now
@@ -135,7 +183,16 @@ func (s *Service) Update(ctx context.Context, c Customer) (Customer, error) {
 		}
 		c.CreatedAt = old.CreatedAt
 	}
+	if s.sealer != nil {
+		var err error
+		if c, err = s.seal(ctx, c); err != nil {
+			return Customer{}, fmt.Errorf("update customer: %w", err)
+		}
+	}
 	out, err := s.store.UpdateCustomer(ctx, c)
+	if err == nil && result {
+		out, err = s.open(ctx, out)
+	}
 	if err != nil {
 		return Customer{}, fmt.Errorf("update customer: %w", err)
 	}
@@ -174,11 +231,31 @@ func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
 }
 
 // Customers iterates over every customer in ID order, a page at a time.
-// Iteration stops at the first error, which is yielded.
+// Iteration stops at the first Store error, which is yielded. With a
+// Sealer, a customer whose sealed fields cannot be opened (ErrSealed, for
+// example a crypto-shredded one) is yielded as a Customer holding only its
+// ID, with the error; iteration goes on if the caller continues, so
+// callers may skip erased customers with errors.Is(err, ErrSealed).
 func (s *Service) Customers(ctx context.Context) iter.Seq2[Customer, error] {
-	return pages(s.pageSize, func(tok string, n int) ([]Customer, string, error) {
+	list := pages(s.pageSize, func(tok string, n int) ([]Customer, string, error) {
 		return s.store.ListCustomers(ctx, tok, n)
 	})
+	if s.sealer == nil {
+		return list
+	}
+	return func(yield func(Customer, error) bool) {
+		for c, err := range list {
+			if err == nil {
+				id := c.ID
+				if c, err = s.open(ctx, c); err != nil {
+					c = Customer{ID: id}
+				}
+			}
+			if !yield(c, err) {
+				return
+			}
+		}
+	}
 }
 
 // pages turns a paged list call into an iterator.

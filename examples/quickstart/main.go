@@ -7,7 +7,9 @@
 // loads them through customer.Service into the in-memory store, and prints
 // totals and one customer's 360-degree view, then ingests the same records
 // through Service.Ingest (identity resolution) and scores the customers it
-// forms against the ground truth. Personal data is printed
+// forms against the ground truth, and finally shows field-level encryption:
+// sealed copies of a few customers, a blind-index phone lookup and
+// crypto-shredding. Personal data is printed
 // masked.
 package main
 
@@ -68,6 +70,9 @@ func run(out io.Writer, args []string) error {
 		return err
 	}
 	if err := tagStage(ctx, p, env, a); err != nil {
+		return err
+	}
+	if err := privacyStage(ctx, p, env); err != nil {
 		return err
 	}
 	p.printf("done in %s\n", time.Since(p.start).Round(time.Millisecond))

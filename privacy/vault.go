@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -30,7 +31,9 @@ type Options struct {
 	// how long a shred or rotation done by another process can take to be
 	// seen by this one. Default 5 minutes.
 	CacheTTL time.Duration
-	// Rand supplies nonces and new keys. Default crypto/rand.
+	// Rand supplies nonces and new keys. Default crypto/rand. A reader
+	// given here is used under a lock, so a seeded generator that is not
+	// safe for concurrent use (for tests) may be passed.
 	Rand io.Reader
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
@@ -119,6 +122,9 @@ func New(ks KeyStore, km KeyManager, opts *Options) (*Vault, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Rand != nil {
+		o.Rand = &lockedReader{r: o.Rand}
 	}
 	v := &Vault{
 		ks: ks, km: km, keyName: o.KeyName, indexBits: o.IndexBits, ttl: o.CacheTTL,
@@ -388,4 +394,17 @@ func unwrapDataKey(kek cipher.AEAD, dk DataKey) ([]byte, error) {
 		return nil, fmt.Errorf("%w: wrapped data key does not authenticate", ErrKeyUnavailable)
 	}
 	return raw, nil
+}
+
+// lockedReader serialises reads from a reader that may not be safe for
+// concurrent use.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
 }

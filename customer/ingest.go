@@ -75,6 +75,11 @@ func (s *Service) Ingest(ctx context.Context, src SourceRecord) (IngestResult, e
 		return IngestResult{}, err
 	}
 	rec, flags := s.sourceToRecord(src)
+	sealed, err := s.sealRecordFields(ctx, rec.ID, rec.Fields)
+	if err != nil {
+		return IngestResult{Flags: flags}, fmt.Errorf("ingest: %w", err)
+	}
+	rec.Fields = sealed
 	res, err := s.resolver.Ingest(ctx, rec)
 	out := IngestResult{CustomerID: res.CustomerID, Outcome: res.Outcome, Explanation: res.Summary(), Events: res.Events, Flags: flags, Skipped: res.Skipped}
 	if err != nil {
@@ -180,6 +185,9 @@ func (s *Service) Reproject(ctx context.Context, id uuid.UUID) error {
 			return nil
 		}
 		if err != nil {
+			return fmt.Errorf("reproject: %w", err)
+		}
+		if recs, err = s.openRecordFields(ctx, recs); err != nil {
 			return fmt.Errorf("reproject: %w", err)
 		}
 		if missing {

@@ -90,6 +90,11 @@ type ProbableReport struct {
 	Scored int
 	// Merges are the probable_merge events written, in the order applied.
 	Merges []Event
+	// Events are all the events written, in order: the merges and any
+	// split a merge caused (a shareable device that now links too many
+	// customers stops linking). A host recomputes the golden records of
+	// the customers they name.
+	Events []Event
 	// Suggestions are pairs of different customers scored at or above
 	// Review but below Threshold: for an operator to merge or not.
 	Suggestions []ProbablePair
@@ -156,10 +161,11 @@ func (r *Resolver) ScanProbable(ctx context.Context, recordIDs []string) (Probab
 			review = append(review, p)
 			continue
 		}
-		ev, err := r.linkPair(ctx, p)
+		ev, all, err := r.linkPair(ctx, p)
 		switch {
 		case err == nil:
 			rep.Merges = append(rep.Merges, ev)
+			rep.Events = append(rep.Events, all...)
 		case errors.Is(err, ErrSameCustomer):
 		case errors.Is(err, ErrKeptApart):
 			rep.KeptApart = append(rep.KeptApart, p)
@@ -181,33 +187,38 @@ func (r *Resolver) ScanProbable(ctx context.Context, recordIDs []string) (Probab
 }
 
 // LinkProbable scores two stored records with the model and, at or above
-// the threshold, merges their customers as ScanProbable does. Below the
+// the threshold, merges their customers as ScanProbable does, returning
+// the events written (the probable_merge first, then any split it
+// caused). Below the
 // threshold it returns the scored pair and ErrBelowThreshold; records of
 // one customer give ErrSameCustomer, a pair kept apart by a cannot-link or
 // unique rule ErrKeptApart, an unknown record ErrNotFound.
-func (r *Resolver) LinkProbable(ctx context.Context, a, b string) (Event, ProbablePair, error) {
+func (r *Resolver) LinkProbable(ctx context.Context, a, b string) ([]Event, ProbablePair, error) {
 	if err := r.prob.check(); err != nil {
-		return Event{}, ProbablePair{}, err
+		return nil, ProbablePair{}, err
 	}
 	if a == b {
-		return Event{}, ProbablePair{}, fmt.Errorf("%w: probable link: same record twice", ErrInvalid)
+		return nil, ProbablePair{}, fmt.Errorf("%w: probable link: same record twice", ErrInvalid)
 	}
 	if a > b {
 		a, b = b, a
 	}
 	recs, err := r.store.IdentityRecords(ctx, []string{a, b})
 	if err != nil {
-		return Event{}, ProbablePair{}, err
+		return nil, ProbablePair{}, err
 	}
 	if len(recs) != 2 {
-		return Event{}, ProbablePair{}, fmt.Errorf("identity: probable link: record: %w", ErrNotFound)
+		return nil, ProbablePair{}, fmt.Errorf("identity: probable link: record: %w", ErrNotFound)
 	}
 	p := r.scorePair(recs[0], recs[1])
 	if p.Probability < r.prob.Threshold {
-		return Event{}, p, ErrBelowThreshold
+		return nil, p, ErrBelowThreshold
 	}
-	ev, err := r.linkPair(ctx, p)
-	return ev, p, err
+	ev, all, err := r.linkPair(ctx, p)
+	if err != nil {
+		return nil, p, err
+	}
+	return append([]Event{ev}, slices.DeleteFunc(all, func(e Event) bool { return e.ID == ev.ID })...), p, nil
 }
 
 // matchRecord reads the model's fields from a stored record.
@@ -235,11 +246,13 @@ func (r *Resolver) scorePair(a, b StoredRecord) ProbablePair {
 }
 
 // probableID names the probable link between two records: one constraint
-// per pair, whatever the order or time of the scan.
-func probableID(a, b string) string { return "probable:" + a + "|" + b }
+// per pair, whatever the order or time of the scan. The length prefix
+// keeps ids containing the separator apart.
+func probableID(a, b string) string { return fmt.Sprintf("probable:%d:%s|%s", len(a), a, b) }
 
-// linkPair writes the probable link of p, a pair at or above threshold.
-func (r *Resolver) linkPair(ctx context.Context, p ProbablePair) (Event, error) {
+// linkPair writes the probable link of p, a pair at or above threshold,
+// and returns the probable_merge event and all events written.
+func (r *Resolver) linkPair(ctx context.Context, p ProbablePair) (Event, []Event, error) {
 	evs, err := r.apply(ctx, "probable link", func() (Change, []Event, error) {
 		c, err := r.load(ctx, nil, []string{p.A, p.B}, nil)
 		if err != nil {
@@ -272,14 +285,14 @@ func (r *Resolver) linkPair(ctx context.Context, p ProbablePair) (Event, error) 
 		return pl.change, pl.events, nil
 	})
 	if err != nil {
-		return Event{}, err
+		return Event{}, nil, err
 	}
 	for _, e := range evs {
 		if e.Kind == EventProbableMerge {
-			return e, nil
+			return e, evs, nil
 		}
 	}
-	return Event{}, ErrSameCustomer
+	return Event{}, nil, ErrSameCustomer
 }
 
 // probableDetail summarises a probable link without values: the

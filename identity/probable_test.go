@@ -218,9 +218,13 @@ func TestProbableExplainUnmerge(t *testing.T) {
 	ingestAll(t, r, recA, recB, recC, b2)
 	ids := []string{"a", "b", "b2", "c"}
 	before := snapshot(t, st, ids)
-	ev, p, err := r.LinkProbable(ctx, "a", "b")
+	evs, p, err := r.LinkProbable(ctx, "a", "b")
 	if err != nil {
 		t.Fatal(err)
+	}
+	ev := evs[0]
+	if len(evs) != 1 || ev.Kind != identity.EventProbableMerge {
+		t.Fatalf("events %+v", evs)
 	}
 	if len(p.Evidence) != len(probFields) {
 		t.Fatalf("evidence %+v", p.Evidence)
@@ -296,8 +300,14 @@ func TestProbableOrderIndependent(t *testing.T) {
 		ingestAll(t, r, perm...)
 		scan := slices.Clone(ids)
 		rng.Shuffle(len(scan), func(i, j int) { scan[i], scan[j] = scan[j], scan[i] })
-		if _, err := r.ScanProbable(ctx, scan); err != nil {
+		rep, err := r.ScanProbable(ctx, scan)
+		if err != nil {
 			t.Fatal(err)
+		}
+		// b had joined b2 and f by the device; linking it to a makes the
+		// device shared, which splits b off: reported with the merges.
+		if len(rep.Merges) != 3 || !slices.ContainsFunc(rep.Events, func(e identity.Event) bool { return e.Kind == identity.EventSplit }) {
+			t.Fatalf("trial %d: merges %d, events %+v", trial, len(rep.Merges), rep.Events)
 		}
 		got := storedPartition(t, st, ids)
 		if trial == 0 {
@@ -334,5 +344,11 @@ func TestResolveProbableConstraint(t *testing.T) {
 	k.Probability = 0
 	if e := identity.Resolve(ns, rules, []identity.Constraint{k}, true).Edges[0]; e.Kind != "" || e.Rule != identity.EdgeMustLink {
 		t.Fatalf("edge %+v", e)
+	}
+}
+
+func TestProbableKindReserved(t *testing.T) {
+	if _, err := identity.NewRules([]identity.Rule{{Kind: identity.KindProbable}}); !errors.Is(err, identity.ErrInvalid) {
+		t.Fatalf("%v, want ErrInvalid", err)
 	}
 }

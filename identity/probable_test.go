@@ -352,3 +352,27 @@ func TestProbableKindReserved(t *testing.T) {
 		t.Fatalf("%v, want ErrInvalid", err)
 	}
 }
+
+// TestProbableSourceIDKind: a record without any identifier is stored
+// through a host kind for its source id (as the package doc shows) and
+// joined by the model only.
+func TestProbableSourceIDKind(t *testing.T) {
+	ctx := context.Background()
+	rules, err := identity.NewRules(append(identity.DefaultRules(), identity.Rule{Kind: "source_id", Priority: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := memstore.New()
+	r := identity.NewResolver(st, &identity.Options{Rules: rules, NewID: seqIDs(t.Name()), Now: func() time.Time { return t0 },
+		Probable: &identity.ProbableOptions{Model: probModel(t), Threshold: 0.9, Review: 0.5}})
+	store := person("store-7", "source_id", "store-7", "mary", "jones", "1980-03-04", "2600", "kirkpatrick st")
+	other := person("store-8", "source_id", "store-8", "mary", "jonas", "1980-03-04", "2911", "")
+	ingestAll(t, r, recA, recC, store, other)
+	rep, err := r.ScanProbable(ctx, []string{"a", "c", "store-7", "store-8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := storedPartition(t, st, []string{"a", "c", "store-7", "store-8"}); got != "a,store-7 | c | store-8" {
+		t.Fatalf("partition %s; report %+v", got, rep)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -236,8 +237,19 @@ func TestProbableExplainUnmerge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(x.Probable) != 1 || x.Probable[0].Probability != p.Probability || len(x.Probable[0].Evidence) != len(probFields) {
+		t.Fatalf("explanation probable links %+v", x.Probable)
+	}
+	sum := 0.0
+	for _, f := range x.Probable[0].Evidence {
+		sum += f.Weight
+	}
+	// The waterfall adds up to the weight: prior plus every field.
+	if prior := pairProbability(t, recA, recB).PriorWeight; math.Abs(prior+sum-p.Weight) > 1e-9 {
+		t.Fatalf("evidence sums to %v + prior %v, weight %v", sum, prior, p.Weight)
+	}
 	text := x.String()
-	for _, want := range []string{"by probable: linked (p=", "probable: linked", "probable_merge", "date_of_birth"} {
+	for _, want := range []string{"by probable: linked (p=", "probable: linked", "probable link a — b: p=", "postcode exact", "probable_merge", "date_of_birth"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("explanation lacks %q:\n%s", want, text)
 		}

@@ -223,10 +223,7 @@ func (r *Resolver) LinkProbable(ctx context.Context, a, b string) ([]Event, Prob
 
 // matchRecord reads the model's fields from a stored record.
 func (r *Resolver) matchRecord(rec StoredRecord) match.Record {
-	keys := r.prob.Fields
-	if keys == nil {
-		keys = r.prob.Model.Fields()
-	}
+	keys := r.prob.Fields // the model's names when nil (set by NewResolver)
 	vals := make([]string, len(keys))
 	for i, k := range keys {
 		vals[i] = rec.Fields[k]

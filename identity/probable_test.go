@@ -488,3 +488,31 @@ func TestProbablePropertyGenerated(t *testing.T) {
 		}
 	}
 }
+
+// TestProbableFieldMapping: Fields name the record keys feeding each model
+// field.
+func TestProbableFieldMapping(t *testing.T) {
+	ctx := context.Background()
+	rename := func(r identity.Record) identity.Record {
+		r.Fields = map[string]string{"first": r.Fields["given_name"], "last": r.Fields["surname"],
+			"dob": r.Fields["date_of_birth"], "zip": r.Fields["postcode"], "street": r.Fields["address_1"]}
+		return r
+	}
+	for _, mapped := range []bool{false, true} {
+		st := memstore.New()
+		o := &identity.ProbableOptions{Model: probModel(t), Threshold: 0.9}
+		if mapped {
+			o.Fields = []string{"first", "last", "dob", "zip", "street"}
+		}
+		r := identity.NewResolver(st, &identity.Options{Probable: o})
+		ingestAll(t, r, rename(recA), rename(recB))
+		rep, err := r.ScanProbable(ctx, []string{"a", "b"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Unmapped, the model reads absent keys: no candidate pairs.
+		if got := len(rep.Merges); got != map[bool]int{false: 0, true: 1}[mapped] {
+			t.Fatalf("mapped=%v: %d merges", mapped, got)
+		}
+	}
+}

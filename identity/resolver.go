@@ -74,6 +74,9 @@ func NewResolver(store Store, opts *Options) *Resolver {
 		if opts.Probable != nil {
 			p := *opts.Probable
 			p.Fields = slices.Clone(p.Fields)
+			if p.Fields == nil && p.Model != nil {
+				p.Fields = p.Model.Fields()
+			}
 			r.prob = &p
 		}
 	}

@@ -15,6 +15,33 @@
 // merge exactly and records a cannot-link so later ingests respect it;
 // Explain prints why records belong together with personal data masked.
 //
+// Probable links. Records that share no identifier (a store customer with
+// name, address and birth date only) can be joined by a Fellegi-Sunter
+// model from package identity/match, kept apart from deterministic
+// linking: set Options.Probable (the model, which Record.Fields feed it,
+// a merge Threshold and a Review threshold) and call ScanProbable over the
+// records to consider (the model's blocking rules choose the pairs) or
+// LinkProbable for one pair. Ingest never links probabilistically. A pair
+// at or above Threshold whose records are in different customers becomes
+// a must-link constraint between the two records carrying the probability,
+// the weight and each field's part of it; its event has kind
+// probable_merge and its Reasons hold an Edge of Kind KindProbable with
+// the score. Explain prints it ("by probable: linked (p=0.9990, 21.7 bits:
+// date_of_birth exact +9.78, ...)", field names and levels only, never
+// values), and Unmerge undoes it exactly and records a cannot-link, so
+// later scans report the pair in KeptApart instead of merging it again.
+// Pairs between Review and Threshold are returned as suggestions for an
+// operator (Merge). A record needs one linking identifier to be stored; a
+// host with records that have none registers a kind for its source record
+// id, which links nothing else:
+//
+//	rules, _ := identity.NewRules(append(identity.DefaultRules(), identity.Rule{Kind: "source_id", Priority: 1}))
+//	model, _ := match.UnmarshalModel(saved)
+//	r := identity.NewResolver(st, &identity.Options{Rules: rules,
+//		Probable: &identity.ProbableOptions{Model: model, Threshold: 0.95, Review: 0.8}})
+//	// ingest every record with Identifier{Kind: "source_id", Value: rec.ID}, then
+//	rep, err := r.ScanProbable(ctx, recordIDs) // rep.Merges, rep.Suggestions
+//
 // Smallest use:
 //
 //	r := identity.NewResolver(memstore.New(), nil)

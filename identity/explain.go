@@ -21,6 +21,10 @@ type Explanation struct {
 	// Edges are the linking decisions touching the customer's records:
 	// the links that joined them and the rules that kept others apart.
 	Edges []Edge
+	// Probable are the probable links (ScanProbable) touching the
+	// customer's records, by id, each with its probability, weight and
+	// every field's part of the weight (no values).
+	Probable []Constraint
 	// Fired lists each rule that decided something, once ("phone:
 	// linked", "device: not linked: shared" ...).
 	Fired []string
@@ -77,6 +81,12 @@ func (r *Resolver) Explain(ctx context.Context, customerID uuid.UUID) (Explanati
 		}
 	}
 	x.Fired = slices.Sorted(maps.Keys(fired))
+	for _, id := range slices.Sorted(maps.Keys(c.constraints)) {
+		k := c.constraints[id]
+		if k.Probable() && (overlaps(k.A, mine) || overlaps(k.B, mine)) {
+			x.Probable = append(x.Probable, k.Clone())
+		}
+	}
 	if x.Events, err = r.store.IdentityEvents(ctx, customerID); err != nil {
 		return Explanation{}, err
 	}
@@ -123,6 +133,13 @@ func (x Explanation) WriteText(w io.Writer) error {
 			}
 			b.WriteByte('\n')
 		}
+	}
+	for _, k := range x.Probable {
+		fmt.Fprintf(&b, "probable link %s — %s: p=%.4f, %.1f bits:", strings.Join(k.A, ","), strings.Join(k.B, ","), k.Probability, k.Weight)
+		for _, f := range k.Evidence {
+			fmt.Fprintf(&b, " %s %s %+.2f;", f.Field, f.Level, f.Weight)
+		}
+		b.WriteByte('\n')
 	}
 	if len(x.Fired) > 0 {
 		fmt.Fprintf(&b, "rules fired: %s\n", strings.Join(x.Fired, "; "))

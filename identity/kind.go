@@ -123,6 +123,9 @@ func NewRules(rules []Rule) (*Rules, error) {
 		if !validKind(r.Kind) {
 			return nil, fmt.Errorf("%w: rules[%d].kind: want 1-32 characters of a-z, 0-9 or _", ErrInvalid, i)
 		}
+		if r.Kind == KindProbable {
+			return nil, fmt.Errorf("%w: rules[%d].kind: %q is reserved for probable links", ErrInvalid, i, KindProbable)
+		}
 		if _, dup := rs.byKind[r.Kind]; dup {
 			return nil, fmt.Errorf("%w: rules[%d].kind: %s given twice", ErrInvalid, i, r.Kind)
 		}

@@ -107,11 +107,22 @@ type Constraint struct {
 	A, B   []string // record ids
 	At     time.Time
 	Reason string // free text from the operator; must not hold personal data
+	// Probability is set (> 0) on a must-link recorded by probabilistic
+	// matching (Resolver.ScanProbable, LinkProbable): the model's match
+	// probability of the two records; Weight is the match weight in bits
+	// and Evidence each field's part of it. Operator decisions leave them
+	// zero.
+	Probability, Weight float64
+	Evidence            []FieldWeight
 }
+
+// Probable reports whether the constraint is a probable link.
+func (c Constraint) Probable() bool { return c.Kind == MustLink && c.Probability > 0 }
 
 // Clone returns a deep copy.
 func (c Constraint) Clone() Constraint {
 	c.A = slices.Clone(c.A)
 	c.B = slices.Clone(c.B)
+	c.Evidence = slices.Clone(c.Evidence)
 	return c
 }

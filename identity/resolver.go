@@ -28,6 +28,9 @@ type Options struct {
 	NewID func() uuid.UUID
 	// Retries bounds optimistic retries on ErrConflict; default 64.
 	Retries int
+	// Probable turns on probabilistic linking (ScanProbable,
+	// LinkProbable); nil leaves it off and changes nothing else.
+	Probable *ProbableOptions
 }
 
 // Resolver is the front end over a Store: it cleans and tokenises
@@ -42,6 +45,7 @@ type Resolver struct {
 	now     func() time.Time
 	newID   func() uuid.UUID
 	retries int
+	prob    *ProbableOptions
 	// fastMatch enables ingestMatched; tests turn it off to compare.
 	fastMatch bool
 }
@@ -66,6 +70,14 @@ func NewResolver(store Store, opts *Options) *Resolver {
 		}
 		if opts.Retries > 0 {
 			r.retries = opts.Retries
+		}
+		if opts.Probable != nil {
+			p := *opts.Probable
+			p.Fields = slices.Clone(p.Fields)
+			if p.Fields == nil && p.Model != nil {
+				p.Fields = p.Model.Fields()
+			}
+			r.prob = &p
 		}
 	}
 	if r.rules == nil {

@@ -102,6 +102,9 @@ const (
 	EventSplit       EventKind = "split"        // resolution separated a customer
 	EventManualMerge EventKind = "manual_merge" // an operator merged customers (must-link)
 	EventUnmerge     EventKind = "unmerge"      // an operator undid a merge (cannot-link)
+	// EventProbableMerge: probabilistic matching joined customers above
+	// the configured threshold (a must-link carrying the score).
+	EventProbableMerge EventKind = "probable_merge"
 )
 
 // Event records one change of customers with its reason.
@@ -121,8 +124,8 @@ type Event struct {
 	Reasons []Edge
 	// Undoes is the merge an unmerge reverted.
 	Undoes uuid.UUID
-	// Constraint is the operator constraint an unmerge or manual merge
-	// recorded.
+	// Constraint is the operator constraint an unmerge, manual merge or
+	// probable merge recorded.
 	Constraint string
 }
 

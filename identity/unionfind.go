@@ -97,18 +97,27 @@ func (u *uf) edge(e Edge) {
 
 // join unites the components of a and b unless a rule forbids it.
 func (u *uf) join(a, b int32, kind Kind, rule EdgeRule, detail string, must bool) bool {
+	return u.joinEdge(a, b, Edge{Kind: kind, Rule: rule, Detail: detail}, must)
+}
+
+// joinEdge is join recording e (its A and B are filled in).
+func (u *uf) joinEdge(a, b int32, e Edge, must bool) bool {
 	ra, rb := u.find(a), u.find(b)
 	if ra == rb {
 		return true
+	}
+	if u.trace {
+		e.A, e.B = u.ids(a), u.ids(b)
 	}
 	if why, d := u.conflict(ra, rb); why != "" {
 		if must {
 			why = EdgeMustConflict
 		}
-		u.edge(Edge{A: u.ids(a), B: u.ids(b), Kind: kind, Rule: why, Detail: d})
+		e.Rule, e.Detail = why, d
+		u.edge(e)
 		return false
 	}
-	u.edge(Edge{A: u.ids(a), B: u.ids(b), Kind: kind, Rule: rule, Detail: detail})
+	u.edge(e)
 	if u.size[ra] < u.size[rb] {
 		ra, rb = rb, ra
 	}

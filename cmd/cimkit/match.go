@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +15,7 @@ import (
 	"github.com/cimkit/cimkit/identity/match"
 )
 
-const matchSynopsis = `-in a.csv [-in2 b.csv] -id COL -fields F1,F2,... -block "R1;R2+R3" [-threshold 0.9] [-out pairs.csv] [-clusters clusters.csv]
+const matchSynopsis = `-in a.csv [-in2 b.csv] -id COL -fields F1,F2,... -block "R1;R2+R3" [-threshold 0.9] [-out pairs.csv] [-clusters clusters.csv] [-save-model model.json]
 
 Probabilistic record linkage (Fellegi-Sunter, trained by EM as in Splink).
 Without -in2 the records of -in are deduplicated; with -in2 records of -in
@@ -35,7 +36,8 @@ Jaro-Winkler 0.9; anything else by exact / Jaro-Winkler 0.92, 0.8 / Damerau 2.
 
 -out gets id_a,id_b,probability for pairs at or above -threshold;
 -clusters gets record_id,entity_id, entities being connected components of
-those pairs. Training diagnostics go to standard error.`
+those pairs. -save-model writes the trained model as JSON, for
+"cimkit resolve -model". Training diagnostics go to standard error.`
 
 func runMatch(s stdio, args []string) error {
 	fs := newFlagSet(s, "match", matchSynopsis)
@@ -49,6 +51,7 @@ func runMatch(s stdio, args []string) error {
 	clusters := fs.String("clusters", "", "clusters CSV output (optional)")
 	seed := fs.Uint64("seed", 1, "seed of the random pair sample for u probabilities")
 	maxPairs := fs.Int64("max-pairs", 20_000_000, "refuse blocking rules that generate more candidate pairs")
+	saveModel := fs.String("save-model", "", "write the trained model as JSON to this file (for resolve -model)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -98,6 +101,15 @@ func runMatch(s stdio, args []string) error {
 		return err
 	}
 	fmt.Fprint(s.err, diag)
+	if *saveModel != "" {
+		data, err := json.Marshal(model)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*saveModel, data, 0o644); err != nil {
+			return err
+		}
+	}
 	pairs, err := model.Predict(ctx, a, b, *threshold)
 	if err != nil {
 		return err

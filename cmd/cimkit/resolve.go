@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"github.com/cimkit/cimkit/identity"
+	"github.com/cimkit/cimkit/identity/match"
 	"github.com/cimkit/cimkit/memstore"
 	"github.com/google/uuid"
 )
 
 func runResolve(s stdio, args []string) error {
-	fs := newFlagSet(s, "resolve", "-in records.csv -id COL -phone COL -device COL [-email COL] [-member COL] [-name COL] [-time COL] -out clusters.csv [-explain ID]")
+	fs := newFlagSet(s, "resolve", "-in records.csv -id COL -phone COL -device COL [-email COL] [-member COL] [-name COL] [-time COL] [-model model.json [-threshold 0.95] [-review P]] -out clusters.csv [-explain ID]")
 	in := fs.String("in", "", "input CSV with a header row (required)")
 	idCol := fs.String("id", "", "column holding the record id (required)")
 	phoneCol := fs.String("phone", "", "column holding the phone number (required)")
@@ -27,6 +28,9 @@ func runResolve(s stdio, args []string) error {
 	timeCol := fs.String("time", "", "column holding when the record was seen (RFC 3339 or YYYY-MM-DD[ HH:MM:SS])")
 	out := fs.String("out", "", "output CSV of record_id,customer_id (required unless -explain)")
 	explain := fs.String("explain", "", "print why this customer (id) or the customer of this record (record id) was formed")
+	modelPath := fs.String("model", "", "probabilistic model (JSON from cimkit match -save-model): also merge records whose columns named like the model's fields match with at least -threshold probability")
+	threshold := fs.Float64("threshold", 0.95, "with -model: match probability at or above which two customers are merged")
+	review := fs.Float64("review", 0, "with -model: report the number of pairs at or above this probability but below -threshold (0: none)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -75,10 +79,28 @@ func runResolve(s stdio, args []string) error {
 	ctx := context.Background()
 	n := 0
 	st := memstore.New()
-	r := identity.NewResolver(st, &identity.Options{NewID: func() uuid.UUID {
+	opts := &identity.Options{NewID: func() uuid.UUID {
 		n++
 		return uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "cimkit-resolve/%d", n))
-	}, Now: func() time.Time { return time.Unix(0, 0).UTC() }})
+	}, Now: func() time.Time { return time.Unix(0, 0).UTC() }}
+	var modelFields []string
+	if *modelPath != "" {
+		if opts.Probable, err = loadProbable(*modelPath, *threshold, *review); err != nil {
+			return err
+		}
+		modelFields = opts.Probable.Model.Fields()
+		for _, f := range modelFields {
+			if _, ok := col[f]; !ok {
+				return fmt.Errorf("%w: -model: no column %q (a model field) in the header", errUsage, f)
+			}
+		}
+		// Records with no identifier are kept through their own id,
+		// which links nothing else, so the model can join them.
+		if opts.Rules, err = identity.NewRules(append(identity.DefaultRules(), identity.Rule{Kind: kindSourceID, Priority: 1})); err != nil {
+			return err
+		}
+	}
+	r := identity.NewResolver(st, opts)
 	var ids []string
 	noID, line := 0, 1
 	var firstErr error
@@ -108,6 +130,15 @@ func runResolve(s stdio, args []string) error {
 				rec.Identifiers = append(rec.Identifiers, identity.Identifier{Kind: m.kind, Value: v})
 			}
 		}
+		if modelFields != nil {
+			rec.Fields = map[string]string{}
+			for _, f := range modelFields {
+				rec.Fields[f] = get(f)
+			}
+			if rec.ID != "" {
+				rec.Identifiers = append(rec.Identifiers, identity.Identifier{Kind: kindSourceID, Value: rec.ID})
+			}
+		}
 		ids = append(ids, rec.ID)
 		if _, err := r.Ingest(ctx, rec); err != nil {
 			if !errors.Is(err, identity.ErrNoIdentifier) && !errors.Is(err, identity.ErrInvalid) {
@@ -121,6 +152,17 @@ func runResolve(s stdio, args []string) error {
 	}
 	if noID > 0 {
 		fmt.Fprintf(s.err, "%d records not resolved (no usable identifier or no record id; customer_id left empty); first: %v\n", noID, firstErr)
+	}
+	if modelFields != nil {
+		rep, err := r.ScanProbable(ctx, ids)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(s.err, "probable links: %d candidate pairs, %d merges at or above %g, %d kept apart", rep.Scored, len(rep.Merges), *threshold, len(rep.KeptApart))
+		if *review > 0 {
+			fmt.Fprintf(s.err, ", %d suggestions at or above %g", len(rep.Suggestions), *review)
+		}
+		fmt.Fprintln(s.err)
 	}
 	recs, err := st.IdentityRecords(ctx, ids)
 	if err != nil {
@@ -153,6 +195,29 @@ func runResolve(s stdio, args []string) error {
 		return x.WriteText(s.out)
 	}
 	return nil
+}
+
+// kindSourceID is the identifier kind resolve -model gives every record:
+// its own id, so records without phone or device are kept for the model.
+const kindSourceID identity.Kind = "source_id"
+
+// loadProbable reads a saved match model.
+func loadProbable(path string, threshold, review float64) (*identity.ProbableOptions, error) {
+	if !(threshold > 0 && threshold <= 1) {
+		return nil, fmt.Errorf("%w: -threshold must be in (0, 1]", errUsage)
+	}
+	if !(review >= 0 && review <= threshold) {
+		return nil, fmt.Errorf("%w: -review must be in [0, -threshold]", errUsage)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m, err := match.UnmarshalModel(data)
+	if err != nil {
+		return nil, fmt.Errorf("-model: %w", err)
+	}
+	return &identity.ProbableOptions{Model: m, Threshold: threshold, Review: review}, nil
 }
 
 func writeClusters(path string, ids []string, of map[string]uuid.UUID) error {

@@ -43,6 +43,9 @@ func load(ctx context.Context, p *progress, ds *synth.Dataset) (*env, error) {
 		r.Records, len(ds.Persons), res.Customers, r.Created, r.Matched, r.Merged, r.Split, len(r.Failures))
 	p.printf("    pairwise precision %.4f, recall %.4f against the synthetic truth\n", res.Precision, res.Recall)
 	done()
+	if err := probableStage(ctx, p, e); err != nil {
+		return nil, err
+	}
 	defer p.stage("load orders, events, tickets and feedback for the resolved customers")()
 	return e, demo.LoadActivity(ctx, e.svc, ds, ids, p.out)
 }

@@ -39,7 +39,7 @@ func probableStage(ctx context.Context, p *progress, e *env) error {
 		}
 		recs = append(recs, match.Record{ID: r.ID, Values: vals})
 	}
-	settings := match.Settings{Fields: probableFields, Seed: 1,
+	settings := match.Settings{Fields: probableFields, Seed: 1, USamplePairs: 50000,
 		Blocking: []match.Rule{{Columns: []string{"birth_date"}}, {Columns: []string{"name", "address.district"}}}}
 	for _, f := range probableFields {
 		settings.Comparisons = append(settings.Comparisons, match.DefaultComparison(f, ""))

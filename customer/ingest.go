@@ -72,7 +72,7 @@ func (s *Service) Ingest(ctx context.Context, src SourceRecord) (IngestResult, e
 		return IngestResult{}, err
 	}
 	rec, flags := s.sourceToRecord(src)
-	res, err := s.resolver.Ingest(ctx, rec)
+	res, err := s.resolveChecked(ctx, rec) // refuses records of erased customers (erase.go)
 	out := IngestResult{CustomerID: res.CustomerID, Outcome: res.Outcome, Events: res.Events, Flags: flags, Skipped: res.Skipped}
 	if err != nil {
 		return out, fmt.Errorf("ingest %s: %w", "record", err)

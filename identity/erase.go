@@ -86,6 +86,26 @@ func (r *Resolver) eraseStore() (EraseStore, error) {
 	return es, nil
 }
 
+// CanErase reports whether the Resolver's store implements EraseStore.
+func (r *Resolver) CanErase() bool {
+	_, ok := r.store.(EraseStore)
+	return ok
+}
+
+// TombstoneCustomer tombstones a customer id that has no source records
+// (a profile created directly), so EraseIdentity then reports its erasure.
+func (r *Resolver) TombstoneCustomer(ctx context.Context, id uuid.UUID, at time.Time) error {
+	es, err := r.eraseStore()
+	if err != nil {
+		return err
+	}
+	err = es.PutTombstones(ctx, []Tombstone{{Hash: TombstoneHash(TombstoneCustomer, id.String()), Kind: TombstoneCustomer, Customer: id, At: at.UTC()}})
+	if err != nil {
+		return fmt.Errorf("identity: put tombstones: %w", err)
+	}
+	return nil
+}
+
 // CheckErased returns an error wrapping ErrErased when the prepared record's
 // id or any of its linking keys is tombstoned, nil when none is, and the
 // store's error otherwise. A Store without EraseStore has no tombstones.
@@ -146,6 +166,27 @@ func (r *Resolver) FormerIDs(ctx context.Context, id uuid.UUID) ([]uuid.UUID, er
 		}
 	}
 	slices.SortFunc(out, cmpUUID)
+	return out, nil
+}
+
+// MergeHistory returns the events naming any of the customers (merges,
+// splits, operator merges and unmerges), each once, customers in the
+// order given and each customer's events in the order applied.
+func (r *Resolver) MergeHistory(ctx context.Context, ids []uuid.UUID) ([]Event, error) {
+	seen := map[uuid.UUID]bool{}
+	var out []Event
+	for _, c := range ids {
+		evs, err := r.store.IdentityEvents(ctx, c)
+		if err != nil {
+			return nil, fmt.Errorf("identity: events: %w", err)
+		}
+		for _, e := range evs {
+			if !seen[e.ID] {
+				seen[e.ID] = true
+				out = append(out, e)
+			}
+		}
+	}
 	return out, nil
 }
 

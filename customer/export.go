@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/cimkit/cimkit/identity"
@@ -111,17 +112,18 @@ func (r *Rights) Export(ctx context.Context, id uuid.UUID) (Export, error) {
 		}
 		return Export{}, fmt.Errorf("export: customer: %w", ErrNotFound)
 	}
-	if v, err := s.View(ctx, id, nil); err == nil {
-		add(KindOrderSummary, Derived, v.Orders)
-	} else if !errors.Is(err, ErrNotFound) {
-		return Export{}, fmt.Errorf("export: %w", err)
-	}
 	ids := append([]uuid.UUID{id}, ex.FormerIDs...)
+	at := len(ex.Items)
 	if err := exportList(&ex, ids, KindOrder, func(c uuid.UUID, tok string, n int) ([]Order, string, error) {
 		return s.store.ListOrders(ctx, c, tok, n)
 	}, s.pageSize); err != nil {
 		return Export{}, err
 	}
+	var orders []Order
+	for _, it := range ex.Items[at:] {
+		orders = append(orders, it.Data.(Order))
+	}
+	ex.Items = slices.Insert(ex.Items, at, ExportItem{KindOrderSummary, Derived, Summarize(orders)})
 	if err := exportList(&ex, ids, KindPayment, func(c uuid.UUID, tok string, n int) ([]Payment, string, error) {
 		return s.store.ListPayments(ctx, c, tok, n)
 	}, s.pageSize); err != nil {

@@ -29,6 +29,9 @@ type Options struct {
 	Identity *identity.Resolver
 	// Cleaner canonicalises ingested values; default clean.Default().
 	Cleaner *clean.Cleaner
+	// ReadFilter, when set, masks every profile Get, View, Lookup and
+	// Customers return (see readfilter.go); *access.Guard implements it.
+	ReadFilter ReadFilter
 }
 
 // Service is the front door to the 360-degree customer: it validates input,
@@ -42,6 +45,7 @@ type Service struct {
 	pageSize int
 	resolver *identity.Resolver
 	cleaner  *clean.Cleaner
+	filter   ReadFilter
 }
 
 // New returns a Service over store. opts may be nil.
@@ -59,6 +63,7 @@ func New(store Store, opts *Options) *Service {
 			s.pageSize = opts.PageSize
 		}
 		s.resolver, s.cleaner = opts.Identity, opts.Cleaner
+		s.filter = opts.ReadFilter
 	}
 	if s.cleaner == nil {
 		s.cleaner = clean.Default()
@@ -114,7 +119,7 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (Customer, error) {
 	if err != nil {
 		return Customer{}, fmt.Errorf("get customer: %w", err)
 	}
-	return c, nil
+	return s.read(ctx, c)
 }
 
 // Update stores c if nobody changed the customer since c was read (c.Version
@@ -148,15 +153,18 @@ func (s *Service) Update(ctx context.Context, c Customer) (Customer, error) {
 func (s *Service) Modify(ctx context.Context, id uuid.UUID, fn func(*Customer) error) (Customer, error) {
 	var lastErr error
 	for range 5 {
-		c, err := s.Get(ctx, id)
+		c, err := s.store.GetCustomer(ctx, id) // unfiltered: it is written back
 		if err != nil {
-			return Customer{}, err
+			return Customer{}, fmt.Errorf("get customer: %w", err)
 		}
 		if err := fn(&c); err != nil {
 			return Customer{}, err
 		}
 		out, err := s.Update(ctx, c)
-		if err == nil || !isConflict(err) {
+		if err == nil {
+			return s.read(ctx, out)
+		}
+		if !isConflict(err) {
 			return out, err
 		}
 		lastErr = err
@@ -176,9 +184,9 @@ func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
 // Customers iterates over every customer in ID order, a page at a time.
 // Iteration stops at the first error, which is yielded.
 func (s *Service) Customers(ctx context.Context) iter.Seq2[Customer, error] {
-	return pages(s.pageSize, func(tok string, n int) ([]Customer, string, error) {
+	return s.readAll(ctx, pages(s.pageSize, func(tok string, n int) ([]Customer, string, error) {
 		return s.store.ListCustomers(ctx, tok, n)
-	})
+	}))
 }
 
 // pages turns a paged list call into an iterator.

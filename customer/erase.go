@@ -62,8 +62,9 @@ type ErasureReceipt struct {
 //  4. profile: the profiles of the customer and its former ids are deleted.
 //  5. activity: order and ticket notes, ticket resolutions, event and
 //     feedback free text are cleared; the records stay.
-//  6. audit: the erasure is audited (every call, including a retry).
-var ErasureSteps = []string{"tombstones", "identity", "shred", "profile", "activity", "audit"}
+//  6. others: each RightsOptions.Erasers removes what it holds.
+//  7. audit: the erasure is audited (every call, including a retry).
+var ErasureSteps = []string{"tombstones", "identity", "shred", "profile", "activity", "others", "audit"}
 
 // Erase erases a customer (the right to erasure): see ErasureSteps.
 // reason is required and goes to the audit log, so it must not quote
@@ -76,8 +77,8 @@ var ErasureSteps = []string{"tombstones", "identity", "shred", "profile", "activ
 //
 // What is not erased: the identity event log (merge history, which holds
 // customer and record ids only), consent events (evidence of consent),
-// audit entries, and tags or scores kept outside the Store (remove them
-// with the tagging store; a host's copies are its own).
+// audit entries, and tags or scores kept outside the Store unless an
+// Eraser is configured for them (a host's own copies are its own).
 func (r *Rights) Erase(ctx context.Context, id uuid.UUID, reason string) (ErasureReceipt, error) {
 	if reason == "" || len(reason) > audit.MaxReasonBytes {
 		return ErasureReceipt{}, invalid("reason", "required, at most %d bytes", audit.MaxReasonBytes)
@@ -136,7 +137,15 @@ func (r *Rights) Erase(ctx context.Context, id uuid.UUID, reason string) (Erasur
 			return ErasureReceipt{}, fmt.Errorf("erase: %w", err)
 		}
 	}
-	// 6: audit.
+	// 6: data held outside the Store.
+	for _, e := range r.opt.Erasers {
+		for _, cid := range ids {
+			if err := e.EraseSubject(ctx, cid); err != nil {
+				return ErasureReceipt{}, fmt.Errorf("erase: other store: %w", err)
+			}
+		}
+	}
+	// 7: audit.
 	if err := r.audit(ctx, audit.ActionErasure, id, []string{"profile", "identifiers", "data_key", "free_text"}, reason, ""); err != nil {
 		return ErasureReceipt{}, err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/cimkit/cimkit/privacy"
 	"github.com/cimkit/cimkit/privacy/audit"
 	"github.com/cimkit/cimkit/privacy/consent"
+	"github.com/cimkit/cimkit/tagging"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -137,6 +138,29 @@ func (a *auditor) Append(ctx context.Context, e audit.Entry) (uint64, error) {
 	return uint64(len(a.entries) - 1), nil
 }
 
+func (f *faulty) RemoveTag(ctx context.Context, customerID, tag, by, reason string, at time.Time) error {
+	if err := f.hit("RemoveTag"); err != nil {
+		return err
+	}
+	return f.Store.RemoveTag(ctx, customerID, tag, by, reason, at)
+}
+
+// tagEraser removes every current tag of an erased customer.
+type tagEraser struct{ s tagging.Store }
+
+func (e tagEraser) EraseSubject(ctx context.Context, id uuid.UUID) error {
+	as, err := e.s.CustomerTags(ctx, id.String())
+	if err != nil {
+		return err
+	}
+	for _, a := range as {
+		if err := e.s.RemoveTag(ctx, a.CustomerID, a.Tag, "erasure", "erased", rightsT0); err != nil && !errors.Is(err, tagging.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
 type fixture struct {
 	svc       *customer.Service
 	rights    *customer.Rights
@@ -191,7 +215,7 @@ func newFixture(t *testing.T) *fixture {
 	fx := &fixture{svc: svc, st: st, vault: newVault(t)}
 	fx.aud = &auditor{f: st}
 	fx.rights = customer.NewRights(svc, &customer.RightsOptions{Shredder: shredder{st, fx.vault}, Audit: fx.aud,
-		Consents: st, Actor: func(context.Context) (string, string) { return "dpo-1", "privacy_officer" }})
+		Consents: st, Erasers: []customer.SubjectEraser{tagEraser{st}}, Actor: func(context.Context) (string, string) { return "dpo-1", "privacy_officer" }})
 	must := func(r customer.IngestResult, err error) uuid.UUID {
 		t.Helper()
 		if err != nil {
@@ -258,6 +282,11 @@ func newFixture(t *testing.T) *fixture {
 	if _, err := svc.AddOrder(ctx, order(fx.b, 999)); err != nil {
 		t.Fatal(err)
 	}
+	for _, c := range []uuid.UUID{fx.a, fx.f, fx.b} {
+		if err := st.SetTag(ctx, tagging.Assignment{CustomerID: c.String(), Tag: "vip", Weight: 1, Source: "rule", SetBy: "rs-1", At: rightsT0}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	fx.sealed, err = fx.vault.Seal(ctx, sealAD(fx.a), []byte("13812345678"))
 	if err != nil {
 		t.Fatal(err)
@@ -276,6 +305,7 @@ type snapshot struct {
 	Tickets    []customer.Ticket
 	Events     []customer.Event
 	Feedback   []customer.Feedback
+	Tags       [][]tagging.Assignment
 	Receipt    customer.ErasureReceipt
 	Opens      bool
 }
@@ -295,6 +325,8 @@ func (fx *fixture) snapshot(t *testing.T, rc customer.ErasureReceipt) snapshot {
 		s.Tickets = append(s.Tickets, tk...)
 		ev, _, _ := fx.st.Store.ListEvents(ctx, id, false, "", 0)
 		s.Events = append(s.Events, ev...)
+		tags, _ := fx.st.Store.CustomerTags(ctx, id.String())
+		s.Tags = append(s.Tags, tags)
 		fb, _, _ := fx.st.Store.ListFeedback(ctx, id, "", 0)
 		s.Feedback = append(s.Feedback, fb...)
 	}
@@ -331,6 +363,9 @@ func TestEraseDestroysAndBlocksResurrection(t *testing.T) {
 		if _, err := fx.svc.Get(ctx, id); !errors.Is(err, customer.ErrNotFound) {
 			t.Fatalf("profile %v still there: %v", id, err)
 		}
+	}
+	if len(s.Tags[0]) != 0 || len(s.Tags[1]) != 0 || len(s.Tags[2]) != 1 {
+		t.Fatalf("tags after erasure: %d, %d, %d; want 0, 0 and the bystander's 1", len(s.Tags[0]), len(s.Tags[1]), len(s.Tags[2]))
 	}
 	if len(s.Records) != 1 || s.Records[0].ID != "app:9" {
 		t.Fatalf("identity records left: %d; want only the bystander's", len(s.Records))
@@ -481,7 +516,7 @@ func TestEraseResumesAfterFailureAtEveryStep(t *testing.T) {
 			t.Fatalf("n=%d (failed at %s): state after retry differs\n got %+v\nwant %+v", n, failedAt, got, want)
 		}
 	}
-	for _, s := range []string{"PutTombstones", "DeleteIdentityRecords", "Shred", "DeleteCustomer", "UpdateOrder", "UpdateTicket", "RedactActivity", "Audit"} {
+	for _, s := range []string{"PutTombstones", "DeleteIdentityRecords", "Shred", "DeleteCustomer", "UpdateOrder", "UpdateTicket", "RedactActivity", "RemoveTag", "Audit"} {
 		if !steps[s] {
 			t.Errorf("no failure was injected at %s", s)
 		}

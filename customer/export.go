@@ -77,7 +77,9 @@ type ExportedRecord struct {
 
 // Export gathers everything held about the customer, in a fixed order:
 // profile, order summary, orders, payments, events, tickets, feedback,
-// consents, identity records, merges, then each ExportSource's items. A
+// consents, identity records, merges, then each ExportSource's items;
+// everything but the profile and source records is gathered for the
+// customer and every former id. A
 // customer with neither a profile nor identity records gives ErrNotFound.
 // Every export is audited (a not-found one as a denial).
 func (r *Rights) Export(ctx context.Context, id uuid.UUID) (Export, error) {
@@ -168,11 +170,13 @@ func (r *Rights) Export(ctx context.Context, id uuid.UUID) (Export, error) {
 		}
 	}
 	for _, src := range r.opt.Sources {
-		items, err := src.ExportItems(ctx, id)
-		if err != nil {
-			return Export{}, fmt.Errorf("export: source: %w", err)
+		for _, c := range ids {
+			items, err := src.ExportItems(ctx, c)
+			if err != nil {
+				return Export{}, fmt.Errorf("export: source: %w", err)
+			}
+			ex.Items = append(ex.Items, items...)
 		}
-		ex.Items = append(ex.Items, items...)
 	}
 	if err := r.audit(ctx, audit.ActionExport, id, nil, "", ""); err != nil {
 		return Export{}, err

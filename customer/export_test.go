@@ -62,6 +62,9 @@ func TestExportEveryKindAndNoOtherCustomer(t *testing.T) {
 		}
 	}
 	// Both orders, the former id's included; all three source records.
+	if count["tag"] != 2 {
+		t.Fatalf("tags exported: %d; want the customer's and the former id's", count["tag"])
+	}
 	if count[customer.KindOrder] != 2 || count[customer.KindIdentityRecord] != 3 || count[customer.KindMerge] != 1 {
 		t.Fatalf("counts %v; want 2 orders, 3 records, 1 merge", count)
 	}

@@ -38,6 +38,13 @@ type ExportSource interface {
 	ExportItems(ctx context.Context, customerID uuid.UUID) ([]ExportItem, error)
 }
 
+// SubjectEraser removes what a store outside the customer Store holds about
+// a customer (tags, segment memberships, scores) when the customer is
+// erased. It must be idempotent: a retried erasure calls it again.
+type SubjectEraser interface {
+	EraseSubject(ctx context.Context, customerID uuid.UUID) error
+}
+
 // RightsOptions configure Rights. Every field is optional.
 type RightsOptions struct {
 	// Shredder destroys the customer's data key on erasure. Without one
@@ -57,6 +64,9 @@ type RightsOptions struct {
 	Consents consent.Store
 	// Sources add tags, segments and scores to exports.
 	Sources []ExportSource
+	// Erasers remove tags, segments and scores on erasure; each is called
+	// for the customer and every former id.
+	Erasers []SubjectEraser
 	// Now defaults to the Service's clock.
 	Now func() time.Time
 }

@@ -236,52 +236,27 @@ func (r *Resolver) EraseIdentity(ctx context.Context, id uuid.UUID, at time.Time
 		return Erasure{}, err
 	}
 	ids := append([]uuid.UUID{id}, former...)
-	cs, err := es.IdentityCustomers(ctx, ids)
-	if err != nil {
-		return Erasure{}, fmt.Errorf("identity: customers: %w", err)
-	}
-	var recIDs []string
-	for _, c := range cs {
-		recIDs = append(recIDs, c.Records...)
-	}
-	recs, err := es.IdentityRecords(ctx, recIDs)
-	if err != nil {
-		return Erasure{}, fmt.Errorf("identity: records: %w", err)
-	}
-	if len(recs) == 0 {
-		if ok, err := r.Tombstoned(ctx, id); err != nil {
-			return Erasure{}, err
-		} else if !ok {
-			return Erasure{}, fmt.Errorf("identity: erase: customer: %w", ErrNotFound)
-		}
-	}
 	at = at.UTC()
-	var ts []Tombstone
-	for _, c := range ids {
-		ts = append(ts, Tombstone{Hash: TombstoneHash(TombstoneCustomer, c.String()), Kind: TombstoneCustomer, Customer: id, At: at})
-	}
-	var keys []Key
-	for _, rec := range recs {
-		ts = append(ts, Tombstone{Hash: TombstoneHash(TombstoneRecord, rec.ID), Kind: TombstoneRecord, Customer: id, At: at})
-		keys = append(keys, rec.Keys...)
-	}
-	entries, err := es.IdentityTokens(ctx, keys)
-	if err != nil {
-		return Erasure{}, fmt.Errorf("identity: tokens: %w", err)
-	}
-	for _, e := range entries {
-		// A token another customer's record also holds (a shared
-		// device) is not tombstoned: that would lock the other out.
-		if !slices.ContainsFunc(e.Records, func(rid string) bool { return !slices.Contains(recIDs, rid) }) {
-			ts = append(ts, Tombstone{Hash: keyHash(e.Key), Kind: TombstoneKey, Customer: id, At: at})
+	// A record ingested into the customer while it is being erased is
+	// caught by the next round.
+	for round := 0; ; round++ {
+		n, err := eraseRound(ctx, es, id, ids, at)
+		if err != nil {
+			return Erasure{}, err
 		}
-	}
-	if err := es.PutTombstones(ctx, ts); err != nil {
-		return Erasure{}, fmt.Errorf("identity: put tombstones: %w", err)
-	}
-	if len(recIDs) > 0 {
-		if err := es.DeleteIdentityRecords(ctx, recIDs); err != nil {
-			return Erasure{}, fmt.Errorf("identity: delete records: %w", err)
+		if n == 0 {
+			if round > 0 {
+				break
+			}
+			if ok, err := r.Tombstoned(ctx, id); err != nil {
+				return Erasure{}, err
+			} else if !ok {
+				return Erasure{}, fmt.Errorf("identity: erase: customer: %w", ErrNotFound)
+			}
+			break
+		}
+		if round == 8 {
+			return Erasure{}, fmt.Errorf("identity: erase: records keep arriving: %w", ErrConflict)
 		}
 	}
 	mine, err := es.CustomerTombstones(ctx, id)
@@ -301,4 +276,50 @@ func (r *Resolver) EraseIdentity(ctx context.Context, id uuid.UUID, at time.Time
 		}
 	}
 	return out, nil
+}
+
+// eraseRound tombstones and deletes the records the customers hold now
+// and returns how many there were.
+func eraseRound(ctx context.Context, es EraseStore, id uuid.UUID, ids []uuid.UUID, at time.Time) (int, error) {
+	cs, err := es.IdentityCustomers(ctx, ids)
+	if err != nil {
+		return 0, fmt.Errorf("identity: customers: %w", err)
+	}
+	var recIDs []string
+	for _, c := range cs {
+		recIDs = append(recIDs, c.Records...)
+	}
+	recs, err := es.IdentityRecords(ctx, recIDs)
+	if err != nil {
+		return 0, fmt.Errorf("identity: records: %w", err)
+	}
+	var ts []Tombstone
+	for _, c := range ids {
+		ts = append(ts, Tombstone{Hash: TombstoneHash(TombstoneCustomer, c.String()), Kind: TombstoneCustomer, Customer: id, At: at})
+	}
+	var keys []Key
+	for _, rec := range recs {
+		ts = append(ts, Tombstone{Hash: TombstoneHash(TombstoneRecord, rec.ID), Kind: TombstoneRecord, Customer: id, At: at})
+		keys = append(keys, rec.Keys...)
+	}
+	entries, err := es.IdentityTokens(ctx, keys)
+	if err != nil {
+		return 0, fmt.Errorf("identity: tokens: %w", err)
+	}
+	for _, e := range entries {
+		// A token another customer's record also holds (a shared
+		// device) is not tombstoned: that would lock the other out.
+		if !slices.ContainsFunc(e.Records, func(rid string) bool { return !slices.Contains(recIDs, rid) }) {
+			ts = append(ts, Tombstone{Hash: keyHash(e.Key), Kind: TombstoneKey, Customer: id, At: at})
+		}
+	}
+	if len(recs) > 0 {
+		if err := es.PutTombstones(ctx, ts); err != nil {
+			return 0, fmt.Errorf("identity: put tombstones: %w", err)
+		}
+		if err := es.DeleteIdentityRecords(ctx, recIDs); err != nil {
+			return 0, fmt.Errorf("identity: delete records: %w", err)
+		}
+	}
+	return len(recs), nil
 }

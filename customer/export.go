@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cimkit/cimkit/identity"
@@ -39,7 +40,24 @@ const (
 	KindConsent        = "consent"
 	KindIdentityRecord = "identity_record"
 	KindMerge          = "merge"
+	// KindDerivedAttributes holds the profile attributes named "tag:...",
+	// "segment:..." or "score:..." (DerivedAttributePrefixes), which
+	// analysis wrote rather than the customer.
+	KindDerivedAttributes = "derived_attributes"
 )
+
+// DerivedAttributePrefixes name the profile attributes Export reports as
+// derived rather than provided.
+var DerivedAttributePrefixes = []string{"tag:", "segment:", "score:"}
+
+func isDerivedAttribute(k string) bool {
+	for _, p := range DerivedAttributePrefixes {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // ExportItem is one thing held about the customer.
 type ExportItem struct {
@@ -91,7 +109,23 @@ func (r *Rights) Export(ctx context.Context, id uuid.UUID) (Export, error) {
 	switch {
 	case err == nil:
 		found = true
+		var derived map[string]string
+		for k, v := range prof.Attributes {
+			if isDerivedAttribute(k) {
+				if derived == nil {
+					derived = map[string]string{}
+					prof = prof.Clone()
+				}
+				derived[k] = v
+			}
+		}
+		for k := range derived {
+			delete(prof.Attributes, k)
+		}
 		add(KindProfile, Provided, prof)
+		if derived != nil {
+			add(KindDerivedAttributes, Derived, derived)
+		}
 	case !errors.Is(err, ErrNotFound):
 		return Export{}, fmt.Errorf("export: %w", err)
 	}

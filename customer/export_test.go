@@ -37,6 +37,12 @@ func TestExportEveryKindAndNoOtherCustomer(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if _, err := fx.svc.Modify(ctx, fx.a, func(c *customer.Customer) error {
+		c.Attributes = map[string]string{"score:rfm": "555", "shoe_size": "42"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	r := customer.NewRights(fx.svc, &customer.RightsOptions{Consents: fx.st.Store, Sources: []customer.ExportSource{tagSource{fx.st.Store}}, Audit: fx.aud})
 	ex, err := r.Export(ctx, fx.a)
 	if err != nil {
@@ -47,6 +53,7 @@ func TestExportEveryKindAndNoOtherCustomer(t *testing.T) {
 		customer.KindPayment: customer.Provided, customer.KindEvent: customer.Provided, customer.KindTicket: customer.Provided,
 		customer.KindFeedback: customer.Provided, customer.KindConsent: customer.Provided,
 		customer.KindIdentityRecord: customer.Provided, customer.KindMerge: customer.Derived, "tag": customer.Derived,
+		customer.KindDerivedAttributes: customer.Derived,
 	}
 	count := map[string]int{}
 	for _, it := range ex.Items {
@@ -62,6 +69,18 @@ func TestExportEveryKindAndNoOtherCustomer(t *testing.T) {
 		}
 	}
 	// Both orders, the former id's included; all three source records.
+	for _, it := range ex.Items {
+		switch d := it.Data.(type) {
+		case customer.Customer:
+			if _, ok := d.Attributes["score:rfm"]; ok || d.Attributes["shoe_size"] != "42" {
+				t.Fatalf("profile attributes %v; want the score moved out, the rest kept", d.Attributes)
+			}
+		case map[string]string:
+			if d["score:rfm"] != "555" || len(d) != 1 {
+				t.Fatalf("derived attributes %v", d)
+			}
+		}
+	}
 	if count["tag"] != 2 {
 		t.Fatalf("tags exported: %d; want the customer's and the former id's", count["tag"])
 	}

@@ -1,6 +1,7 @@
+package customer_test
+
 // Shared fixture of the Rights tests: a store that fails on demand and a
 // person merged from two customers.
-package customer_test
 
 import (
 	"context"

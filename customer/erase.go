@@ -23,7 +23,8 @@ type ErasureReceipt struct {
 	FormerIDs []uuid.UUID `json:"former_ids,omitempty"`
 	// ErasedAt is when the erasure first started (its tombstones' time).
 	ErasedAt time.Time `json:"erased_at"`
-	// KeyShredded: the customer's data key was destroyed (KeyVersions);
+	// KeyShredded: the customer's data key was destroyed (KeyVersions),
+	// and so were the former ids' keys;
 	// false when no Shredder was configured, in which case cimkit held no
 	// key for the customer and sealed values, if any, are the host's.
 	KeyShredded bool     `json:"key_shredded"`
@@ -113,17 +114,23 @@ func (r *Rights) Erase(ctx context.Context, id uuid.UUID, reason string) (Erasur
 	if err != nil {
 		return ErasureReceipt{}, fmt.Errorf("erase: %w", err)
 	}
+	id = er.Customer // a former id of an erased customer reports that erasure
 	rc := ErasureReceipt{CustomerID: id, FormerIDs: er.FormerIDs, ErasedAt: er.At,
 		SourceRecords: er.Records, IdentifierTokens: er.Keys}
-	// 3: crypto-shred. Idempotent in the Vault.
-	if r.opt.Shredder != nil {
-		sr, err := r.opt.Shredder.Shred(ctx, r.opt.Tenant, id.String())
-		if err != nil {
-			return ErasureReceipt{}, fmt.Errorf("erase: shred: %w", err)
-		}
-		rc.KeyShredded, rc.KeyVersions = true, slices.Clone(sr.Versions)
-	}
 	ids := append([]uuid.UUID{id}, er.FormerIDs...)
+	// 3: crypto-shred the customer's key and every former id's (values
+	// sealed before a merge). Idempotent in the Vault.
+	if r.opt.Shredder != nil {
+		for i, cid := range ids {
+			sr, err := r.opt.Shredder.Shred(ctx, r.opt.Tenant, cid.String())
+			if err != nil {
+				return ErasureReceipt{}, fmt.Errorf("erase: shred: %w", err)
+			}
+			if i == 0 {
+				rc.KeyShredded, rc.KeyVersions = true, slices.Clone(sr.Versions)
+			}
+		}
+	}
 	// 4: profiles.
 	for _, cid := range ids {
 		if err := r.svc.store.DeleteCustomer(ctx, cid); err != nil && !errors.Is(err, ErrNotFound) {

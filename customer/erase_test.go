@@ -114,6 +114,11 @@ func TestEraseDestroysAndBlocksResurrection(t *testing.T) {
 	if !reflect.DeepEqual(fx.snapshot(t, rc2), s) {
 		t.Fatal("second erase changed the state")
 	}
+	// Erasing by the former id answers with the survivor's erasure.
+	rc3, err := fx.rights.Erase(ctx, fx.f, "ticket DSR-1 by old id")
+	if err != nil || !reflect.DeepEqual(rc3, rc) {
+		t.Fatalf("erase by former id = %+v, %v; want the first receipt", rc3, err)
+	}
 }
 
 func TestEraseUnknownCustomer(t *testing.T) {

@@ -225,7 +225,8 @@ func (r *Resolver) Tombstoned(ctx context.Context, id uuid.UUID) (bool, error) {
 // the job and reports the same Erasure. The event log is kept (it holds
 // customer and record ids, never identifier values). A customer with no
 // records and no tombstone gives ErrNotFound; one that is gone already
-// returns the erasure recorded in its tombstones.
+// returns the erasure recorded in its tombstones, and a former id of an
+// erased customer returns that customer's erasure (Erasure.Customer).
 func (r *Resolver) EraseIdentity(ctx context.Context, id uuid.UUID, at time.Time) (Erasure, error) {
 	es, err := r.eraseStore()
 	if err != nil {
@@ -248,10 +249,17 @@ func (r *Resolver) EraseIdentity(ctx context.Context, id uuid.UUID, at time.Time
 			if round > 0 {
 				break
 			}
-			if ok, err := r.Tombstoned(ctx, id); err != nil {
-				return Erasure{}, err
-			} else if !ok {
+			ts, err := es.Tombstones(ctx, []string{TombstoneHash(TombstoneCustomer, id.String())})
+			if err != nil {
+				return Erasure{}, fmt.Errorf("identity: tombstones: %w", err)
+			}
+			if len(ts) == 0 {
 				return Erasure{}, fmt.Errorf("identity: erase: customer: %w", ErrNotFound)
+			}
+			if ts[0].Customer != id {
+				// A former id of a customer erased earlier: that
+				// erasure is the answer.
+				return r.EraseIdentity(ctx, ts[0].Customer, at)
 			}
 			break
 		}

@@ -183,6 +183,7 @@ func TestEraseResumesAfterFailureAtEveryStep(t *testing.T) {
 			if n < 10 {
 				t.Fatalf("erasure finished after %d calls; the fault injection does not reach it", n)
 			}
+			t.Logf("failed each of %d calls in turn; every retry converged", n-1)
 			break
 		}
 		if !errors.Is(err, errInjected) {

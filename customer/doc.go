@@ -24,4 +24,13 @@
 // Updates use optimistic concurrency: Update with a stale Version fails
 // with ErrConflict; Modify reads, applies a function and retries.
 // Formatting a Customer, Contact or Address never prints personal data.
+//
+// Data subject rights: Rights.Erase crypto-shreds, deletes and tombstones
+// a person (re-ingesting their records then fails with identity.ErrErased)
+// and returns an ErasureReceipt; Rights.Export gathers everything held
+// about them as JSON, each item marked provided or derived. Options.ReadFilter
+// (an access.Guard) masks profiles per the actor and purpose in the context.
+//
+//	rights := customer.NewRights(svc, &customer.RightsOptions{Shredder: vault, Audit: log})
+//	receipt, err := rights.Erase(ctx, id, "request DSR-17")
 package customer

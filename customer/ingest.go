@@ -80,7 +80,7 @@ func (s *Service) Ingest(ctx context.Context, src SourceRecord) (IngestResult, e
 		return IngestResult{Flags: flags}, fmt.Errorf("ingest: %w", err)
 	}
 	rec.Fields = sealed
-	res, err := s.resolver.Ingest(ctx, rec)
+	res, err := s.resolveChecked(ctx, rec) // refuses records of erased customers (erase.go)
 	out := IngestResult{CustomerID: res.CustomerID, Outcome: res.Outcome, Explanation: res.Summary(), Events: res.Events, Flags: flags, Skipped: res.Skipped}
 	if err != nil {
 		return out, fmt.Errorf("ingest %s: %w", "record", err)

@@ -2,12 +2,14 @@ package customer_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/cimkit/cimkit/customer"
 	"github.com/cimkit/cimkit/internal/demo"
 	"github.com/cimkit/cimkit/memstore"
+	"github.com/cimkit/cimkit/privacy"
 )
 
 // TestSealedIngestStoreHoldsNoPII ingests the synthetic records through a
@@ -54,5 +56,43 @@ func TestSealedIngestStoreHoldsNoPII(t *testing.T) {
 	}
 	if named == 0 {
 		t.Fatal("golden profiles lost their names: sealed record fields were not opened")
+	}
+}
+
+// TestEraseShredsRecordKeys erases a customer ingested through a sealing
+// Service: the keys its source records were sealed under are destroyed too.
+func TestEraseShredsRecordKeys(t *testing.T) {
+	ctx := context.Background()
+	ds := synthData(t)
+	st := memstore.New()
+	v := newVault(t, st, t.TempDir())
+	svc := customer.New(st, sealedOptions(v))
+	var target customer.IngestResult
+	var recIDs []string
+	for _, r := range ds.Records {
+		res, err := svc.Ingest(ctx, demo.SourceOf(r))
+		if err != nil {
+			continue
+		}
+		if target.CustomerID == res.CustomerID || target.CustomerID == [16]byte{} {
+			target = res
+		}
+	}
+	recs, err := svc.Resolver().Records(ctx, target.CustomerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		recIDs = append(recIDs, r.ID)
+	}
+	rights := customer.NewRights(svc, &customer.RightsOptions{Shredder: v, Tenant: tenant})
+	if _, err := rights.Erase(ctx, target.CustomerID, "subject request"); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range recIDs {
+		ad := customer.VaultAD(tenant, customer.RecordKeyID(id), "identity_record.name")
+		if _, err := v.Seal(ctx, ad, []byte("x")); !errors.Is(err, privacy.ErrShredded) {
+			t.Fatalf("record key of an erased customer's record still usable: %v", err)
+		}
 	}
 }

@@ -49,6 +49,9 @@ type Options struct {
 	Identity *identity.Resolver
 	// Cleaner canonicalises ingested values; default clean.Default().
 	Cleaner *clean.Cleaner
+	// ReadFilter, when set, masks every profile Get, View, Lookup and
+	// Customers return (see readfilter.go); *access.Guard implements it.
+	ReadFilter ReadFilter
 }
 
 // Service is the front door to the 360-degree customer: it validates input,
@@ -65,6 +68,7 @@ type Service struct {
 	sealAttrs []string    // sorted, unique
 	resolver  *identity.Resolver
 	cleaner   *clean.Cleaner
+	filter    ReadFilter
 }
 
 // New returns a Service over store. opts may be nil.
@@ -86,6 +90,7 @@ func New(store Store, opts *Options) *Service {
 			s.sealAttrs = slices.Compact(slices.Sorted(slices.Values(opts.SealAttributes)))
 		}
 		s.resolver, s.cleaner = opts.Identity, opts.Cleaner
+		s.filter = opts.ReadFilter
 	}
 	if s.cleaner == nil {
 		s.cleaner = clean.Default()
@@ -156,7 +161,7 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (Customer, error) {
 	if err != nil {
 		return Customer{}, fmt.Errorf("get customer: %w", err)
 	}
-	return c, nil
+	return s.read(ctx, c)
 }
 
 // Update stores c if nobody changed the customer since c was read (c.Version
@@ -205,15 +210,21 @@ func (s *Service) update(ctx context.Context, c Customer, result bool) (Customer
 func (s *Service) Modify(ctx context.Context, id uuid.UUID, fn func(*Customer) error) (Customer, error) {
 	var lastErr error
 	for range 5 {
-		c, err := s.Get(ctx, id)
+		c, err := s.store.GetCustomer(ctx, id) // unfiltered: it is written back
+		if err == nil {
+			c, err = s.open(ctx, c)
+		}
 		if err != nil {
-			return Customer{}, err
+			return Customer{}, fmt.Errorf("get customer: %w", err)
 		}
 		if err := fn(&c); err != nil {
 			return Customer{}, err
 		}
 		out, err := s.Update(ctx, c)
-		if err == nil || !isConflict(err) {
+		if err == nil {
+			return s.read(ctx, out)
+		}
+		if !isConflict(err) {
 			return out, err
 		}
 		lastErr = err
@@ -241,9 +252,9 @@ func (s *Service) Customers(ctx context.Context) iter.Seq2[Customer, error] {
 		return s.store.ListCustomers(ctx, tok, n)
 	})
 	if s.sealer == nil {
-		return list
+		return s.readAll(ctx, list)
 	}
-	return func(yield func(Customer, error) bool) {
+	return s.readAll(ctx, func(yield func(Customer, error) bool) {
 		for c, err := range list {
 			if err == nil {
 				id := c.ID
@@ -255,7 +266,7 @@ func (s *Service) Customers(ctx context.Context) iter.Seq2[Customer, error] {
 				return
 			}
 		}
-	}
+	})
 }
 
 // pages turns a paged list call into an iterator.

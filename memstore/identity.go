@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/cimkit/cimkit/identity"
 	"github.com/google/uuid"
@@ -18,6 +19,7 @@ type idState struct {
 	events      []identity.Event
 	eventAt     map[uuid.UUID]int
 	eventsBy    map[uuid.UUID][]int
+	tombstones  map[string]identity.Tombstone // by hash; made on first write
 }
 
 // idList is a sorted list of record ids with a version.
@@ -236,4 +238,85 @@ func (s *Store) IdentityEvents(ctx context.Context, customerID uuid.UUID) ([]ide
 		out = append(out, s.id.events[n].Clone())
 	}
 	return out, nil
+}
+
+var _ identity.EraseStore = (*Store)(nil)
+
+// PutTombstones implements identity.EraseStore.
+func (s *Store) PutTombstones(ctx context.Context, ts []identity.Tombstone) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.idmu.Lock()
+	defer s.idmu.Unlock()
+	if s.id.tombstones == nil {
+		s.id.tombstones = map[string]identity.Tombstone{}
+	}
+	for _, t := range ts {
+		if _, ok := s.id.tombstones[t.Hash]; !ok {
+			s.id.tombstones[t.Hash] = t
+		}
+	}
+	return nil
+}
+
+// Tombstones implements identity.EraseStore.
+func (s *Store) Tombstones(ctx context.Context, hashes []string) ([]identity.Tombstone, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.idmu.RLock()
+	defer s.idmu.RUnlock()
+	var out []identity.Tombstone
+	for _, h := range hashes {
+		if t, ok := s.id.tombstones[h]; ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// CustomerTombstones implements identity.EraseStore.
+func (s *Store) CustomerTombstones(ctx context.Context, customer uuid.UUID) ([]identity.Tombstone, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.idmu.RLock()
+	defer s.idmu.RUnlock()
+	var out []identity.Tombstone
+	for _, t := range s.id.tombstones {
+		if t.Customer == customer {
+			out = append(out, t)
+		}
+	}
+	slices.SortFunc(out, func(a, b identity.Tombstone) int { return strings.Compare(a.Hash, b.Hash) })
+	return out, nil
+}
+
+// DeleteIdentityRecords implements identity.EraseStore.
+func (s *Store) DeleteIdentityRecords(ctx context.Context, ids []string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.idmu.Lock()
+	defer s.idmu.Unlock()
+	st := &s.id
+	for _, id := range ids {
+		r, ok := st.records[id]
+		if !ok {
+			continue
+		}
+		for _, k := range r.Keys {
+			if l := st.tokens[k]; l != nil {
+				l.remove(id)
+				l.version++
+			}
+		}
+		if l := st.customers[r.CustomerID]; l != nil {
+			l.remove(id)
+			l.version++
+		}
+		delete(st.records, id)
+	}
+	return nil
 }

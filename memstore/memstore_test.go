@@ -36,3 +36,7 @@ func TestIdentityConformance(t *testing.T) {
 func TestTagConformance(t *testing.T) {
 	storetest.RunTags(t, func(t *testing.T) tagging.Store { return memstore.New() })
 }
+
+func TestIdentityErase(t *testing.T) {
+	storetest.RunIdentityErase(t, func(t *testing.T) identity.EraseStore { return memstore.New() })
+}

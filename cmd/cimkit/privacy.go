@@ -18,11 +18,15 @@ func runPrivacy(s stdio, args []string) error {
 	sub := map[string]func(stdio, []string) error{
 		"verify-audit": runVerifyAudit,
 		"ropa":         runROPA,
+		"export":       runPrivacyExport, // privacy_rights.go
+		"erase":        runPrivacyErase,  // privacy_rights.go
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(s.err, "Usage: cimkit privacy verify-audit|ropa [flags]")
+		fmt.Fprintln(s.err, "Usage: cimkit privacy verify-audit|ropa|export|erase [flags]")
 		fmt.Fprintln(s.err, "  verify-audit  check an exported audit log against a signed checkpoint")
 		fmt.Fprintln(s.err, "  ropa          print the record of processing generated from the policies")
+		fmt.Fprintln(s.err, "  export        write everything a records CSV holds about one person as JSON")
+		fmt.Fprintln(s.err, "  erase         remove one person from a records CSV, with a receipt and tombstones")
 		if len(args) == 0 {
 			return fmt.Errorf("%w: missing subcommand", errUsage)
 		}

@@ -70,6 +70,6 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 // DropAll drops every table the migrations create, and the migrations
 // table. It is for demos and tests; it destroys data.
 func DropAll(ctx context.Context, pool *pgxpool.Pool) error {
-	_, err := pool.Exec(ctx, `DROP TABLE IF EXISTS customers, orders, payments, events, tickets, feedback, tenant_keys, data_keys, audit_log, consent_events, id_records, id_token_versions, id_tokens, id_customer_versions, id_customers, id_constraints, id_events, id_event_customers, tags_current, tags_history, schema_migrations CASCADE`)
+	_, err := pool.Exec(ctx, `DROP TABLE IF EXISTS customers, orders, payments, events, tickets, feedback, tenant_keys, data_keys, audit_log, consent_events, id_records, id_token_versions, id_tokens, id_customer_versions, id_customers, id_constraints, id_events, id_event_customers, tags_current, tags_history, id_tombstones, schema_migrations CASCADE`)
 	return err
 }

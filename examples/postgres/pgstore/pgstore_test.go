@@ -89,3 +89,7 @@ func TestIdentityConformance(t *testing.T) {
 func TestTagsConformance(t *testing.T) {
 	storetest.RunTags(t, func(t *testing.T) tagging.Store { return pgstore.New(freshPool(t)) })
 }
+
+func TestIdentityEraseConformance(t *testing.T) {
+	storetest.RunIdentityErase(t, func(t *testing.T) identity.EraseStore { return pgstore.New(freshPool(t)) })
+}

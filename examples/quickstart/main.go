@@ -72,6 +72,9 @@ func run(out io.Writer, args []string) error {
 	if err := tagStage(ctx, p, env, a); err != nil {
 		return err
 	}
+	if err := rightsStage(ctx, p, env); err != nil {
+		return err
+	}
 	if err := privacyStage(ctx, p, env); err != nil {
 		return err
 	}

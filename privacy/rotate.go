@@ -98,20 +98,9 @@ func (v *Vault) setState(ctx context.Context, k TenantKey, s KeyState) error {
 // becomes Active. New values (data keys wrapped, tokens) use it at once in
 // this process.
 func (v *Vault) PromoteKey(ctx context.Context, tenant string, kind KeyKind, version uint32) error {
-	tks, err := v.listTenantKeys(ctx, tenant, kind)
-	if err != nil {
+	tks, i, done, err := v.versionFor(ctx, tenant, kind, version, StatePrimary, StateActive, "")
+	if err != nil || done {
 		return err
-	}
-	i, err := findVersion(tks, kind, version)
-	if err != nil {
-		return err
-	}
-	switch tks[i].State {
-	case StatePrimary:
-		return nil
-	case StateActive:
-	default:
-		return fmt.Errorf("%w: %s key version %d is %s", ErrConflict, kind, version, tks[i].State)
 	}
 	// Check the new key unwraps before switching to it.
 	if _, err := v.unwrapTenantKeys(ctx, tenant, kind, tks[i:i+1]); err != nil {
@@ -136,20 +125,9 @@ func (v *Vault) PromoteKey(ctx context.Context, tenant string, kind KeyKind, ver
 // Rewrap first); for an index key the host must have re-tokenized its
 // records first, since tokens of a retired version no longer match.
 func (v *Vault) RetireKey(ctx context.Context, tenant string, kind KeyKind, version uint32) error {
-	tks, err := v.listTenantKeys(ctx, tenant, kind)
-	if err != nil {
+	tks, i, done, err := v.versionFor(ctx, tenant, kind, version, StateRetired, StateActive, "")
+	if err != nil || done {
 		return err
-	}
-	i, err := findVersion(tks, kind, version)
-	if err != nil {
-		return err
-	}
-	switch tks[i].State {
-	case StateRetired:
-		return nil
-	case StateActive:
-	default:
-		return fmt.Errorf("%w: %s key version %d is %s", ErrConflict, kind, version, tks[i].State)
 	}
 	if kind == KindKEK {
 		n, err := v.countWrappedBy(ctx, tenant, version)
@@ -168,23 +146,31 @@ func (v *Vault) RetireKey(ctx context.Context, tenant string, kind KeyKind, vers
 // undone. Destroying old KEK versions also makes data keys shredded since
 // they were rewrapped unrecoverable from old backups of the KeyStore.
 func (v *Vault) DestroyKey(ctx context.Context, tenant string, kind KeyKind, version uint32) error {
-	tks, err := v.listTenantKeys(ctx, tenant, kind)
-	if err != nil {
+	tks, i, done, err := v.versionFor(ctx, tenant, kind, version, StateDestroyed, StateRetired, ", retire it first")
+	if err != nil || done {
 		return err
-	}
-	i, err := findVersion(tks, kind, version)
-	if err != nil {
-		return err
-	}
-	switch tks[i].State {
-	case StateDestroyed:
-		return nil
-	case StateRetired:
-	default:
-		return fmt.Errorf("%w: %s key version %d is %s, retire it first", ErrConflict, kind, version, tks[i].State)
 	}
 	defer v.invalidateTenant(tenant, kind)
 	return v.setState(ctx, tks[i], StateDestroyed)
+}
+
+// versionFor finds a key version for a state change to target: done is
+// true when it is already there; it must otherwise be in state from, or the
+// change is an ErrConflict (hint ends the message).
+func (v *Vault) versionFor(ctx context.Context, tenant string, kind KeyKind, version uint32, target, from KeyState, hint string) (tks []TenantKey, i int, done bool, err error) {
+	if tks, err = v.listTenantKeys(ctx, tenant, kind); err != nil {
+		return nil, 0, false, err
+	}
+	if i, err = findVersion(tks, kind, version); err != nil {
+		return nil, 0, false, err
+	}
+	switch tks[i].State {
+	case target:
+		return tks, i, true, nil
+	case from:
+		return tks, i, false, nil
+	}
+	return nil, 0, false, fmt.Errorf("%w: %s key version %d is %s%s", ErrConflict, kind, version, tks[i].State, hint)
 }
 
 // countWrappedBy counts live data keys wrapped by KEK version kv.

@@ -37,5 +37,9 @@ func Decode(tok string, desc bool) (t int64, id uuid.UUID, err error) {
 		return 0, uuid.Nil, ErrBad
 	}
 	copy(id[:], b[10:])
-	return int64(binary.BigEndian.Uint64(b[2:10])), id, nil
+	t = int64(binary.BigEndian.Uint64(b[2:10]))
+	if Encode(t, id, desc) != tok { // a non-canonical spelling of a token
+		return 0, uuid.Nil, ErrBad
+	}
+	return t, id, nil
 }

@@ -3,9 +3,8 @@ package customer
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/cimkit/cimkit/identity"
@@ -13,8 +12,8 @@ import (
 )
 
 // Identity source records keep canonical profile values (name, phone,
-// address ...) for survivorship. With a Sealer, Ingest seals each value
-// before the record reaches the identity store, under a data key of the
+// address ...) for survivorship. With a Sealer, Ingest seals them, all
+// together as one value, before the record reaches the identity store, under a data key of the
 // record's own (RecordKeyID): a record exists before anyone knows which
 // customer it belongs to, and it may move between customers on merges and
 // unmerges, so it cannot use a customer's key. Erasing a person shreds the
@@ -36,57 +35,55 @@ func RecordKeyID(recordID string) uuid.UUID {
 
 func recordFieldPath(field string) string { return "identity_record." + field }
 
-// sealRecordFields returns fields with every value sealed.
+// sealedFieldsKey is the one key of a sealed record's Fields: all profile
+// values are sealed together, one AEAD operation per record.
+const sealedFieldsKey = "sealed"
+
+// sealRecordFields returns fields sealed as one value under
+// sealedFieldsKey.
 func (s *Service) sealRecordFields(ctx context.Context, recordID string, fields map[string]string) (map[string]string, error) {
 	if s.sealer == nil || len(fields) == 0 {
 		return fields, nil
 	}
-	fc := s.cipherFor(RecordKeyID(recordID))
-	out := make(map[string]string, len(fields))
-	for _, f := range slices.Sorted(maps.Keys(fields)) {
-		ct, err := fc.seal(ctx, recordFieldPath(f), []byte(fields[f]))
-		if err != nil {
-			return nil, fmt.Errorf("seal record field %s: %w: %w", s.safeField(f), ErrSealed, err)
-		}
-		out[f] = sealedPrefix + base64.RawStdEncoding.EncodeToString(ct)
+	pt, err := json.Marshal(fields) // map keys are sorted: deterministic
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	fc := s.cipherFor(RecordKeyID(recordID))
+	ct, err := fc.seal(ctx, recordFieldPath(sealedFieldsKey), pt)
+	if err != nil {
+		return nil, fmt.Errorf("seal record fields: %w: %w", ErrSealed, err)
+	}
+	return map[string]string{sealedFieldsKey: sealedPrefix + base64.RawStdEncoding.EncodeToString(ct)}, nil
 }
 
-// openRecordFields returns copies of recs with their sealed field values
-// opened.
+// openRecordFields returns copies of recs with their sealed fields opened.
+// Records stored before sealing was configured are returned as they are.
 func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRecord) ([]identity.StoredRecord, error) {
 	out := make([]identity.StoredRecord, len(recs))
 	for i, r := range recs {
 		out[i] = r
-		if len(r.Fields) == 0 {
+		v, ok := r.Fields[sealedFieldsKey]
+		if !ok || len(r.Fields) != 1 || !strings.HasPrefix(v, sealedPrefix) {
 			continue
 		}
-		var fc *fieldCipher
-		opened := make(map[string]string, len(r.Fields))
-		for f, v := range r.Fields {
-			if !strings.HasPrefix(v, sealedPrefix) {
-				opened[f] = v
-				continue
-			}
-			if s.sealer == nil {
-				return nil, fmt.Errorf("open record field %s: no sealer configured: %w", s.safeField(f), ErrSealed)
-			}
-			ct, err := base64.RawStdEncoding.DecodeString(v[len(sealedPrefix):])
-			if err != nil {
-				return nil, fmt.Errorf("open record field %s: malformed: %w", s.safeField(f), ErrSealed)
-			}
-			if fc == nil {
-				c := s.cipherFor(RecordKeyID(r.ID))
-				fc = &c
-			}
-			pt, err := fc.open(ctx, recordFieldPath(f), ct)
-			if err != nil {
-				return nil, fmt.Errorf("open record field %s: %w: %w", s.safeField(f), ErrSealed, err)
-			}
-			opened[f] = string(pt)
+		if s.sealer == nil {
+			return nil, fmt.Errorf("open record fields: no sealer configured: %w", ErrSealed)
 		}
-		out[i].Fields = opened
+		ct, err := base64.RawStdEncoding.DecodeString(v[len(sealedPrefix):])
+		if err != nil {
+			return nil, fmt.Errorf("open record fields: malformed: %w", ErrSealed)
+		}
+		fc := s.cipherFor(RecordKeyID(r.ID))
+		pt, err := fc.open(ctx, recordFieldPath(sealedFieldsKey), ct)
+		if err != nil {
+			return nil, fmt.Errorf("open record fields: %w: %w", ErrSealed, err)
+		}
+		var fields map[string]string
+		if err := json.Unmarshal(pt, &fields); err != nil {
+			return nil, fmt.Errorf("open record fields: malformed: %w", ErrSealed)
+		}
+		out[i].Fields = fields
 	}
 	return out, nil
 }

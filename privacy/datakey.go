@@ -30,7 +30,7 @@ func (v *Vault) RotateDataKey(ctx context.Context, tenant, customerID string) (u
 			}
 			next = max(next, dk.Version+1)
 		}
-		err = v.createDataKey(ctx, tenant, customerID, next)
+		_, err = v.createDataKey(ctx, tenant, customerID, next) // RotateDataKey invalidates the cache on return
 		if errors.Is(err, ErrAlreadyExists) {
 			continue
 		}

@@ -263,14 +263,21 @@ func (v *Vault) customerKeys(ctx context.Context, tenant, customer string, creat
 			if !create {
 				return nil, nil
 			}
-			err := v.createDataKey(ctx, tenant, customer, 1)
+			ck, err := v.createDataKey(ctx, tenant, customer, 1)
 			if errors.Is(err, ErrAlreadyExists) {
 				continue // lost a race; load the winner's key
 			}
 			if err != nil {
 				return nil, err
 			}
-			continue
+			// The store now holds exactly this one key: use it without
+			// reloading and unwrapping it.
+			v.deks.put(ref, ck)
+			if v.dekGen.Load() != g {
+				v.deks.remove(ref) // shredded or rotated meanwhile
+				continue
+			}
+			return ck, nil
 		}
 		ck, err := v.unwrapCustomerKeys(ctx, dks)
 		if err != nil {
@@ -348,25 +355,29 @@ func (v *Vault) unwrapCustomerKeys(ctx context.Context, dks []DataKey) (*custome
 }
 
 // createDataKey makes a version of a customer's data key under the primary
-// KEK.
-func (v *Vault) createDataKey(ctx context.Context, tenant, customer string, version uint32) error {
+// KEK and returns it as the customer's only key.
+func (v *Vault) createDataKey(ctx context.Context, tenant, customer string, version uint32) (*customerKeys, error) {
 	kek, err := v.tenantKeys(ctx, tenant, KindKEK, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	raw := make([]byte, 32)
 	defer clear(raw)
 	if err := v.random(raw); err != nil {
-		return fmt.Errorf("privacy: generate data key: %w", err)
+		return nil, fmt.Errorf("privacy: generate data key: %w", err)
 	}
 	dk := DataKey{Tenant: tenant, CustomerID: customer, Version: version, KEKVersion: kek.primary, Created: v.now().UTC()}
 	if dk.Wrapped, err = v.wrapDataKey(kek.keys[kek.primary].aead, dk, raw); err != nil {
-		return err
+		return nil, err
+	}
+	a, err := newGCM(raw)
+	if err != nil {
+		return nil, err
 	}
 	if err := v.ks.CreateDataKey(ctx, dk); err != nil {
-		return fmt.Errorf("privacy: store data key: %w", err)
+		return nil, fmt.Errorf("privacy: store data key: %w", err)
 	}
-	return nil
+	return &customerKeys{primary: version, aead: a}, nil
 }
 
 // dataKeyAD binds a wrapped data key to its owner and versions.

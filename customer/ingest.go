@@ -79,6 +79,9 @@ func (s *Service) Ingest(ctx context.Context, src SourceRecord) (IngestResult, e
 	if err != nil {
 		return IngestResult{Flags: flags}, fmt.Errorf("ingest: %w", err)
 	}
+	// Reprojection need not open the record just sealed: the exact
+	// ciphertext stands for these plaintext fields.
+	known := openedRecord{id: rec.ID, sealed: sealed[sealedFieldsKey], fields: rec.Fields}
 	rec.Fields = sealed
 	res, err := s.resolveChecked(ctx, rec) // refuses records of erased customers (erase.go)
 	out := IngestResult{CustomerID: res.CustomerID, Outcome: res.Outcome, Explanation: res.Summary(), Events: res.Events, Flags: flags, Skipped: res.Skipped}
@@ -91,7 +94,7 @@ func (s *Service) Ingest(ctx context.Context, src SourceRecord) (IngestResult, e
 		}
 	}
 	for _, id := range res.Changed {
-		if err := s.Reproject(ctx, id); err != nil {
+		if err := s.reproject(ctx, id, &known); err != nil {
 			return out, err
 		}
 	}
@@ -157,6 +160,12 @@ func (s *Service) sourceToRecord(src SourceRecord) (identity.Record, map[string]
 // when missing). Fields the host set itself (membership level, points,
 // attributes) are kept.
 func (s *Service) Reproject(ctx context.Context, id uuid.UUID) error {
+	return s.reproject(ctx, id, nil)
+}
+
+// reproject is Reproject; known, when not nil, is a record whose sealed
+// value and plaintext fields the caller already has.
+func (s *Service) reproject(ctx context.Context, id uuid.UUID, known *openedRecord) error {
 	if s.resolver == nil {
 		return ErrNoResolver
 	}
@@ -187,7 +196,7 @@ func (s *Service) Reproject(ctx context.Context, id uuid.UUID) error {
 		if err != nil {
 			return fmt.Errorf("reproject: %w", err)
 		}
-		if recs, err = s.openRecordFields(ctx, recs); err != nil {
+		if recs, err = s.openRecordFields(ctx, recs, known); err != nil {
 			return fmt.Errorf("reproject: %w", err)
 		}
 		if missing {

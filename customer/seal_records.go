@@ -3,8 +3,10 @@ package customer
 import (
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cimkit/cimkit/identity"
@@ -23,9 +25,14 @@ import (
 var recordKeyNS = uuid.MustParse("5b1c3e9a-7d2f-4f0e-9a51-3c0e8f7d2b64")
 
 // sealedPrefix marks a sealed record field value: a version, then the
-// ciphertext in base64. Values without it (ingested before sealing was
-// configured) are read as they are.
-const sealedPrefix = "s1:"
+// ciphertext in base64. In version "s2:" the plaintext is the fields in
+// key order, each key and value preceded by its length as a uvarint;
+// version "s1:" (JSON) is still read. Values without a prefix (ingested
+// before sealing was configured) are read as they are.
+const (
+	sealedPrefix   = "s2:"
+	sealedPrefixV1 = "s1:"
+)
 
 // RecordKeyID is the sealer id under which Ingest seals the profile values
 // of the identity source record with the given id.
@@ -45,26 +52,41 @@ func (s *Service) sealRecordFields(ctx context.Context, recordID string, fields 
 	if s.sealer == nil || len(fields) == 0 {
 		return fields, nil
 	}
-	pt, err := json.Marshal(fields) // map keys are sorted: deterministic
-	if err != nil {
-		return nil, err
-	}
+	pt := encodeRecordFields(fields)
 	fc := s.cipherFor(RecordKeyID(recordID))
 	ct, err := fc.seal(ctx, recordFieldPath(sealedFieldsKey), pt)
+	clear(pt)
 	if err != nil {
 		return nil, fmt.Errorf("seal record fields: %w: %w", ErrSealed, err)
 	}
 	return map[string]string{sealedFieldsKey: sealedPrefix + base64.RawStdEncoding.EncodeToString(ct)}, nil
 }
 
+// openedRecord is a sealed record value with its plaintext fields, known
+// to the caller because it sealed them itself.
+type openedRecord struct {
+	id, sealed string
+	fields     map[string]string
+}
+
 // openRecordFields returns copies of recs with their sealed fields opened.
 // Records stored before sealing was configured are returned as they are.
-func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRecord) ([]identity.StoredRecord, error) {
+// A record of known's id holding exactly known's sealed value gets
+// known's fields without being opened (the fields are shared, not copied).
+func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRecord, known *openedRecord) ([]identity.StoredRecord, error) {
 	out := make([]identity.StoredRecord, len(recs))
 	for i, r := range recs {
 		out[i] = r
 		v, ok := r.Fields[sealedFieldsKey]
-		if !ok || len(r.Fields) != 1 || !strings.HasPrefix(v, sealedPrefix) {
+		if !ok || len(r.Fields) != 1 {
+			continue
+		}
+		if known != nil && known.sealed != "" && r.ID == known.id && v == known.sealed {
+			out[i].Fields = known.fields
+			continue
+		}
+		v1 := strings.HasPrefix(v, sealedPrefixV1)
+		if !v1 && !strings.HasPrefix(v, sealedPrefix) {
 			continue
 		}
 		if s.sealer == nil {
@@ -80,10 +102,70 @@ func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRe
 			return nil, fmt.Errorf("open record fields: %w: %w", ErrSealed, err)
 		}
 		var fields map[string]string
-		if err := json.Unmarshal(pt, &fields); err != nil {
+		if v1 {
+			err = json.Unmarshal(pt, &fields)
+		} else {
+			fields, err = decodeRecordFields(pt)
+		}
+		clear(pt)
+		if err != nil {
 			return nil, fmt.Errorf("open record fields: malformed: %w", ErrSealed)
 		}
 		out[i].Fields = fields
 	}
 	return out, nil
+}
+
+// encodeRecordFields encodes fields in key order (deterministic): per
+// field the key and the value, each preceded by its length as a uvarint.
+func encodeRecordFields(fields map[string]string) []byte {
+	keys := make([]string, 0, len(fields))
+	n := 0
+	for k, v := range fields {
+		keys = append(keys, k)
+		n += len(k) + len(v) + 2*binary.MaxVarintLen64
+	}
+	slices.Sort(keys)
+	b := make([]byte, 0, n)
+	for _, k := range keys {
+		v := fields[k]
+		b = binary.AppendUvarint(b, uint64(len(k)))
+		b = append(b, k...)
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
+	}
+	return b
+}
+
+// errRecordFields: an opened record value does not decode.
+var errRecordFields = fmt.Errorf("%w: record fields are malformed", ErrSealed)
+
+// decodeRecordFields reverses encodeRecordFields. Lengths must be minimal
+// and keys strictly increasing, so decoding then encoding gives the input
+// back.
+func decodeRecordFields(b []byte) (map[string]string, error) {
+	// One string holds every key and value; the map's strings share it.
+	all := string(b)
+	fields := make(map[string]string, 16)
+	prev, first := "", true
+	for off := 0; off < len(all); {
+		var kv [2]string
+		for j := range kv {
+			l, w := binary.Uvarint(b[off:])
+			// A length must fit, and in its shortest form (no final
+			// zero byte after a continuation).
+			if w <= 0 || (w > 1 && b[off+w-1] == 0) || l > uint64(len(all)-off-w) {
+				return nil, errRecordFields
+			}
+			off += w
+			kv[j] = all[off : off+int(l)]
+			off += int(l)
+		}
+		if !first && kv[0] <= prev {
+			return nil, errRecordFields
+		}
+		prev, first = kv[0], false
+		fields[kv[0]] = kv[1]
+	}
+	return fields, nil
 }

@@ -168,11 +168,16 @@ func (z *sealer) put(field string, v *string) {
 // seal returns the form of c the Store keeps: every personal field moved,
 // encrypted, into Sealed. c must have passed Validate; it is not modified.
 func (s *Service) seal(ctx context.Context, c Customer) (Customer, error) {
-	if len(c.Phones) > MaxContacts || len(c.Emails) > MaxContacts || len(c.Addresses) > MaxContacts {
+	return s.sealOwned(ctx, c.Clone())
+}
+
+// sealOwned is seal for a c the caller owns and no longer needs (a
+// copy made for the write): its slices and maps are reused.
+func (s *Service) sealOwned(ctx context.Context, st Customer) (Customer, error) {
+	if len(st.Phones) > MaxContacts || len(st.Emails) > MaxContacts || len(st.Addresses) > MaxContacts {
 		return Customer{}, invalid("customer", "more than %d contacts or addresses", MaxContacts)
 	}
-	st := c.Clone()
-	z := sealer{ctx: ctx, fc: s.cipherFor(c.ID), out: make(map[string][]byte, 2+2*len(c.Phones)+2*len(c.Emails)+6*len(c.Addresses))}
+	z := sealer{ctx: ctx, fc: s.cipherFor(st.ID), out: make(map[string][]byte, 2+2*len(st.Phones)+2*len(st.Emails)+6*len(st.Addresses))}
 	z.put("name", &st.Name)
 	if !st.BirthDate.IsZero() {
 		bd := st.BirthDate.UTC().Format(time.RFC3339Nano)

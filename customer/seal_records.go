@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -116,23 +117,47 @@ func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRe
 	return out, nil
 }
 
+// recordFieldOrder is the sorted list of the fields sourceToRecord makes,
+// so the usual record is encoded without sorting its keys.
+var recordFieldOrder = func() []string {
+	f := []string{"name", "gender", "birth_date", "phone", "phone_raw", "email", "email_raw",
+		"address", "address_raw", "address.province", "address.city", "address.district",
+		"address.detail", "address.postal_code"}
+	slices.Sort(f)
+	return f
+}()
+
 // encodeRecordFields encodes fields in key order (deterministic): per
 // field the key and the value, each preceded by its length as a uvarint.
 func encodeRecordFields(fields map[string]string) []byte {
-	keys := make([]string, 0, len(fields))
 	n := 0
 	for k, v := range fields {
-		keys = append(keys, k)
 		n += len(k) + len(v) + 2*binary.MaxVarintLen64
 	}
-	slices.Sort(keys)
 	b := make([]byte, 0, n)
-	for _, k := range keys {
-		v := fields[k]
+	add := func(k, v string) {
 		b = binary.AppendUvarint(b, uint64(len(k)))
 		b = append(b, k...)
 		b = binary.AppendUvarint(b, uint64(len(v)))
 		b = append(b, v...)
+	}
+	found := 0
+	for _, k := range recordFieldOrder {
+		if _, ok := fields[k]; ok {
+			found++
+		}
+	}
+	if found == len(fields) {
+		for _, k := range recordFieldOrder {
+			if v, ok := fields[k]; ok {
+				add(k, v)
+			}
+		}
+		return b
+	}
+	keys := slices.Sorted(maps.Keys(fields))
+	for _, k := range keys {
+		add(k, fields[k])
 	}
 	return b
 }

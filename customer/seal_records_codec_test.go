@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,6 +24,10 @@ func TestRecordFieldsCodec(t *testing.T) {
 		{"name": "张三"},
 		{"name": "张三", "phone": "+8613812345678", "phone_raw": "138 1234 5678", "address.detail": "", "email": "a@b.cn"},
 		{"": "", "k": string(make([]byte, 300))},
+		{"name": "a", "zz": "b", "address.city": "c"}, // a key sourceToRecord does not make
+		{"phone": "1", "name": "2", "gender": "female", "birth_date": "2000-01-01", "email": "e", "email_raw": "E",
+			"address": "a", "address_raw": "A", "address.province": "p", "address.city": "c", "address.district": "d",
+			"address.detail": "x", "address.postal_code": "100000", "phone_raw": "11"},
 	} {
 		b := encodeRecordFields(f)
 		got, err := decodeRecordFields(b)
@@ -35,6 +41,17 @@ func TestRecordFieldsCodec(t *testing.T) {
 		}
 		if !bytes.Equal(b, encodeRecordFields(maps.Clone(f))) {
 			t.Fatal("encoding is not deterministic")
+		}
+		// Independent oracle: keys in sorted order.
+		var want []byte
+		for _, k := range slices.Sorted(maps.Keys(f)) {
+			want = binary.AppendUvarint(want, uint64(len(k)))
+			want = append(want, k...)
+			want = binary.AppendUvarint(want, uint64(len(f[k])))
+			want = append(want, f[k]...)
+		}
+		if !bytes.Equal(b, want) {
+			t.Fatalf("encoding %x, want keys in sorted order %x", b, want)
 		}
 	}
 	for _, bad := range [][]byte{

@@ -190,7 +190,7 @@ func (s *Service) update(ctx context.Context, c Customer, result bool) (Customer
 	}
 	if s.sealer != nil {
 		var err error
-		if c, err = s.seal(ctx, c); err != nil {
+		if c, err = s.sealOwned(ctx, c); err != nil { // c is update's own copy
 			return Customer{}, fmt.Errorf("update customer: %w", err)
 		}
 	}

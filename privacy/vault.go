@@ -52,7 +52,8 @@ type Vault struct {
 	keyName   string
 	indexBits int
 	ttl       time.Duration
-	rand      io.Reader // nil means crypto/rand.Read
+	rand      io.Reader   // nil means crypto/rand.Read
+	nonces    nonceBuffer // nonces when rand is nil
 	now       func() time.Time
 	elapsed   func() time.Duration // for cache expiry
 	log       *slog.Logger
@@ -163,6 +164,15 @@ func (v *Vault) random(b []byte) error {
 	return err
 }
 
+// nonce fills b, a nonce, from the configured source: with crypto/rand
+// through a buffer, so a seal does not cost a read of the system source.
+func (v *Vault) nonce(b []byte) error {
+	if v.rand == nil {
+		return v.nonces.read(b)
+	}
+	return v.random(b)
+}
+
 // Seal encrypts plaintext for the place ad names, creating the customer's
 // data key (and the tenant's first key-encryption key) on first use. The
 // result is [Overhead] bytes longer than plaintext and carries the key
@@ -184,7 +194,7 @@ func (v *Vault) Seal(ctx context.Context, ad AssociatedData, plaintext []byte) (
 	n := prefixLen + len(plaintext) + tagLen
 	buf := make([]byte, n+headerLen+ad.encodedLen())
 	appendHeader(buf[:0], ck.primary)
-	if err := v.random(buf[headerLen:prefixLen]); err != nil {
+	if err := v.nonce(buf[headerLen:prefixLen]); err != nil {
 		return nil, fmt.Errorf("privacy: nonce: %w", err)
 	}
 	aad := ad.appendEncoded(append(buf[n:n], buf[:headerLen]...))
@@ -390,7 +400,7 @@ func dataKeyAD(dk DataKey) []byte {
 // wrapDataKey seals raw under the KEK: nonce || ciphertext.
 func (v *Vault) wrapDataKey(kek cipher.AEAD, dk DataKey, raw []byte) ([]byte, error) {
 	out := make([]byte, nonceLen, nonceLen+len(raw)+tagLen)
-	if err := v.random(out); err != nil {
+	if err := v.nonce(out); err != nil {
 		return nil, fmt.Errorf("privacy: nonce: %w", err)
 	}
 	return kek.Seal(out, out, raw, dataKeyAD(dk)), nil

@@ -1,0 +1,36 @@
+package privacy
+
+import (
+	"crypto/rand"
+	"sync"
+)
+
+// nonceBuffer hands out random nonces from a block read from crypto/rand
+// at once, rather than one read per nonce. Nonces are not secret once
+// used, but each is given out once only and cleared from the buffer as it
+// is taken. Keys are never taken from it (Vault.random reads them
+// directly). Safe for concurrent use.
+type nonceBuffer struct {
+	mu  sync.Mutex
+	off int
+	buf [1536]byte // a multiple of nonceLen: 128 nonces per read
+}
+
+// read fills b (at most len(buf) bytes) with fresh random bytes.
+func (n *nonceBuffer) read(b []byte) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.off == 0 || n.off+len(b) > len(n.buf) {
+		if _, err := rand.Read(n.buf[:]); err != nil {
+			return err
+		}
+		n.off = 0
+	}
+	m := copy(b, n.buf[n.off:])
+	clear(n.buf[n.off : n.off+m])
+	n.off += m
+	if n.off == len(n.buf) {
+		n.off = 0 // refill on the next read
+	}
+	return nil
+}

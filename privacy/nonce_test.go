@@ -1,0 +1,80 @@
+package privacy
+
+import (
+	"bytes"
+	"sync"
+	"testing"
+)
+
+// TestNonceBuffer draws nonces from several goroutines across many refills:
+// every nonce is distinct (a repeat among 2^96-bit values means reuse of
+// the buffer) and the taken bytes are cleared from the buffer.
+func TestNonceBuffer(t *testing.T) {
+	var nb nonceBuffer
+	const workers, per = 4, 1000 // about 31 refills
+	var mu sync.Mutex
+	seen := map[[nonceLen]byte]bool{}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range per {
+				var n [nonceLen]byte
+				if err := nb.read(n[:]); err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				if seen[n] {
+					t.Errorf("nonce %x given out twice", n)
+				}
+				seen[n] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(seen) != workers*per {
+		t.Fatalf("%d distinct nonces, want %d", len(seen), workers*per)
+	}
+	var n [nonceLen]byte
+	if err := nb.read(n[:]); err != nil {
+		t.Fatal(err)
+	}
+	if nb.off == 0 || !bytes.Equal(nb.buf[:nb.off], make([]byte, nb.off)) {
+		t.Fatal("bytes given out are still in the buffer")
+	}
+	// Reads of other sizes (a wrapped key's nonce is the same length; this
+	// checks the refill when a read does not fit the rest).
+	big := make([]byte, len(nb.buf)-5)
+	if err := nb.read(big); err != nil || bytes.Equal(big, make([]byte, len(big))) {
+		t.Fatalf("large read: %v", err)
+	}
+}
+
+// TestSealNoncesDistinct: values sealed with the default (crypto/rand)
+// source carry distinct nonces.
+func TestSealNoncesDistinct(t *testing.T) {
+	env := newTestEnv(t, nil)
+	v, err := New(env.ks, env.km, nil) // no Rand: crypto/rand through the nonce buffer
+	if err != nil {
+		t.Fatal(err)
+	}
+	ad := testAD()
+	seen := map[string]bool{}
+	for range 500 {
+		ct, err := v.Seal(t.Context(), ad, []byte("same plaintext"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := string(ct[headerLen:prefixLen])
+		if seen[n] {
+			t.Fatal("a nonce was used twice")
+		}
+		seen[n] = true
+		if pt, err := v.Open(t.Context(), ad, ct); err != nil || string(pt) != "same plaintext" {
+			t.Fatalf("open: %v", err)
+		}
+	}
+}

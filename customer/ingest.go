@@ -204,7 +204,7 @@ func (s *Service) reproject(ctx context.Context, id uuid.UUID, known *openedReco
 		}
 		s.applyGolden(&cur, recs)
 		if missing {
-			_, err = s.Create(ctx, cur)
+			_, err = s.create(ctx, cur, false)
 			if err == nil || !errors.Is(err, ErrAlreadyExists) {
 				return err
 			}

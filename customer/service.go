@@ -117,6 +117,12 @@ func (s *Service) id(id uuid.UUID) uuid.UUID {
 // Create validates c and stores it as a new customer. A nil ID gets a new
 // one; CreatedAt and UpdatedAt are set from the clock; Version becomes 1.
 func (s *Service) Create(ctx context.Context, c Customer) (Customer, error) {
+	return s.create(ctx, c, true)
+}
+
+// create is Create; with result false it returns the zero Customer on
+// success, so with a Sealer it seals its own copy of c in place.
+func (s *Service) create(ctx context.Context, c Customer, result bool) (Customer, error) {
 	c = c.Clone()
 	c.ID = s.id(c.ID)
 	now := s.now().UTC()
@@ -126,13 +132,20 @@ func (s *Service) Create(ctx context.Context, c Customer) (Customer, error) {
 	}
 	st := c
 	if s.sealer != nil {
+		seal := s.seal
+		if !result {
+			seal = s.sealOwned // c is create's own copy and is not returned
+		}
 		var err error
-		if st, err = s.seal(ctx, c); err != nil {
+		if st, err = seal(ctx, c); err != nil {
 			return Customer{}, fmt.Errorf("create customer: %w", err)
 		}
 	}
 	if err := s.store.CreateCustomer(ctx, st); err != nil {
 		return Customer{}, fmt.Errorf("create customer: %w", err)
+	}
+	if !result {
+		return Customer{}, nil
 	}
 	return c, nil
 }

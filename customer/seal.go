@@ -149,6 +149,7 @@ type sealer struct {
 	fc  fieldCipher
 	out map[string][]byte
 	err error
+	pt  []byte // plaintext scratch, reused per field and cleared
 }
 
 // put seals *v under field and clears it; empty values are left alone.
@@ -156,7 +157,17 @@ func (z *sealer) put(field string, v *string) {
 	if z.err != nil || *v == "" {
 		return
 	}
-	ct, err := z.fc.seal(z.ctx, field, []byte(*v))
+	var ct []byte
+	var err error
+	if z.fc.vault != nil {
+		// privacy.Vault.Seal does not keep its input: reuse one buffer.
+		// A host FieldSealer might keep or return it, so it gets its own.
+		z.pt = append(z.pt[:0], *v...)
+		ct, err = z.fc.seal(z.ctx, field, z.pt)
+		clear(z.pt)
+	} else {
+		ct, err = z.fc.seal(z.ctx, field, []byte(*v))
+	}
 	if err != nil {
 		z.err = fmt.Errorf("%w: seal %s: %w", ErrSealed, field, err)
 		return

@@ -17,7 +17,7 @@ import (
 type keyTables struct {
 	tenant map[tenantKeyRef]map[uint32]privacy.TenantKey
 	data   map[string]map[dataKeyRef]privacy.DataKey // by tenant
-	order  map[string][]dataKeyRef                   // by tenant, sorted
+	order  map[string]*sortedSet[dataKeyRef]         // by tenant
 }
 
 type tenantKeyRef struct {
@@ -47,7 +47,7 @@ func (s *Store) keyTablesLocked() *keyTables {
 		s.keys = &keyTables{
 			tenant: map[tenantKeyRef]map[uint32]privacy.TenantKey{},
 			data:   map[string]map[dataKeyRef]privacy.DataKey{},
-			order:  map[string][]dataKeyRef{},
+			order:  map[string]*sortedSet[dataKeyRef]{},
 		}
 	}
 	return s.keys
@@ -133,8 +133,11 @@ func (s *Store) CreateDataKey(ctx context.Context, k privacy.DataKey) error {
 	}
 	kt.data[k.Tenant][ref] = cloneDataKey(k)
 	order := kt.order[k.Tenant]
-	i, _ := slices.BinarySearchFunc(order, ref, dataKeyRef.compare)
-	kt.order[k.Tenant] = slices.Insert(order, i, ref)
+	if order == nil {
+		order = &sortedSet[dataKeyRef]{}
+		kt.order[k.Tenant] = order
+	}
+	order.insert(ref)
 	return nil
 }
 
@@ -150,9 +153,13 @@ func (s *Store) DataKeys(ctx context.Context, tenant, customerID string) ([]priv
 		return out, nil
 	}
 	order := s.keys.order[tenant]
-	i, _ := slices.BinarySearchFunc(order, dataKeyRef{customerID, 0}, dataKeyRef.compare)
-	for ; i < len(order) && order[i].customer == customerID; i++ {
-		out = append(out, cloneDataKey(s.keys.data[tenant][order[i]]))
+	if order == nil {
+		return out, nil
+	}
+	// Versions start at 1, so the first key after version 0 is the
+	// customer's first.
+	for p := order.firstAfter(dataKeyRef{customerID, 0}); order.valid(p) && order.at(p).customer == customerID; p = order.next(p) {
+		out = append(out, cloneDataKey(s.keys.data[tenant][order.at(p)]))
 	}
 	return out, nil
 }
@@ -184,33 +191,30 @@ func (s *Store) ListDataKeys(ctx context.Context, tenant, cursor string, limit i
 		return nil, "", err
 	}
 	limit = clampLimit(limit)
-	start := 0
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if s.keys == nil {
+	if s.keys == nil || s.keys.order[tenant] == nil {
 		return []privacy.DataKey{}, "", nil
 	}
 	order := s.keys.order[tenant]
+	p := pos{}
 	if cursor != "" {
 		after, err := decodeKeyCursor(cursor)
 		if err != nil {
 			return nil, "", err
 		}
-		i, found := slices.BinarySearchFunc(order, after, dataKeyRef.compare)
-		if found {
-			i++
-		}
-		start = i
+		p = order.firstAfter(after)
 	}
-	end := min(start+limit, len(order))
-	out := make([]privacy.DataKey, 0, end-start)
-	for _, ref := range order[start:end] {
-		out = append(out, cloneDataKey(s.keys.data[tenant][ref]))
+	out := []privacy.DataKey{}
+	var last dataKeyRef
+	for ; order.valid(p) && len(out) < limit; p = order.next(p) {
+		last = order.at(p)
+		out = append(out, cloneDataKey(s.keys.data[tenant][last]))
 	}
-	if end == len(order) {
+	if !order.valid(p) {
 		return out, "", nil
 	}
-	return out, encodeKeyCursor(order[end-1]), nil
+	return out, encodeKeyCursor(last), nil
 }
 
 const keyCursorVersion = 1

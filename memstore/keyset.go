@@ -31,18 +31,24 @@ func (a key) compare(b key) int {
 	return bytes.Compare(a.id[:], b.id[:])
 }
 
-// sortedKeys is a sorted set of keys kept in blocks of at most blockMax
-// keys, so an insert costs a binary search and a copy of one block rather
-// than of the whole set. The zero value is an empty set.
-type sortedKeys struct {
-	blocks [][]key
+// ordered is an element of a sortedSet.
+type ordered[T any] interface{ compare(T) int }
+
+// sortedSet is a sorted set kept in blocks of at most blockMax elements, so
+// an insert costs a binary search and a copy of one block rather than of
+// the whole set. The zero value is an empty set.
+type sortedSet[T ordered[T]] struct {
+	blocks [][]T
 }
+
+// sortedKeys is the set of record keys the customer tables page through.
+type sortedKeys = sortedSet[key]
 
 const blockMax = 512
 
 // block returns the index of the first block whose last key is >= k
 // (len(blocks) if none).
-func (s *sortedKeys) block(k key) int {
+func (s *sortedSet[T]) block(k T) int {
 	lo, hi := 0, len(s.blocks)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -55,17 +61,17 @@ func (s *sortedKeys) block(k key) int {
 	return lo
 }
 
-func (s *sortedKeys) insert(k key) {
+func (s *sortedSet[T]) insert(k T) {
 	bi := s.block(k)
 	if bi == len(s.blocks) {
 		if bi == 0 {
-			s.blocks = append(s.blocks, []key{k})
+			s.blocks = append(s.blocks, []T{k})
 			return
 		}
 		bi-- // append to the last block
 	}
 	b := s.blocks[bi]
-	i, found := slices.BinarySearchFunc(b, k, key.compare)
+	i, found := slices.BinarySearchFunc(b, k, T.compare)
 	if found {
 		return
 	}
@@ -79,13 +85,13 @@ func (s *sortedKeys) insert(k key) {
 	s.blocks[bi] = b
 }
 
-func (s *sortedKeys) remove(k key) {
+func (s *sortedSet[T]) remove(k T) {
 	bi := s.block(k)
 	if bi == len(s.blocks) {
 		return
 	}
 	b := s.blocks[bi]
-	if i, found := slices.BinarySearchFunc(b, k, key.compare); found {
+	if i, found := slices.BinarySearchFunc(b, k, T.compare); found {
 		b = slices.Delete(b, i, i+1)
 		if len(b) == 0 {
 			s.blocks = slices.Delete(s.blocks, bi, bi+1)
@@ -98,20 +104,20 @@ func (s *sortedKeys) remove(k key) {
 // pos is a position in a sortedKeys: block and index within it.
 type pos struct{ b, i int }
 
-func (s *sortedKeys) valid(p pos) bool {
+func (s *sortedSet[T]) valid(p pos) bool {
 	return p.b >= 0 && p.b < len(s.blocks) && p.i >= 0 && p.i < len(s.blocks[p.b])
 }
 
-func (s *sortedKeys) at(p pos) key { return s.blocks[p.b][p.i] }
+func (s *sortedSet[T]) at(p pos) T { return s.blocks[p.b][p.i] }
 
-func (s *sortedKeys) next(p pos) pos {
+func (s *sortedSet[T]) next(p pos) pos {
 	if p.i+1 < len(s.blocks[p.b]) {
 		return pos{p.b, p.i + 1}
 	}
 	return pos{p.b + 1, 0}
 }
 
-func (s *sortedKeys) prev(p pos) pos {
+func (s *sortedSet[T]) prev(p pos) pos {
 	if p.i > 0 {
 		return pos{p.b, p.i - 1}
 	}
@@ -122,13 +128,13 @@ func (s *sortedKeys) prev(p pos) pos {
 }
 
 // firstAfter is the position of the smallest key > k.
-func (s *sortedKeys) firstAfter(k key) pos {
+func (s *sortedSet[T]) firstAfter(k T) pos {
 	bi := s.block(k)
 	if bi == len(s.blocks) {
 		return pos{bi, 0}
 	}
 	b := s.blocks[bi]
-	i, found := slices.BinarySearchFunc(b, k, key.compare)
+	i, found := slices.BinarySearchFunc(b, k, T.compare)
 	if found {
 		return s.next(pos{bi, i})
 	}
@@ -136,19 +142,19 @@ func (s *sortedKeys) firstAfter(k key) pos {
 }
 
 // lastBefore is the position of the largest key < k.
-func (s *sortedKeys) lastBefore(k key) pos {
+func (s *sortedSet[T]) lastBefore(k T) pos {
 	bi := s.block(k)
 	if bi == len(s.blocks) {
 		return s.last()
 	}
-	i, _ := slices.BinarySearchFunc(s.blocks[bi], k, key.compare)
+	i, _ := slices.BinarySearchFunc(s.blocks[bi], k, T.compare)
 	if i > 0 {
 		return pos{bi, i - 1}
 	}
 	return s.prev(pos{bi, 0})
 }
 
-func (s *sortedKeys) last() pos {
+func (s *sortedSet[T]) last() pos {
 	if len(s.blocks) == 0 {
 		return pos{-1, -1}
 	}

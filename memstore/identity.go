@@ -20,12 +20,14 @@ type idState struct {
 	eventAt     map[uuid.UUID]int
 	eventsBy    map[uuid.UUID][]int
 	tombstones  map[string]identity.Tombstone // by hash; made on first write
+	gen         uint64                        // ApplyIdentity's generation, for idList.mark
 }
 
 // idList is a sorted list of record ids with a version.
 type idList struct {
 	ids     []string
 	version int64
+	mark    uint64 // the last ApplyIdentity generation that touched the list
 }
 
 // add and remove change the list; ApplyIdentity increments the version
@@ -149,14 +151,24 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
 		}
 	}
-	touched := map[*idList]bool{}
+	// Each list touched is collected once, marked with this change's
+	// generation (cheaper than a set map; the write lock is held).
+	st.gen++
+	var touchedBuf [16]*idList
+	touched := touchedBuf[:0]
+	touch := func(l *idList) {
+		if l.mark != st.gen {
+			l.mark = st.gen
+			touched = append(touched, l)
+		}
+	}
 	list := func(m map[identity.Key]*idList, k identity.Key) *idList {
 		l := m[k]
 		if l == nil {
 			l = &idList{}
 			m[k] = l
 		}
-		touched[l] = true
+		touch(l)
 		return l
 	}
 	cust := func(id uuid.UUID) *idList {
@@ -165,7 +177,7 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			l = &idList{}
 			st.customers[id] = l
 		}
-		touched[l] = true
+		touch(l)
 		return l
 	}
 	for _, r := range c.Records {
@@ -188,7 +200,7 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		cust(r.CustomerID).add(r.ID)
 		st.records[r.ID] = r.Clone()
 	}
-	for l := range touched {
+	for _, l := range touched {
 		l.version++
 	}
 	for _, id := range c.DeleteConstraints {

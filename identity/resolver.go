@@ -401,7 +401,7 @@ func (r *Resolver) ingestNew(ctx context.Context, sr StoredRecord) (Result, []To
 		}
 		expect[i] = TokenVersion{e.Key, e.Version}
 	}
-	if old, err := r.store.IdentityRecords(ctx, []string{sr.ID}); err != nil || len(old) > 0 {
+	if old, err := r.recordHeads(ctx, []string{sr.ID}); err != nil || len(old) > 0 {
 		return Result{}, es, false, err
 	}
 	sr.CustomerID = r.newID()

@@ -91,6 +91,25 @@ func (s *Store) IdentityRecords(ctx context.Context, ids []string) ([]identity.S
 	return out, nil
 }
 
+var _ identity.RecordHeadReader = (*Store)(nil)
+
+// IdentityRecordHeads implements identity.RecordHeadReader: the records'
+// ids, channels, times and customers, nothing to deep-copy.
+func (s *Store) IdentityRecordHeads(ctx context.Context, ids []string) ([]identity.StoredRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.idmu.RLock()
+	defer s.idmu.RUnlock()
+	out := make([]identity.StoredRecord, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := s.id.records[id]; ok {
+			out = append(out, identity.StoredRecord{ID: r.ID, Channel: r.Channel, At: r.At, CustomerID: r.CustomerID})
+		}
+	}
+	return out, nil
+}
+
 // IdentityCustomers implements identity.Store.
 func (s *Store) IdentityCustomers(ctx context.Context, ids []uuid.UUID) ([]identity.CustomerEntry, error) {
 	if err := ctx.Err(); err != nil {

@@ -30,6 +30,20 @@ type idList struct {
 	mark    uint64 // the last ApplyIdentity generation that touched the list
 }
 
+// idListOne is an idList with room for its first id in the same
+// allocation: most tokens and customers hold one record.
+type idListOne struct {
+	l   idList
+	one [1]string
+}
+
+// newIDList returns an empty list whose first add does not allocate.
+func newIDList() *idList {
+	n := &idListOne{}
+	n.l.ids = n.one[:0]
+	return &n.l
+}
+
 // add and remove change the list; ApplyIdentity increments the version
 // of every list a change touches, once.
 func (l *idList) add(id string) {
@@ -184,7 +198,7 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	list := func(m map[identity.Key]*idList, k identity.Key) *idList {
 		l := m[k]
 		if l == nil {
-			l = &idList{}
+			l = newIDList()
 			m[k] = l
 		}
 		touch(l)
@@ -193,7 +207,7 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	cust := func(id uuid.UUID) *idList {
 		l := st.customers[id]
 		if l == nil {
-			l = &idList{}
+			l = newIDList()
 			st.customers[id] = l
 		}
 		touch(l)

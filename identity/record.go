@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -74,13 +75,7 @@ func (r StoredRecord) Clone() StoredRecord {
 	}
 	r.Display = slices.Clone(r.Display)
 	r.Constraints = slices.Clone(r.Constraints)
-	if r.Fields != nil {
-		m := make(map[string]string, len(r.Fields))
-		for k, v := range r.Fields {
-			m[k] = v
-		}
-		r.Fields = m
-	}
+	r.Fields = maps.Clone(r.Fields) // nil stays nil
 	return r
 }
 

@@ -49,7 +49,8 @@ func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier) ([]value, clean.F
 		case err != nil:
 			return nil, flags, bad("value not usable: "+clean.ErrorClass(err), errors.Join(ErrInvalid, err))
 		}
-		out = append(out, value{id.Kind, p.E164(), maskPhone(p.E164())})
+		e164 := p.E164()
+		out = append(out, value{id.Kind, e164, maskPhone(e164)})
 	case CanonEmail:
 		e, err := c.Email(id.Value)
 		flags = e.Flags
@@ -155,7 +156,13 @@ func oneRepeated(s string) bool {
 // +86 138****5678. Canonical values are ASCII, so bytes are characters.
 func maskPhone(e164 string) string {
 	if rest, ok := strings.CutPrefix(e164, "+86"); ok && len(rest) >= 8 {
-		return "+86 " + rest[:3] + strings.Repeat("*", len(rest)-7) + rest[len(rest)-4:]
+		b := make([]byte, 0, len(rest)+4)
+		b = append(b, "+86 "...)
+		b = append(b, rest[:3]...)
+		for range len(rest) - 7 {
+			b = append(b, '*')
+		}
+		return string(append(b, rest[len(rest)-4:]...))
 	}
 	return clean.Mask(clean.FieldPhone, e164)
 }
@@ -179,5 +186,9 @@ func maskEnds(v string) string {
 	if len(v) <= 2 {
 		return strings.Repeat("*", len(v))
 	}
-	return v[:1] + strings.Repeat("*", len(v)-2) + v[len(v)-1:]
+	b := []byte(v)
+	for i := 1; i < len(b)-1; i++ {
+		b[i] = '*'
+	}
+	return string(b)
 }

@@ -35,7 +35,7 @@ func (r *Resolver) ingestMatched(ctx context.Context, sr StoredRecord, es []Toke
 	}
 	slices.Sort(ids)
 	ids = append(slices.Compact(ids), sr.ID)
-	recs, err := r.store.IdentityRecords(ctx, ids)
+	recs, err := r.recordHeads(ctx, ids)
 	if err != nil || len(recs) != len(ids)-1 {
 		return Result{}, false, err // the record exists, or one vanished
 	}

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -62,17 +63,19 @@ type StoredRecord struct {
 
 // Clone returns a deep copy.
 func (r StoredRecord) Clone() StoredRecord {
-	r.Keys = slices.Clone(r.Keys)
-	r.Evidence = slices.Clone(r.Evidence)
+	if len(r.Keys) > 0 && len(r.Evidence) > 0 {
+		// One array for both; Keys is capped so that appending to it
+		// cannot overwrite Evidence.
+		ks := make([]Key, 0, len(r.Keys)+len(r.Evidence))
+		ks = append(append(ks, r.Keys...), r.Evidence...)
+		r.Keys, r.Evidence = ks[:len(r.Keys):len(r.Keys)], ks[len(r.Keys):]
+	} else {
+		r.Keys = slices.Clone(r.Keys)
+		r.Evidence = slices.Clone(r.Evidence)
+	}
 	r.Display = slices.Clone(r.Display)
 	r.Constraints = slices.Clone(r.Constraints)
-	if r.Fields != nil {
-		m := make(map[string]string, len(r.Fields))
-		for k, v := range r.Fields {
-			m[k] = v
-		}
-		r.Fields = m
-	}
+	r.Fields = maps.Clone(r.Fields) // nil stays nil
 	return r
 }
 

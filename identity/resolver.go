@@ -200,7 +200,7 @@ func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, sk
 		display string
 		weak    bool
 	}
-	var kvs []kv
+	kvs := make([]kv, 0, len(rec.Identifiers)+1) // a name adds a surname
 	for _, id := range rec.Identifiers {
 		vals, f, err := r.rules.canonicalise(r.clean, id)
 		flags |= f
@@ -226,20 +226,37 @@ func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, sk
 		return strings.Compare(a.k.Token, b.k.Token)
 	})
 	kvs = slices.CompactFunc(kvs, func(a, b kv) bool { return a.k == b.k })
-	var disp []string
-	for _, x := range kvs {
-		if !x.weak {
-			sr.Keys = append(sr.Keys, x.k)
-			disp = append(disp, x.display)
-		}
-	}
+	// Keys then Evidence share one exactly sized array; Display too.
+	nweak := 0
 	for _, x := range kvs {
 		if x.weak {
-			sr.Evidence = append(sr.Evidence, x.k)
-			disp = append(disp, x.display)
+			nweak++
 		}
 	}
-	sr.Display = disp
+	if len(kvs) > 0 {
+		keys := make([]Key, 0, len(kvs))
+		disp := make([]string, 0, len(kvs))
+		for _, x := range kvs {
+			if !x.weak {
+				keys = append(keys, x.k)
+				disp = append(disp, x.display)
+			}
+		}
+		nk := len(keys)
+		for _, x := range kvs {
+			if x.weak {
+				keys = append(keys, x.k)
+				disp = append(disp, x.display)
+			}
+		}
+		if nk > 0 {
+			sr.Keys = keys[:nk:nk]
+		}
+		if nweak > 0 {
+			sr.Evidence = keys[nk:]
+		}
+		sr.Display = disp
+	}
 	if len(sr.Keys) == 0 {
 		reasons := skipped
 		if len(sr.Evidence) > 0 {
@@ -394,14 +411,16 @@ func (r *Resolver) ingestNew(ctx context.Context, sr StoredRecord) (Result, []To
 	if err != nil {
 		return Result{}, nil, false, err
 	}
-	expect := make([]TokenVersion, len(es))
-	for i, e := range es {
+	for _, e := range es {
 		if len(e.Records) > 0 {
 			return Result{}, es, false, nil
 		}
+	}
+	expect := make([]TokenVersion, len(es))
+	for i, e := range es {
 		expect[i] = TokenVersion{e.Key, e.Version}
 	}
-	if old, err := r.store.IdentityRecords(ctx, []string{sr.ID}); err != nil || len(old) > 0 {
+	if old, err := r.recordHeads(ctx, []string{sr.ID}); err != nil || len(old) > 0 {
 		return Result{}, es, false, err
 	}
 	sr.CustomerID = r.newID()

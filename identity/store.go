@@ -153,3 +153,22 @@ func (e Event) Survivor() uuid.UUID {
 	}
 	return e.After[0].ID
 }
+
+// RecordHeadReader is optionally implemented by a Store that can read
+// records without copying their profile fields. The Resolver uses it on
+// its matched-record fast path, which looks only at ids, times and
+// customers; a Store without it is read with IdentityRecords.
+type RecordHeadReader interface {
+	// IdentityRecordHeads is IdentityRecords with only ID, Channel, At
+	// and CustomerID set on each record (Keys, Evidence, Display, Fields
+	// and Constraints left nil).
+	IdentityRecordHeads(ctx context.Context, ids []string) ([]StoredRecord, error)
+}
+
+// recordHeads reads the heads of the records with the given ids.
+func (r *Resolver) recordHeads(ctx context.Context, ids []string) ([]StoredRecord, error) {
+	if h, ok := r.store.(RecordHeadReader); ok {
+		return h.IdentityRecordHeads(ctx, ids)
+	}
+	return r.store.IdentityRecords(ctx, ids)
+}

@@ -20,12 +20,28 @@ type idState struct {
 	eventAt     map[uuid.UUID]int
 	eventsBy    map[uuid.UUID][]int
 	tombstones  map[string]identity.Tombstone // by hash; made on first write
+	gen         uint64                        // ApplyIdentity's generation, for idList.mark
 }
 
 // idList is a sorted list of record ids with a version.
 type idList struct {
 	ids     []string
 	version int64
+	mark    uint64 // the last ApplyIdentity generation that touched the list
+}
+
+// idListOne is an idList with room for its first id in the same
+// allocation: most tokens and customers hold one record.
+type idListOne struct {
+	l   idList
+	one [1]string
+}
+
+// newIDList returns an empty list whose first add does not allocate.
+func newIDList() *idList {
+	n := &idListOne{}
+	n.l.ids = n.one[:0]
+	return &n.l
 }
 
 // add and remove change the list; ApplyIdentity increments the version
@@ -84,6 +100,25 @@ func (s *Store) IdentityRecords(ctx context.Context, ids []string) ([]identity.S
 	for _, id := range ids {
 		if r, ok := s.id.records[id]; ok {
 			out = append(out, r.Clone())
+		}
+	}
+	return out, nil
+}
+
+var _ identity.RecordHeadReader = (*Store)(nil)
+
+// IdentityRecordHeads implements identity.RecordHeadReader: the records'
+// ids, channels, times and customers, nothing to deep-copy.
+func (s *Store) IdentityRecordHeads(ctx context.Context, ids []string) ([]identity.StoredRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.idmu.RLock()
+	defer s.idmu.RUnlock()
+	out := make([]identity.StoredRecord, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := s.id.records[id]; ok {
+			out = append(out, identity.StoredRecord{ID: r.ID, Channel: r.Channel, At: r.At, CustomerID: r.CustomerID})
 		}
 	}
 	return out, nil
@@ -149,23 +184,33 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
 		}
 	}
-	touched := map[*idList]bool{}
+	// Each list touched is collected once, marked with this change's
+	// generation (cheaper than a set map; the write lock is held).
+	st.gen++
+	var touchedBuf [16]*idList
+	touched := touchedBuf[:0]
+	touch := func(l *idList) {
+		if l.mark != st.gen {
+			l.mark = st.gen
+			touched = append(touched, l)
+		}
+	}
 	list := func(m map[identity.Key]*idList, k identity.Key) *idList {
 		l := m[k]
 		if l == nil {
-			l = &idList{}
+			l = newIDList()
 			m[k] = l
 		}
-		touched[l] = true
+		touch(l)
 		return l
 	}
 	cust := func(id uuid.UUID) *idList {
 		l := st.customers[id]
 		if l == nil {
-			l = &idList{}
+			l = newIDList()
 			st.customers[id] = l
 		}
-		touched[l] = true
+		touch(l)
 		return l
 	}
 	for _, r := range c.Records {
@@ -188,7 +233,7 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		cust(r.CustomerID).add(r.ID)
 		st.records[r.ID] = r.Clone()
 	}
-	for l := range touched {
+	for _, l := range touched {
 		l.version++
 	}
 	for _, id := range c.DeleteConstraints {

@@ -66,6 +66,19 @@ func RunIdentity(t *testing.T, newStore func(t *testing.T) identity.Store) {
 		if len(rs) != 2 || rs[0].ID != "b" || rs[1].ID != "a" || rs[0].CustomerID != c1 || rs[0].Fields["name"] != "客户" {
 			t.Fatalf("IdentityRecords = %+v; want b then a, as stored", rs)
 		}
+		if h, ok := s.(identity.RecordHeadReader); ok {
+			hs, err := h.IdentityRecordHeads(ctx, []string{"b", "nope", "a"})
+			if err != nil || len(hs) != 2 {
+				t.Fatalf("IdentityRecordHeads = %+v, %v; want b then a", hs, err)
+			}
+			for i, x := range hs {
+				want := rs[i]
+				if x.ID != want.ID || x.Channel != want.Channel || !x.At.Equal(want.At) || x.CustomerID != want.CustomerID ||
+					x.Keys != nil || x.Evidence != nil || x.Display != nil || x.Fields != nil || x.Constraints != nil {
+					t.Fatalf("IdentityRecordHeads[%d] = %+v; want the head of %+v", i, x, want)
+				}
+			}
+		}
 	})
 
 	t.Run("ApplyMovesRecord", func(t *testing.T) {

@@ -126,6 +126,13 @@ func (c *Cleaner) phones(raw string) ([]PhoneResult, error) {
 	if err != nil {
 		return fail(f, err)
 	}
+	if r, ok := c.phoneFastTidied(s); ok {
+		// Tidying or undoing a spreadsheet form left a plainly written
+		// mobile number: the fast path gives what the library would.
+		r.Raw = raw
+		r.Flags |= f
+		return []PhoneResult{r}, nil
+	}
 	if strings.Contains(s, ";ext=") {
 		// The RFC 3966 extension of a Value is not a second number.
 		s = strings.ReplaceAll(s, ";ext=", " ext. ")

@@ -109,3 +109,25 @@ func (c *Cleaner) phoneFast(raw string) (PhoneResult, bool) {
 	r.n = 14
 	return r, true
 }
+
+// phoneFastTidied is phoneFast for a value phones has already tidied and
+// taken out of a spreadsheet form (full-width digits, tabs, "13812345678.0"
+// are common in exports). It takes s only when tidying and the spreadsheet
+// step would leave s unchanged and unflagged, so that phones(s) would
+// reach the library with exactly s, and phoneFast vouches for that result.
+func (c *Cleaner) phoneFastTidied(s string) (PhoneResult, bool) {
+	if c.noFast {
+		return PhoneResult{}, false
+	}
+	r, ok := c.phoneFast(s)
+	if !ok {
+		return PhoneResult{}, false
+	}
+	if t, f := tidy(s); t != s || f != 0 {
+		return PhoneResult{}, false
+	}
+	if t, f, err := spreadsheetNumber(s); t != s || f != 0 || err != nil {
+		return PhoneResult{}, false
+	}
+	return r, true
+}

@@ -236,3 +236,52 @@ func BenchmarkPhoneLibrary(b *testing.B) {
 		i++
 	}
 }
+
+// TestPhoneTidiedFastDifferential checks Phone and Phones with the fast
+// paths against the library path on every input of the corpus and on the
+// forms exports give them (full-width digits, tabs and odd spaces around,
+// spreadsheet ".0" and scientific notation), where phones tidies the value
+// before trying the fast path.
+func TestPhoneTidiedFastDifferential(t *testing.T) {
+	n := phoneDiffN(t) / 16
+	if raceEnabled || testing.Short() {
+		n /= 8
+	}
+	fast := New(nil)
+	slow := New(&Options{DisablePhoneFastPath: true})
+	fw := strings.NewReplacer("0", "０", "1", "１", "2", "２", "3", "３", "4", "４", "5", "５", "6", "６", "7", "７", "8", "８", "9", "９", "+", "＋", "-", "－", " ", "\u3000")
+	var inputs []string
+	for i, raw := range phoneCorpus(43, n) {
+		inputs = append(inputs, raw, fw.Replace(raw), "\t"+raw+"\t", " "+raw+"\u00a0", raw+".0", raw+".00")
+		if d := digitsOnly(raw); len(d) > 2 && i%2 == 0 {
+			inputs = append(inputs, d[:1]+"."+d[1:]+"E"+strconv.Itoa(len(d)-1), d+"\r\n", fw.Replace(d))
+		}
+	}
+	tidied := 0
+	for _, raw := range inputs {
+		if _, ok := fast.phoneFast(raw); !ok {
+			if s, _ := tidy(raw); s != raw {
+				tidied++
+			}
+		}
+		a, errA := fast.Phone(raw)
+		b, errB := slow.Phone(raw)
+		if da, db := describePhone(a, errA), describePhone(b, errB); da != db {
+			t.Fatalf("Phone mismatch:\n fast %s\n slow %s", da, db)
+		}
+		as, errA := fast.Phones(raw)
+		bs, errB := slow.Phones(raw)
+		if len(as) != len(bs) || ErrorClass(errA) != ErrorClass(errB) {
+			t.Fatalf("Phones(%q): %d results (%v), slow %d (%v)", raw, len(as), errA, len(bs), errB)
+		}
+		for i := range as {
+			if da, db := describePhone(as[i], as[i].Err), describePhone(bs[i], bs[i].Err); da != db {
+				t.Fatalf("Phones mismatch:\n fast %s\n slow %s", da, db)
+			}
+		}
+	}
+	if tidied < len(inputs)/4 {
+		t.Fatalf("only %d of %d inputs needed tidying; corpus does not exercise the tidied path", tidied, len(inputs))
+	}
+	t.Logf("%d inputs identical (%d tidied first)", len(inputs), tidied)
+}

@@ -318,13 +318,41 @@ func (s *iterState) assignFull(c, lo, hi int) int {
 		} else {
 			best, _ = s.near(x, cs, k)
 		}
+		if s.first {
+			labels[i] = int32(best)
+			continue
+		}
 		if labels[i] != int32(best) {
 			changed++
 			s.move(c, i, labels[i], int32(best))
 			labels[i] = int32(best)
 		}
 	}
+	if s.first { // every row was unlabelled: add them all in one pass
+		s.addAll(c, lo, hi)
+		changed = hi - lo
+	}
 	return changed
+}
+
+// addAll adds rows [lo, hi) of chunk c, all previously unlabelled, to the
+// chunk's delta sums of their clusters: the same integers as move with no
+// previous cluster, without a call per row.
+func (s *iterState) addAll(c, lo, hi int) {
+	p, k, d := s.p, s.k, s.p.d
+	s.ddirty[c] = true
+	ds := s.dsum[c*k*d : (c+1)*k*d]
+	dw := s.dw[c*k : (c+1)*k]
+	qs := p.qs[:d]
+	for i := lo; i < hi; i++ {
+		t := int(s.labels[i])
+		w := p.weight(i)
+		sum := ds[t*d : t*d+d]
+		for f, v := range p.x[i*d : i*d+d] {
+			sum[f] += int64(v * w * qs[f])
+		}
+		dw[t] += p.qweight(i)
+	}
 }
 
 // mstep converts the exact cluster sums to floats, relocates empty

@@ -218,7 +218,7 @@ func centre(x Matrix, w []float64) (*problem, []float64) {
 		lo, hi := chunkBounds(c, n)
 		ps := part[c*d : (c+1)*d]
 		for i := lo; i < hi; i++ {
-			for f, v := range x.Row(i) {
+			for f, v := range x.Data[i*d : i*d+d] {
 				ps[f] += v
 			}
 		}
@@ -245,9 +245,10 @@ func centre(x Matrix, w []float64) (*problem, []float64) {
 			if w != nil {
 				wi = w[i]
 			}
-			for f, v := range x.Row(i) {
+			dst := xc[i*d : i*d+d]
+			for f, v := range x.Data[i*d : i*d+d] {
 				cv := v - mean[f]
-				xc[i*d+f] = cv
+				dst[f] = cv
 				t += cv * cv
 				// Maxima of |w·v| taken on the IEEE bits with the sign
 				// cleared (the order of non-negative floats).

@@ -31,12 +31,9 @@ func (s *iterState) assignBounded(c, lo, hi int) int {
 	}
 	var buf [chunkRows]int32
 	n := boundFilter(labels, upper, lower, drift, hd, maxDrift, abs, buf[:])
-	n2 := n
-	if k > 4 {
-		var dbuf [chunkRows]float64
-		ownSqDist(xs, cs, labels, buf[:n], dbuf[:n], d)
-		n2 = tightenFilter(labels, upper, lower, drift, hd, maxDrift, abs, buf[:n], dbuf[:n])
-	}
+	var dbuf [chunkRows]float64
+	ownSqDist(xs, cs, labels, buf[:n], dbuf[:n], d)
+	n2 := tightenFilter(labels, upper, lower, drift, hd, maxDrift, abs, buf[:n], dbuf[:n])
 	changed := 0
 	for _, r := range buf[:n2] {
 		best, bd, second := s.near2(xs[int(r)*d:int(r)*d+d], cs, k)

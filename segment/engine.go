@@ -16,6 +16,10 @@ type problem struct {
 	// order, and stay the same bit for bit.
 	qs []float64 // per column: grid scale, a power of two
 	qw float64   // weight grid scale (1 when w is nil)
+
+	meanVar    float64 // meanVariance, taken while centring
+	hasMeanVar bool
+	pooled     bool // x came from dataPool
 }
 
 // quantise chooses per-column power-of-two scales such that the sum of
@@ -27,6 +31,24 @@ func (p *problem) quantise() {
 	if p.qs != nil {
 		return
 	}
+	// Maxima of |w·v| taken on the IEEE bits with the sign cleared (the
+	// order of non-negative floats), which compiles to conditional moves.
+	mx := make([]uint64, p.d)
+	const abs = 1<<63 - 1
+	for i := 0; i < p.n; i++ {
+		w := p.weight(i)
+		for f, v := range p.row(i) {
+			if b := math.Float64bits(v*w) & abs; b > mx[f] {
+				mx[f] = b
+			}
+		}
+	}
+	p.setGrid(mx)
+}
+
+// setGrid sets the grid scales from the column maxima of |w·v| given as
+// IEEE bit patterns (see quantise).
+func (p *problem) setGrid(mx []uint64) {
 	limit := func(m float64) float64 {
 		if m == 0 {
 			return 1
@@ -34,19 +56,9 @@ func (p *problem) quantise() {
 		_, e := math.Frexp(math.Ldexp(1, 62) / (float64(p.n) * m))
 		return math.Ldexp(1, e-1)
 	}
-	// Maxima of |w·v| taken on the IEEE bits with the sign cleared (the
-	// order of non-negative floats), which compiles to conditional moves.
-	mx := make([]uint64, p.d)
 	var wmax float64
-	const abs = 1<<63 - 1
-	for i := 0; i < p.n; i++ {
-		w := p.weight(i)
+	for _, w := range p.w {
 		wmax = max(wmax, w)
-		for f, v := range p.row(i) {
-			if b := math.Float64bits(v*w) & abs; b > mx[f] {
-				mx[f] = b
-			}
-		}
 	}
 	qs := make([]float64, p.d)
 	for f := range qs {
@@ -57,6 +69,14 @@ func (p *problem) quantise() {
 		p.qw = limit(wmax)
 	}
 	p.qs = qs
+}
+
+// release hands the pooled centred copy back; p must not be used after.
+func (p *problem) release() {
+	if p.pooled {
+		dataPool.put(p.x)
+		p.x, p.pooled = nil, false
+	}
 }
 
 // qweight is row i's weight on the grid; positive weights never round to 0.
@@ -125,6 +145,7 @@ type iterState struct {
 	// bounds still hold cost no writes: the upper bound of row r is
 	// upper[r] + drift[label], its lower bound lower[r] - maxDrift.
 	first    bool
+	bounds   []float64 // 2n, pooled: upper then lower
 	upper    []float64 // n
 	lower    []float64 // n
 	half     []float64 // k: half the distance to the nearest other centre
@@ -159,14 +180,21 @@ func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
 	s.dw = make([]int64, nc*k)
 	s.ddirty = make([]bool, nc)
 	if accel {
-		s.upper = make([]float64, p.n)
-		s.lower = make([]float64, p.n)
+		// written by the first full scan before any read
+		s.bounds = boundsPool.get(2 * p.n)
+		s.upper, s.lower = s.bounds[:p.n:p.n], s.bounds[p.n:]
 		s.half = make([]float64, k)
 		s.near2 = nearest2Func(p.d)
 		s.drift = make([]float64, k)
 		s.computeHalf()
 	}
 	return s
+}
+
+// release hands the pooled bound buffers back; s must not run again.
+func (s *iterState) release() {
+	boundsPool.put(s.bounds)
+	s.bounds, s.upper, s.lower = nil, nil, nil
 }
 
 // run performs one k-means run the way scikit-learn's _kmeans_single_lloyd
@@ -290,13 +318,41 @@ func (s *iterState) assignFull(c, lo, hi int) int {
 		} else {
 			best, _ = s.near(x, cs, k)
 		}
+		if s.first {
+			labels[i] = int32(best)
+			continue
+		}
 		if labels[i] != int32(best) {
 			changed++
 			s.move(c, i, labels[i], int32(best))
 			labels[i] = int32(best)
 		}
 	}
+	if s.first { // every row was unlabelled: add them all in one pass
+		s.addAll(c, lo, hi)
+		changed = hi - lo
+	}
 	return changed
+}
+
+// addAll adds rows [lo, hi) of chunk c, all previously unlabelled, to the
+// chunk's delta sums of their clusters: the same integers as move with no
+// previous cluster, without a call per row.
+func (s *iterState) addAll(c, lo, hi int) {
+	p, k, d := s.p, s.k, s.p.d
+	s.ddirty[c] = true
+	ds := s.dsum[c*k*d : (c+1)*k*d]
+	dw := s.dw[c*k : (c+1)*k]
+	qs := p.qs[:d]
+	for i := lo; i < hi; i++ {
+		t := int(s.labels[i])
+		w := p.weight(i)
+		sum := ds[t*d : t*d+d]
+		for f, v := range p.x[i*d : i*d+d] {
+			sum[f] += int64(v * w * qs[f])
+		}
+		dw[t] += p.qweight(i)
+	}
 }
 
 // mstep converts the exact cluster sums to floats, relocates empty

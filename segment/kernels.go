@@ -263,7 +263,39 @@ func nearest2D3(x, cs []float64, k int) (int, float64, float64) {
 	best, bb := 0, uint64(math.MaxUint64)
 	second := math.Float64bits(math.Inf(1))
 	cs = cs[:3*k]
-	for j := 0; j < k; j++ {
+	// Centres in pairs: the two distances are independent, and the pair's
+	// smaller and larger are merged into the running best and second, which
+	// halves the chain of dependent minima. Ties still go to the lowest
+	// index (within a pair and across pairs), and the best and second
+	// values are the same order statistics as one at a time.
+	j := 0
+	for ; j+1 < k; j += 2 {
+		c := cs[3*j : 3*j+6 : 3*j+6]
+		t0 := x0 - c[0]
+		t1 := x1 - c[1]
+		t2 := x2 - c[2]
+		s := float64(t0 * t0)
+		s += float64(t1 * t1)
+		s += float64(t2 * t2)
+		u0 := x0 - c[3]
+		u1 := x1 - c[4]
+		u2 := x2 - c[5]
+		r := float64(u0 * u0)
+		r += float64(u1 * u1)
+		r += float64(u2 * u2)
+		a, b := math.Float64bits(s), math.Float64bits(r)
+		pi := j
+		if b < a {
+			pi = j + 1
+		}
+		lo, hi := min(a, b), max(a, b)
+		if lo < bb {
+			best = pi
+		}
+		second = min(second, hi, max(bb, lo))
+		bb = min(bb, lo)
+	}
+	if j < k {
 		c := cs[3*j : 3*j+3 : 3*j+3]
 		t0 := x0 - c[0]
 		t1 := x1 - c[1]
@@ -287,7 +319,39 @@ func nearest2D4(x, cs []float64, k int) (int, float64, float64) {
 	best, bb := 0, uint64(math.MaxUint64)
 	second := math.Float64bits(math.Inf(1))
 	cs = cs[:4*k]
-	for j := 0; j < k; j++ {
+	// Centres in pairs, as in nearest2D3.
+	j := 0
+	for ; j+1 < k; j += 2 {
+		c := cs[4*j : 4*j+8 : 4*j+8]
+		t0 := x0 - c[0]
+		t1 := x1 - c[1]
+		t2 := x2 - c[2]
+		t3 := x3 - c[3]
+		s := float64(t0 * t0)
+		s += float64(t1 * t1)
+		s += float64(t2 * t2)
+		s += float64(t3 * t3)
+		u0 := x0 - c[4]
+		u1 := x1 - c[5]
+		u2 := x2 - c[6]
+		u3 := x3 - c[7]
+		r := float64(u0 * u0)
+		r += float64(u1 * u1)
+		r += float64(u2 * u2)
+		r += float64(u3 * u3)
+		a, b := math.Float64bits(s), math.Float64bits(r)
+		pi := j
+		if b < a {
+			pi = j + 1
+		}
+		lo, hi := min(a, b), max(a, b)
+		if lo < bb {
+			best = pi
+		}
+		second = min(second, hi, max(bb, lo))
+		bb = min(bb, lo)
+	}
+	if j < k {
 		c := cs[4*j : 4*j+4 : 4*j+4]
 		t0 := x0 - c[0]
 		t1 := x1 - c[1]
@@ -313,7 +377,43 @@ func nearest2D5(x, cs []float64, k int) (int, float64, float64) {
 	best, bb := 0, uint64(math.MaxUint64)
 	second := math.Float64bits(math.Inf(1))
 	cs = cs[:5*k]
-	for j := 0; j < k; j++ {
+	// Centres in pairs, as in nearest2D3.
+	j := 0
+	for ; j+1 < k; j += 2 {
+		c := cs[5*j : 5*j+10 : 5*j+10]
+		t0 := x0 - c[0]
+		t1 := x1 - c[1]
+		t2 := x2 - c[2]
+		t3 := x3 - c[3]
+		t4 := x4 - c[4]
+		s := float64(t0 * t0)
+		s += float64(t1 * t1)
+		s += float64(t2 * t2)
+		s += float64(t3 * t3)
+		s += float64(t4 * t4)
+		u0 := x0 - c[5]
+		u1 := x1 - c[6]
+		u2 := x2 - c[7]
+		u3 := x3 - c[8]
+		u4 := x4 - c[9]
+		r := float64(u0 * u0)
+		r += float64(u1 * u1)
+		r += float64(u2 * u2)
+		r += float64(u3 * u3)
+		r += float64(u4 * u4)
+		a, b := math.Float64bits(s), math.Float64bits(r)
+		pi := j
+		if b < a {
+			pi = j + 1
+		}
+		lo, hi := min(a, b), max(a, b)
+		if lo < bb {
+			best = pi
+		}
+		second = min(second, hi, max(bb, lo))
+		bb = min(bb, lo)
+	}
+	if j < k {
 		c := cs[5*j : 5*j+5 : 5*j+5]
 		t0 := x0 - c[0]
 		t1 := x1 - c[1]

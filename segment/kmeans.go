@@ -143,12 +143,16 @@ func (km KMeans) Fit(x Matrix, sampleWeight []float64) (*Model, error) {
 		default:
 			c0 = p.plusPlus(k, rng)
 		}
-		res := newIterState(p, c0, k, accel).run(cfg.maxIter, tol)
+		st := newIterState(p, c0, k, accel)
+		res := st.run(cfg.maxIter, tol)
+		st.release()
 		if r == 0 || (res.inertia < best.inertia && !sameClustering(res.labels, best.labels, k)) {
 			best = res
 		}
 	}
-	return newModel(best, mean, k, x.Cols), nil
+	m := newModel(best, mean, k, x.Cols)
+	p.release()
+	return m, nil
 }
 
 type fitConfig struct {
@@ -202,7 +206,10 @@ func (km KMeans) resolve() (fitConfig, error) {
 }
 
 // centre copies x minus its (unweighted) column means, as scikit-learn does
-// before clustering for accurate distances.
+// before clustering for accurate distances. The copy goes into a pooled
+// buffer (see release). The same pass also takes the sums of squares for
+// meanVariance and the column maxima for quantise, so the fit makes no
+// further passes over the data for them.
 func centre(x Matrix, w []float64) (*problem, []float64) {
 	n, d := x.Rows, x.Cols
 	nc := numChunks(n)
@@ -211,7 +218,7 @@ func centre(x Matrix, w []float64) (*problem, []float64) {
 		lo, hi := chunkBounds(c, n)
 		ps := part[c*d : (c+1)*d]
 		for i := lo; i < hi; i++ {
-			for f, v := range x.Row(i) {
+			for f, v := range x.Data[i*d : i*d+d] {
 				ps[f] += v
 			}
 		}
@@ -225,21 +232,56 @@ func centre(x Matrix, w []float64) (*problem, []float64) {
 	for f := range mean {
 		mean[f] /= float64(n)
 	}
-	xc := make([]float64, n*d)
+	xc := dataPool.get(n * d)
+	sq := make([]float64, nc)
+	mx := make([]uint64, nc*d)
 	forChunks(nc, func(c int) {
 		lo, hi := chunkBounds(c, n)
+		cm := mx[c*d : (c+1)*d]
+		var t float64
+		const abs = 1<<63 - 1
 		for i := lo; i < hi; i++ {
-			for f, v := range x.Row(i) {
-				xc[i*d+f] = v - mean[f]
+			wi := 1.0
+			if w != nil {
+				wi = w[i]
+			}
+			dst := xc[i*d : i*d+d]
+			for f, v := range x.Data[i*d : i*d+d] {
+				cv := v - mean[f]
+				dst[f] = cv
+				t += cv * cv
+				// Maxima of |w·v| taken on the IEEE bits with the sign
+				// cleared (the order of non-negative floats).
+				if b := math.Float64bits(cv*wi) & abs; b > cm[f] {
+					cm[f] = b
+				}
 			}
 		}
+		sq[c] = t
 	})
-	return &problem{x: xc, n: n, d: d, w: w}, mean
+	p := &problem{x: xc, n: n, d: d, w: w, pooled: true}
+	var tot float64
+	for _, v := range sq {
+		tot += v
+	}
+	p.meanVar = tot / float64(n) / float64(d)
+	p.hasMeanVar = true
+	colMax := make([]uint64, d)
+	for c := 0; c < nc; c++ {
+		for f, b := range mx[c*d : (c+1)*d] {
+			colMax[f] = max(colMax[f], b)
+		}
+	}
+	p.setGrid(colMax)
+	return p, mean
 }
 
 // meanVariance is the mean over columns of the population variance of the
 // (already centred) data.
 func meanVariance(p *problem) float64 {
+	if p.hasMeanVar {
+		return p.meanVar
+	}
 	nc := numChunks(p.n)
 	part := make([]float64, nc)
 	forChunks(nc, func(c int) {

@@ -58,6 +58,15 @@ func (l *idList) remove(id string) {
 	}
 }
 
+// snapshot copies the list's ids and version; a nil list is empty at
+// version 0.
+func (l *idList) snapshot() ([]string, int64) {
+	if l == nil {
+		return nil, 0
+	}
+	return slices.Clone(l.ids), l.version
+}
+
 func newIDState() idState {
 	return idState{
 		tokens:      map[identity.Key]*idList{},
@@ -81,10 +90,7 @@ func (s *Store) IdentityTokens(ctx context.Context, keys []identity.Key) ([]iden
 	out := make([]identity.TokenEntry, len(keys))
 	for i, k := range keys {
 		out[i].Key = k
-		if l := s.id.tokens[k]; l != nil {
-			out[i].Records = slices.Clone(l.ids)
-			out[i].Version = l.version
-		}
+		out[i].Records, out[i].Version = s.id.tokens[k].snapshot()
 	}
 	return out, nil
 }
@@ -94,15 +100,20 @@ func (s *Store) IdentityRecords(ctx context.Context, ids []string) ([]identity.S
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	return s.readRecords(ids, identity.StoredRecord.Clone), nil
+}
+
+// readRecords returns view(r) for each stored record among ids, in order.
+func (s *Store) readRecords(ids []string, view func(identity.StoredRecord) identity.StoredRecord) []identity.StoredRecord {
 	s.idmu.RLock()
 	defer s.idmu.RUnlock()
 	out := make([]identity.StoredRecord, 0, len(ids))
 	for _, id := range ids {
 		if r, ok := s.id.records[id]; ok {
-			out = append(out, r.Clone())
+			out = append(out, view(r))
 		}
 	}
-	return out, nil
+	return out
 }
 
 var _ identity.RecordHeadReader = (*Store)(nil)
@@ -113,15 +124,9 @@ func (s *Store) IdentityRecordHeads(ctx context.Context, ids []string) ([]identi
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s.idmu.RLock()
-	defer s.idmu.RUnlock()
-	out := make([]identity.StoredRecord, 0, len(ids))
-	for _, id := range ids {
-		if r, ok := s.id.records[id]; ok {
-			out = append(out, identity.StoredRecord{ID: r.ID, Channel: r.Channel, At: r.At, CustomerID: r.CustomerID})
-		}
-	}
-	return out, nil
+	return s.readRecords(ids, func(r identity.StoredRecord) identity.StoredRecord {
+		return identity.StoredRecord{ID: r.ID, Channel: r.Channel, At: r.At, CustomerID: r.CustomerID}
+	}), nil
 }
 
 // IdentityCustomers implements identity.Store.
@@ -134,10 +139,7 @@ func (s *Store) IdentityCustomers(ctx context.Context, ids []uuid.UUID) ([]ident
 	out := make([]identity.CustomerEntry, len(ids))
 	for i, id := range ids {
 		out[i].ID = id
-		if l := s.id.customers[id]; l != nil {
-			out[i].Records = slices.Clone(l.ids)
-			out[i].Version = l.version
-		}
+		out[i].Records, out[i].Version = s.id.customers[id].snapshot()
 	}
 	return out, nil
 }

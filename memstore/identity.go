@@ -10,68 +10,24 @@ import (
 	"github.com/google/uuid"
 )
 
-// identity state, guarded by Store.idmu.
+// identity state, guarded by Store.idmu. Lists are stored by value and
+// records in their compact form (idrecord.go).
 type idState struct {
-	tokens      map[identity.Key]*idList
-	records     map[string]identity.StoredRecord
-	customers   map[uuid.UUID]*idList
+	tokens      lists[identity.Key]
+	records     map[string]idRec
+	customers   lists[uuid.UUID]
 	constraints map[string]identity.Constraint
 	events      []identity.Event
 	eventAt     map[uuid.UUID]int
 	eventsBy    map[uuid.UUID][]int
 	tombstones  map[string]identity.Tombstone // by hash; made on first write
-	gen         uint64                        // ApplyIdentity's generation, for idList.mark
-}
-
-// idList is a sorted list of record ids with a version.
-type idList struct {
-	ids     []string
-	version int64
-	mark    uint64 // the last ApplyIdentity generation that touched the list
-}
-
-// idListOne is an idList with room for its first id in the same
-// allocation: most tokens and customers hold one record.
-type idListOne struct {
-	l   idList
-	one [1]string
-}
-
-// newIDList returns an empty list whose first add does not allocate.
-func newIDList() *idList {
-	n := &idListOne{}
-	n.l.ids = n.one[:0]
-	return &n.l
-}
-
-// add and remove change the list; ApplyIdentity increments the version
-// of every list a change touches, once.
-func (l *idList) add(id string) {
-	if i, found := slices.BinarySearch(l.ids, id); !found {
-		l.ids = slices.Insert(l.ids, i, id)
-	}
-}
-
-func (l *idList) remove(id string) {
-	if i, found := slices.BinarySearch(l.ids, id); found {
-		l.ids = slices.Delete(l.ids, i, i+1)
-	}
-}
-
-// snapshot copies the list's ids and version; a nil list is empty at
-// version 0.
-func (l *idList) snapshot() ([]string, int64) {
-	if l == nil {
-		return nil, 0
-	}
-	return slices.Clone(l.ids), l.version
 }
 
 func newIDState() idState {
 	return idState{
-		tokens:      map[identity.Key]*idList{},
-		records:     map[string]identity.StoredRecord{},
-		customers:   map[uuid.UUID]*idList{},
+		tokens:      newLists[identity.Key](),
+		records:     map[string]idRec{},
+		customers:   newLists[uuid.UUID](),
 		constraints: map[string]identity.Constraint{},
 		eventAt:     map[uuid.UUID]int{},
 		eventsBy:    map[uuid.UUID][]int{},
@@ -90,7 +46,7 @@ func (s *Store) IdentityTokens(ctx context.Context, keys []identity.Key) ([]iden
 	out := make([]identity.TokenEntry, len(keys))
 	for i, k := range keys {
 		out[i].Key = k
-		out[i].Records, out[i].Version = s.id.tokens[k].snapshot()
+		out[i].Records, out[i].Version = s.id.tokens.get(k).snapshot()
 	}
 	return out, nil
 }
@@ -100,17 +56,21 @@ func (s *Store) IdentityRecords(ctx context.Context, ids []string) ([]identity.S
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.readRecords(ids, identity.StoredRecord.Clone), nil
+	return s.readRecords(ids, (*idRec).decode), nil
 }
 
-// readRecords returns view(r) for each stored record among ids, in order.
-func (s *Store) readRecords(ids []string, view func(identity.StoredRecord) identity.StoredRecord) []identity.StoredRecord {
+// readRecords returns view(r) for each stored record among ids, in order;
+// nil when there is none.
+func (s *Store) readRecords(ids []string, view func(*idRec) identity.StoredRecord) []identity.StoredRecord {
 	s.idmu.RLock()
 	defer s.idmu.RUnlock()
-	out := make([]identity.StoredRecord, 0, len(ids))
+	var out []identity.StoredRecord
 	for _, id := range ids {
 		if r, ok := s.id.records[id]; ok {
-			out = append(out, view(r))
+			if out == nil {
+				out = make([]identity.StoredRecord, 0, len(ids))
+			}
+			out = append(out, view(&r))
 		}
 	}
 	return out
@@ -119,14 +79,12 @@ func (s *Store) readRecords(ids []string, view func(identity.StoredRecord) ident
 var _ identity.RecordHeadReader = (*Store)(nil)
 
 // IdentityRecordHeads implements identity.RecordHeadReader: the records'
-// ids, channels, times and customers, nothing to deep-copy.
+// ids, channels, times and customers, nothing to decode.
 func (s *Store) IdentityRecordHeads(ctx context.Context, ids []string) ([]identity.StoredRecord, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.readRecords(ids, func(r identity.StoredRecord) identity.StoredRecord {
-		return identity.StoredRecord{ID: r.ID, Channel: r.Channel, At: r.At, CustomerID: r.CustomerID}
-	}), nil
+	return s.readRecords(ids, (*idRec).head), nil
 }
 
 // IdentityCustomers implements identity.Store.
@@ -139,7 +97,7 @@ func (s *Store) IdentityCustomers(ctx context.Context, ids []uuid.UUID) ([]ident
 	out := make([]identity.CustomerEntry, len(ids))
 	for i, id := range ids {
 		out[i].ID = id
-		out[i].Records, out[i].Version = s.id.customers[id].snapshot()
+		out[i].Records, out[i].Version = s.id.customers.get(id).snapshot()
 	}
 	return out, nil
 }
@@ -169,74 +127,53 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	defer s.idmu.Unlock()
 	st := &s.id
 	for _, e := range c.ExpectTokens {
-		var v int64
-		if l := st.tokens[e.Key]; l != nil {
-			v = l.version
-		}
-		if v != e.Version {
+		if st.tokens.version(e.Key) != e.Version {
 			return fmt.Errorf("memstore: identity token version: %w", identity.ErrConflict)
 		}
 	}
 	for _, e := range c.ExpectCustomers {
-		var v int64
-		if l := st.customers[e.ID]; l != nil {
-			v = l.version
-		}
-		if v != e.Version {
+		if st.customers.version(e.ID) != e.Version {
 			return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
 		}
 	}
-	// Each list touched is collected once, marked with this change's
-	// generation (cheaper than a set map; the write lock is held).
-	st.gen++
-	var touchedBuf [16]*idList
-	touched := touchedBuf[:0]
-	touch := func(l *idList) {
-		if l.mark != st.gen {
-			l.mark = st.gen
-			touched = append(touched, l)
-		}
-	}
-	list := func(m map[identity.Key]*idList, k identity.Key) *idList {
-		l := m[k]
-		if l == nil {
-			l = newIDList()
-			m[k] = l
-		}
-		touch(l)
-		return l
-	}
-	cust := func(id uuid.UUID) *idList {
-		l := st.customers[id]
-		if l == nil {
-			l = newIDList()
-			st.customers[id] = l
-		}
-		touch(l)
-		return l
-	}
+	// Every list the change touches gets its version incremented once:
+	// the touched rows are collected, deduplicated, and bumped at the end.
+	var tokBuf [16]int32
+	var custBuf [8]int32
+	tokTouched, custTouched := tokBuf[:0], custBuf[:0]
 	for _, r := range c.Records {
-		old, existed := st.records[r.ID]
-		if existed {
-			for _, k := range old.Keys {
-				l := list(st.tokens, k)
-				if !slices.Contains(r.Keys, k) {
-					l.remove(r.ID)
+		nr := encodeRecord(r)
+		if old, existed := st.records[r.ID]; existed {
+			old.linkKeys(func(k identity.Key) {
+				i := st.tokens.at(k)
+				tokTouched = append(tokTouched, i)
+				if !nr.hasLinkKey(k) {
+					st.tokens.rows[i].remove(r.ID)
 				}
-			}
-			l := cust(old.CustomerID)
-			if old.CustomerID != r.CustomerID {
-				l.remove(r.ID)
+			})
+			i := st.customers.at(old.customer)
+			custTouched = append(custTouched, i)
+			if old.customer != r.CustomerID {
+				st.customers.rows[i].remove(r.ID)
 			}
 		}
-		for _, k := range r.Keys {
-			list(st.tokens, k).add(r.ID)
-		}
-		cust(r.CustomerID).add(r.ID)
-		st.records[r.ID] = r.Clone()
+		// Index under the keys as stored in the blob, so the map keys
+		// share its memory rather than the caller's.
+		nr.linkKeys(func(k identity.Key) {
+			i := st.tokens.at(k)
+			tokTouched = append(tokTouched, i)
+			st.tokens.rows[i].add(nr.id)
+		})
+		i := st.customers.at(r.CustomerID)
+		custTouched = append(custTouched, i)
+		st.customers.rows[i].add(nr.id)
+		st.records[nr.id] = nr
 	}
-	for _, l := range touched {
-		l.version++
+	for _, i := range dedupe(tokTouched) {
+		st.tokens.rows[i].version++
+	}
+	for _, i := range dedupe(custTouched) {
+		st.customers.rows[i].version++
 	}
 	for _, id := range c.DeleteConstraints {
 		delete(st.constraints, id)
@@ -353,17 +290,39 @@ func (s *Store) DeleteIdentityRecords(ctx context.Context, ids []string) error {
 		if !ok {
 			continue
 		}
-		for _, k := range r.Keys {
-			if l := st.tokens[k]; l != nil {
+		r.linkKeys(func(k identity.Key) {
+			if l := st.tokens.get(k); l != nil {
 				l.remove(id)
 				l.version++
 			}
-		}
-		if l := st.customers[r.CustomerID]; l != nil {
+		})
+		if l := st.customers.get(r.customer); l != nil {
 			l.remove(id)
 			l.version++
 		}
 		delete(st.records, id)
 	}
 	return nil
+}
+
+// dedupe returns xs without repeats (first occurrences, in order); it
+// reuses xs's array.
+func dedupe[T comparable](xs []T) []T {
+	out := xs[:0]
+	if len(xs) <= 32 {
+		for i, x := range xs {
+			if !slices.Contains(xs[:i], x) {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	seen := make(map[T]bool, len(xs))
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
 }

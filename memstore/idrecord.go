@@ -1,0 +1,335 @@
+package memstore
+
+import (
+	"encoding/binary"
+	"slices"
+	"time"
+
+	"github.com/cimkit/cimkit/identity"
+	"github.com/google/uuid"
+)
+
+// idRec is a stored identity record in a compact form: the fields the
+// resolver's fast paths read (id, channel, time, customer) inline, and
+// everything else (keys, evidence, display values, profile fields,
+// constraints) encoded in one immutable string. A million records are
+// then a few million heap objects fewer for the garbage collector to
+// trace, and a write costs one allocation instead of a deep copy.
+type idRec struct {
+	id       string
+	channel  string
+	at       time.Time
+	customer uuid.UUID
+	blob     string
+}
+
+// blob flags: which slices and maps were non-nil (so a round trip keeps
+// nil and empty apart).
+const (
+	hasKeys = 1 << iota
+	hasEvidence
+	hasDisplay
+	hasFields
+	hasConstraints
+)
+
+// encodeRecord returns the compact form of r.
+func encodeRecord(r identity.StoredRecord) idRec {
+	var flags byte
+	for i, nonNil := range []bool{r.Keys != nil, r.Evidence != nil, r.Display != nil, r.Fields != nil, r.Constraints != nil} {
+		if nonNil {
+			flags |= 1 << i
+		}
+	}
+	n := 1 + 5*binary.MaxVarintLen32
+	for _, ks := range [][]identity.Key{r.Keys, r.Evidence} {
+		for _, k := range ks {
+			n += 2*binary.MaxVarintLen32 + len(k.Kind) + len(k.Token)
+		}
+	}
+	for _, s := range r.Display {
+		n += binary.MaxVarintLen32 + len(s)
+	}
+	for k, v := range r.Fields {
+		n += 2*binary.MaxVarintLen32 + len(k) + len(v)
+	}
+	for _, s := range r.Constraints {
+		n += binary.MaxVarintLen32 + len(s)
+	}
+	b := make([]byte, 0, n)
+	b = append(b, flags)
+	for _, c := range []int{len(r.Keys), len(r.Evidence), len(r.Display), len(r.Fields), len(r.Constraints)} {
+		b = binary.AppendUvarint(b, uint64(c))
+	}
+	str := func(s string) { b = append(binary.AppendUvarint(b, uint64(len(s))), s...) }
+	for _, ks := range [][]identity.Key{r.Keys, r.Evidence} {
+		for _, k := range ks {
+			str(string(k.Kind))
+			str(k.Token)
+		}
+	}
+	for _, s := range r.Display {
+		str(s)
+	}
+	if len(r.Fields) > 0 {
+		// Sorted, so equal records encode equally.
+		var kb [8]string
+		keys := kb[:0]
+		for k := range r.Fields {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			str(k)
+			str(r.Fields[k])
+		}
+	}
+	for _, s := range r.Constraints {
+		str(s)
+	}
+	return idRec{id: r.ID, channel: r.Channel, at: r.At, customer: r.CustomerID, blob: string(b)}
+}
+
+// blobReader reads the encoded part of an idRec; the strings it returns
+// share the blob's memory (it is immutable).
+type blobReader struct {
+	s   string
+	off int
+}
+
+func (br *blobReader) uvarint() int {
+	var x uint64
+	var shift uint
+	for {
+		c := br.s[br.off]
+		br.off++
+		x |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return int(x)
+		}
+		shift += 7
+	}
+}
+
+func (br *blobReader) str() string {
+	n := br.uvarint()
+	s := br.s[br.off : br.off+n]
+	br.off += n
+	return s
+}
+
+// header reads the flags and the five counts.
+func (br *blobReader) header() (flags byte, nk, ne, nd, nf, nc int) {
+	flags = br.s[0]
+	br.off = 1
+	return flags, br.uvarint(), br.uvarint(), br.uvarint(), br.uvarint(), br.uvarint()
+}
+
+// keys returns the record's keys (linking keys, then evidence) in one
+// array, and how many of them are linking keys.
+func (x *idRec) keys() ([]identity.Key, int) {
+	br := blobReader{s: x.blob}
+	_, nk, ne, _, _, _ := br.header()
+	if nk+ne == 0 {
+		return nil, 0
+	}
+	ks := make([]identity.Key, nk+ne)
+	for i := range ks {
+		ks[i] = identity.Key{Kind: identity.Kind(br.str()), Token: br.str()}
+	}
+	return ks, nk
+}
+
+// linkKeys calls f for each linking key, without allocating.
+func (x *idRec) linkKeys(f func(identity.Key)) {
+	br := blobReader{s: x.blob}
+	_, nk, _, _, _, _ := br.header()
+	for range nk {
+		f(identity.Key{Kind: identity.Kind(br.str()), Token: br.str()})
+	}
+}
+
+// hasLinkKey reports whether k is one of the record's linking keys.
+func (x *idRec) hasLinkKey(k identity.Key) bool {
+	found := false
+	x.linkKeys(func(y identity.Key) { found = found || y == k })
+	return found
+}
+
+// head returns the record with only ID, Channel, At and CustomerID set.
+func (x *idRec) head() identity.StoredRecord {
+	return identity.StoredRecord{ID: x.id, Channel: x.channel, At: x.at, CustomerID: x.customer}
+}
+
+// decode returns the whole record; its slices and map are fresh.
+func (x *idRec) decode() identity.StoredRecord {
+	r := x.head()
+	br := blobReader{s: x.blob}
+	flags, nk, ne, nd, nf, nc := br.header()
+	if nk+ne > 0 {
+		ks := make([]identity.Key, nk+ne)
+		for i := range ks {
+			ks[i] = identity.Key{Kind: identity.Kind(br.str()), Token: br.str()}
+		}
+		r.Keys, r.Evidence = ks[:nk:nk], ks[nk:]
+	}
+	if flags&hasKeys != 0 && r.Keys == nil {
+		r.Keys = []identity.Key{}
+	}
+	if flags&hasKeys == 0 {
+		r.Keys = nil
+	}
+	switch {
+	case flags&hasEvidence == 0:
+		r.Evidence = nil
+	case ne == 0:
+		r.Evidence = []identity.Key{}
+	}
+	if flags&hasDisplay != 0 || nd > 0 {
+		r.Display = make([]string, nd)
+		for i := range r.Display {
+			r.Display[i] = br.str()
+		}
+	}
+	if flags&hasFields != 0 || nf > 0 {
+		r.Fields = make(map[string]string, nf)
+		for range nf {
+			k := br.str()
+			r.Fields[k] = br.str()
+		}
+	}
+	if flags&hasConstraints != 0 || nc > 0 {
+		r.Constraints = make([]string, nc)
+		for i := range r.Constraints {
+			r.Constraints[i] = br.str()
+		}
+	}
+	return r
+}
+
+// idList is a sorted list of record ids with a version, stored by value in
+// its map: one id lives inline (most tokens and customers hold one
+// record), more in a slice.
+type idList struct {
+	version int64
+	n       int32
+	one     string   // the id when n == 1
+	more    []string // the ids when n >= 2
+}
+
+// ids returns the list's ids without copying (do not modify).
+func (l *idList) ids() []string {
+	switch l.n {
+	case 0:
+		return nil
+	case 1:
+		return []string{l.one}
+	}
+	return l.more
+}
+
+// snapshot returns a copy of the ids and the version; a nil list is
+// empty at version 0.
+func (l *idList) snapshot() ([]string, int64) {
+	if l == nil {
+		return nil, 0
+	}
+	switch l.n {
+	case 0:
+		return nil, l.version
+	case 1:
+		return []string{l.one}, l.version
+	}
+	return slices.Clone(l.more), l.version
+}
+
+func (l *idList) add(id string) {
+	switch l.n {
+	case 0:
+		l.one, l.n = id, 1
+		return
+	case 1:
+		if l.one == id {
+			return
+		}
+		a, b := l.one, id
+		if b < a {
+			a, b = b, a
+		}
+		l.more, l.one, l.n = []string{a, b}, "", 2
+		return
+	}
+	if i, found := slices.BinarySearch(l.more, id); !found {
+		l.more = slices.Insert(l.more, i, id)
+		l.n++
+	}
+}
+
+func (l *idList) remove(id string) {
+	switch l.n {
+	case 0:
+		return
+	case 1:
+		if l.one == id {
+			l.one, l.n = "", 0
+		}
+		return
+	}
+	i, found := slices.BinarySearch(l.more, id)
+	if !found {
+		return
+	}
+	l.more = slices.Delete(l.more, i, i+1)
+	l.n--
+	if l.n == 1 {
+		l.one, l.more = l.more[0], nil
+	}
+}
+
+// contains reports whether the list holds id.
+func (l *idList) contains(id string) bool {
+	if l.n == 1 {
+		return l.one == id
+	}
+	_, found := slices.BinarySearch(l.more, id)
+	return found
+}
+
+// lists is a table of idLists by key: a map from key to a row of a slab,
+// so a list is found with one hash lookup and then changed in place, and
+// the map holds no pointers of its own for uuid keys. Rows are never
+// removed (a list's version outlives its ids).
+type lists[K comparable] struct {
+	idx  map[K]int32
+	rows []idList
+}
+
+func newLists[K comparable]() lists[K] { return lists[K]{idx: map[K]int32{}} }
+
+// get returns the list of k, or nil. The pointer is valid until the next
+// call of at.
+func (t *lists[K]) get(k K) *idList {
+	if i, ok := t.idx[k]; ok {
+		return &t.rows[i]
+	}
+	return nil
+}
+
+// version returns the version of k's list (0 when there is none).
+func (t *lists[K]) version(k K) int64 {
+	if i, ok := t.idx[k]; ok {
+		return t.rows[i].version
+	}
+	return 0
+}
+
+// at returns the row of k, adding an empty list when there is none.
+func (t *lists[K]) at(k K) int32 {
+	i, ok := t.idx[k]
+	if !ok {
+		i = int32(len(t.rows))
+		t.rows = append(t.rows, idList{})
+		t.idx[k] = i
+	}
+	return i
+}

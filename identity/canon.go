@@ -3,20 +3,45 @@ package identity
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cimkit/cimkit/customer/clean"
 )
 
-// value is one canonical identifier before tokenising.
+// value is one canonical identifier before tokenising. Its display value
+// (masked for support agents) is made by appendDisplay when the record is
+// assembled, so canonicalising allocates no display strings.
 type value struct {
-	kind    Kind
-	canon   string
-	display string // masked for support agents
+	kind  Kind
+	canon string
+	mask  maskKind
+	src   string // what maskEmail masks (the cleaned address, not the match key)
 }
 
-// canonicalise turns one raw identifier into canonical values (a name also
-// yields its surname; a masked phone becomes a weak phone_masked value).
-func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier) ([]value, clean.Flags, error) {
+// maskKind says how a value's display is derived.
+type maskKind uint8
+
+const (
+	maskNone   maskKind = iota // display the canonical value (already masked or not personal)
+	maskPhone                  // +86 138****5678
+	maskEmail                  // l***@qq.com, from src
+	maskName                   // 张*
+	maskIDCard                 // 1101**********1234
+	maskEnds                   // a****z
+)
+
+// canonicalise appends the canonical values of one raw identifier to dst
+// (a name also yields its surname; a masked phone becomes a weak
+// phone_masked value). On error dst is returned unchanged.
+func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier, dst []value) ([]value, clean.Flags, error) {
+	out, flags, err := rs.canonValues(c, id, dst)
+	if err != nil {
+		return dst, flags, err
+	}
+	return out, flags, nil
+}
+
+func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]value, clean.Flags, error) {
 	r := rs.rule(id.Kind)
 	if r == nil {
 		return nil, 0, &IdentifierError{Kind: id.Kind, Reason: "kind not in rules", Err: ErrUnknownKind}
@@ -27,7 +52,7 @@ func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier) ([]value, clean.F
 	bad := func(reason string, err error) error {
 		return &IdentifierError{Kind: id.Kind, Reason: reason, Err: err}
 	}
-	var out []value
+	start := len(out)
 	var flags clean.Flags
 	switch r.Canon {
 	case CanonPhone:
@@ -37,7 +62,7 @@ func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier) ([]value, clean.F
 		case errors.Is(err, clean.ErrMasked):
 			m := clean.Mask(clean.FieldPhone, id.Value)
 			if rs.rule(KindMaskedPhone) != nil && strings.Count(m, "*") < len(m) {
-				return []value{{KindMaskedPhone, m, m}}, flags, nil
+				return append(out, value{kind: KindMaskedPhone, canon: m}), flags, nil
 			}
 			return nil, flags, bad("value is masked", errors.Join(ErrInvalid, err))
 		case errors.Is(err, clean.ErrPlaceholder):
@@ -50,7 +75,7 @@ func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier) ([]value, clean.F
 			return nil, flags, bad("value not usable: "+clean.ErrorClass(err), errors.Join(ErrInvalid, err))
 		}
 		e164 := p.E164()
-		out = append(out, value{id.Kind, e164, maskPhone(e164)})
+		out = append(out, value{kind: id.Kind, canon: e164, mask: maskPhone})
 	case CanonEmail:
 		e, err := c.Email(id.Value)
 		flags = e.Flags
@@ -70,7 +95,7 @@ func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier) ([]value, clean.F
 				key = s.MatchKey
 			}
 		}
-		out = append(out, value{id.Kind, key, maskEmail(e.Value)})
+		out = append(out, value{kind: id.Kind, canon: key, mask: maskEmail, src: e.Value})
 	case CanonIDCard:
 		v, err := c.IDCard(id.Value)
 		flags = v.Flags
@@ -80,7 +105,7 @@ func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier) ([]value, clean.F
 		case err != nil:
 			return nil, flags, bad("value not usable: "+clean.ErrorClass(err), errors.Join(ErrInvalid, err))
 		}
-		out = append(out, value{id.Kind, v.Value, clean.Mask(clean.FieldIDCard, v.Value)})
+		out = append(out, value{kind: id.Kind, canon: v.Value, mask: maskIDCard})
 	case CanonName:
 		n, err := c.Name(id.Value)
 		flags = n.Flags
@@ -90,9 +115,9 @@ func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier) ([]value, clean.F
 		case err != nil:
 			return nil, flags, bad("value not usable: "+clean.ErrorClass(err), errors.Join(ErrInvalid, err))
 		}
-		out = append(out, value{id.Kind, n.Value, clean.Mask(clean.FieldName, n.Value)})
+		out = append(out, value{kind: id.Kind, canon: n.Value, mask: maskName})
 		if n.Surname != "" && rs.rule(KindSurname) != nil {
-			out = append(out, value{KindSurname, n.Surname, n.Surname})
+			out = append(out, value{kind: KindSurname, canon: n.Surname})
 		}
 	default:
 		v := canonSimple(r.Canon, id.Value)
@@ -102,9 +127,9 @@ func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier) ([]value, clean.F
 		if r.Canon == CanonDevice && oneRepeated(v) {
 			return nil, 0, bad("value is a placeholder (one repeated character)", ErrBlocked)
 		}
-		out = append(out, value{id.Kind, v, maskEnds(v)})
+		out = append(out, value{kind: id.Kind, canon: v, mask: maskEnds})
 	}
-	for _, v := range out {
+	for _, v := range out[start:] {
 		if rs.block[v.kind][v.canon] {
 			return nil, flags, &IdentifierError{Kind: v.kind, Reason: "value is blocklisted", Err: ErrBlocked}
 		}
@@ -152,43 +177,76 @@ func oneRepeated(s string) bool {
 	return n > 0
 }
 
-// maskPhone masks an E.164 number, keeping the country code readable:
-// +86 138****5678. Canonical values are ASCII, so bytes are characters.
-func maskPhone(e164 string) string {
-	if rest, ok := strings.CutPrefix(e164, "+86"); ok && len(rest) >= 8 {
-		b := make([]byte, 0, len(rest)+4)
-		b = append(b, "+86 "...)
-		b = append(b, rest[:3]...)
-		for range len(rest) - 7 {
-			b = append(b, '*')
-		}
-		return string(append(b, rest[len(rest)-4:]...))
+// appendDisplay appends the display form of v.
+func appendDisplay(dst []byte, v value) []byte {
+	switch v.mask {
+	case maskPhone:
+		return appendMaskPhone(dst, v.canon)
+	case maskEmail:
+		return appendMaskEmail(dst, v.src)
+	case maskName:
+		return appendMaskName(dst, v.canon)
+	case maskIDCard:
+		return append(dst, clean.Mask(clean.FieldIDCard, v.canon)...)
+	case maskEnds:
+		return appendMaskEnds(dst, v.canon)
 	}
-	return clean.Mask(clean.FieldPhone, e164)
+	return append(dst, v.canon...)
 }
 
-// maskEmail keeps the first character and the domain: l***@qq.com.
-func maskEmail(v string) string {
+// appendMaskPhone masks an E.164 number, keeping the country code
+// readable: +86 138****5678. Canonical values are ASCII, so bytes are
+// characters.
+func appendMaskPhone(dst []byte, e164 string) []byte {
+	if rest, ok := strings.CutPrefix(e164, "+86"); ok && len(rest) >= 8 {
+		dst = append(dst, "+86 "...)
+		dst = append(dst, rest[:3]...)
+		for range len(rest) - 7 {
+			dst = append(dst, '*')
+		}
+		return append(dst, rest[len(rest)-4:]...)
+	}
+	return append(dst, clean.Mask(clean.FieldPhone, e164)...)
+}
+
+// appendMaskEmail keeps the first character and the domain: l***@qq.com.
+func appendMaskEmail(dst []byte, v string) []byte {
 	at := strings.LastIndexByte(v, '@')
 	if at <= 0 || v[0] >= 0x80 {
-		return clean.Mask(clean.FieldEmail, v)
+		return append(dst, clean.Mask(clean.FieldEmail, v)...)
 	}
-	return v[:1] + "***" + v[at:]
+	return append(append(append(dst, v[0]), "***"...), v[at:]...)
 }
 
-// maskEnds keeps the first and last character of an ASCII value.
-func maskEnds(v string) string {
+// appendMaskName keeps a canonical name's first character: 张*, 王**.
+func appendMaskName(dst []byte, v string) []byte {
+	r, size := utf8.DecodeRuneInString(v)
+	if size == 0 {
+		return dst
+	}
+	dst = utf8.AppendRune(dst, r)
+	for range max(utf8.RuneCountInString(v)-1, 1) {
+		dst = append(dst, '*')
+	}
+	return dst
+}
+
+// appendMaskEnds keeps the first and last character of an ASCII value.
+func appendMaskEnds(dst []byte, v string) []byte {
 	for i := 0; i < len(v); i++ {
 		if v[i] >= 0x80 {
-			return clean.Mask("", v)
+			return append(dst, clean.Mask("", v)...)
 		}
 	}
 	if len(v) <= 2 {
-		return strings.Repeat("*", len(v))
+		for range len(v) {
+			dst = append(dst, '*')
+		}
+		return dst
 	}
-	b := []byte(v)
-	for i := 1; i < len(b)-1; i++ {
-		b[i] = '*'
+	dst = append(dst, v[0])
+	for range len(v) - 2 {
+		dst = append(dst, '*')
 	}
-	return string(b)
+	return append(dst, v[len(v)-1])
 }

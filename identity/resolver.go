@@ -195,67 +195,25 @@ func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, sk
 		return sr, nil, 0, fmt.Errorf("%w: identifiers: more than %d", ErrInvalid, MaxIdentifiers)
 	}
 	sr = StoredRecord{ID: rec.ID, Channel: rec.Channel, At: rec.At.UTC(), Fields: rec.Fields}
-	type kv struct {
-		k       Key
-		display string
-		weak    bool
-	}
-	kvs := make([]kv, 0, len(rec.Identifiers)+1) // a name adds a surname
+	var vbuf [12]value
+	vals := vbuf[:0]
 	for _, id := range rec.Identifiers {
-		vals, f, err := r.rules.canonicalise(r.clean, id)
+		var f clean.Flags
+		vals, f, err = r.rules.canonicalise(r.clean, id, vals)
 		flags |= f
 		if err != nil {
 			if errors.Is(err, ErrUnknownKind) {
 				return StoredRecord{}, nil, flags, err
 			}
 			skipped = append(skipped, err)
-			continue
-		}
-		for _, v := range vals {
-			t, err := r.tok.Token(ctx, v.kind, v.canon)
-			if err != nil {
-				return StoredRecord{}, nil, flags, fmt.Errorf("identity: tokenize %s: %w", v.kind, err)
-			}
-			kvs = append(kvs, kv{Key{v.kind, t}, v.display, r.rules.rule(v.kind).Weak})
 		}
 	}
-	slices.SortFunc(kvs, func(a, b kv) int {
-		if c := strings.Compare(string(a.k.Kind), string(b.k.Kind)); c != 0 {
-			return c
+	err = nil
+	if len(vals) > 0 {
+		sr.Keys, sr.Evidence, sr.Display, err = r.assemble(ctx, vals)
+		if err != nil {
+			return StoredRecord{}, nil, flags, err
 		}
-		return strings.Compare(a.k.Token, b.k.Token)
-	})
-	kvs = slices.CompactFunc(kvs, func(a, b kv) bool { return a.k == b.k })
-	// Keys then Evidence share one exactly sized array; Display too.
-	nweak := 0
-	for _, x := range kvs {
-		if x.weak {
-			nweak++
-		}
-	}
-	if len(kvs) > 0 {
-		keys := make([]Key, 0, len(kvs))
-		disp := make([]string, 0, len(kvs))
-		for _, x := range kvs {
-			if !x.weak {
-				keys = append(keys, x.k)
-				disp = append(disp, x.display)
-			}
-		}
-		nk := len(keys)
-		for _, x := range kvs {
-			if x.weak {
-				keys = append(keys, x.k)
-				disp = append(disp, x.display)
-			}
-		}
-		if nk > 0 {
-			sr.Keys = keys[:nk:nk]
-		}
-		if nweak > 0 {
-			sr.Evidence = keys[nk:]
-		}
-		sr.Display = disp
 	}
 	if len(sr.Keys) == 0 {
 		reasons := skipped
@@ -266,6 +224,89 @@ func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, sk
 		return sr, skipped, flags, &NoIdentifierError{Record: rec.ID, Reasons: reasons}
 	}
 	return sr, skipped, flags, nil
+}
+
+// assemble tokenises the canonical values and returns the record's linking
+// keys and weak evidence, each sorted by kind then token without repeats,
+// and the display values (keys', then evidence's). The tokens and display
+// values share one string, so a record costs three allocations however
+// many identifiers it has.
+func (r *Resolver) assemble(ctx context.Context, vals []value) (keys, evidence []Key, display []string, err error) {
+	type kv struct {
+		kind      Kind
+		tok, disp [2]int // offsets into the shared buffer
+		weak      bool
+		tokenStr  string
+	}
+	var kbuf [12]kv
+	kvs := kbuf[:0]
+	var bbuf [512]byte
+	buf := bbuf[:0]
+	// The default tokenizer is called directly so that the stack buffer
+	// does not escape through an interface call.
+	plain, isPlain := r.tok.(PlainTokenizer)
+	app, _ := r.tok.(TokenAppender)
+	var hb []byte
+	for _, v := range vals {
+		x := kv{kind: v.kind, weak: r.rules.rule(v.kind).Weak}
+		x.tok[0] = len(buf)
+		switch {
+		case isPlain:
+			buf, err = plain.AppendToken(ctx, buf, v.kind, v.canon)
+		case app != nil:
+			// Through a separate (heap) buffer, so buf stays on the stack.
+			hb, err = app.AppendToken(ctx, hb[:0], v.kind, v.canon)
+			buf = append(buf, hb...)
+		default:
+			var t string
+			t, err = r.tok.Token(ctx, v.kind, v.canon)
+			buf = append(buf, t...)
+		}
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("identity: tokenize %s: %w", v.kind, err)
+		}
+		x.tok[1] = len(buf)
+		x.disp[0] = len(buf)
+		buf = appendDisplay(buf, v)
+		x.disp[1] = len(buf)
+		kvs = append(kvs, x)
+	}
+	s := string(buf)
+	for i := range kvs {
+		kvs[i].tokenStr = s[kvs[i].tok[0]:kvs[i].tok[1]]
+	}
+	slices.SortFunc(kvs, func(a, b kv) int {
+		if c := strings.Compare(string(a.kind), string(b.kind)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.tokenStr, b.tokenStr)
+	})
+	kvs = slices.CompactFunc(kvs, func(a, b kv) bool { return a.kind == b.kind && a.tokenStr == b.tokenStr })
+	// Keys then Evidence share one exactly sized array; Display is in the
+	// same order.
+	all := make([]Key, 0, len(kvs))
+	display = make([]string, 0, len(kvs))
+	for _, weak := range []bool{false, true} {
+		for _, x := range kvs {
+			if x.weak == weak {
+				all = append(all, Key{x.kind, x.tokenStr})
+				display = append(display, s[x.disp[0]:x.disp[1]])
+			}
+		}
+	}
+	nk := 0
+	for _, x := range kvs {
+		if !x.weak {
+			nk++
+		}
+	}
+	if nk > 0 {
+		keys = all[:nk:nk]
+	}
+	if nk < len(all) {
+		evidence = all[nk:]
+	}
+	return keys, evidence, display, nil
 }
 
 // NoIdentifierError is returned for a record with no usable identifier. It
@@ -308,14 +349,27 @@ func (r *Resolver) Ingest(ctx context.Context, rec Record) (Result, error) {
 // IngestPrepared is Ingest for a record already through Prepare.
 func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result, error) {
 	var lastErr error
+	tryNew := true
 	for range r.retries {
-		res, seen, done, err := r.ingestNew(ctx, sr)
-		if done || err != nil {
-			if err == nil || !errors.Is(err, ErrConflict) {
-				return res, err
+		var seen []TokenEntry
+		if tryNew {
+			res, es, done, err := r.ingestNew(ctx, sr)
+			if done || err != nil {
+				if err == nil || !errors.Is(err, ErrConflict) {
+					return res, err
+				}
+				// The record exists already or a token moved: the
+				// general path decides.
+				lastErr, tryNew = err, false
+				continue
 			}
-			lastErr = err
-			continue
+			seen = es
+		} else {
+			es, err := r.store.IdentityTokens(ctx, sr.Keys)
+			if err != nil {
+				return Result{}, err
+			}
+			seen = es
 		}
 		if r.fastMatch {
 			res, ok, err := r.ingestMatched(ctx, sr, seen)
@@ -339,7 +393,7 @@ func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result,
 		}
 		c.put(sr)
 		p := c.plan(r, nil, sr.ID)
-		res = Result{CustomerID: p.assign[sr.ID], Outcome: p.outcome, Events: p.events, Changed: p.changed, Removed: p.removed}
+		res := Result{CustomerID: p.assign[sr.ID], Outcome: p.outcome, Events: p.events, Changed: p.changed, Removed: p.removed}
 		res.Via = r.via(seen, func(id string) bool { return id != sr.ID && p.assign[id] == res.CustomerID })
 		if len(p.change.Records) == 0 {
 			return res, nil
@@ -364,7 +418,8 @@ func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result,
 // nobody holds it, and the canonicalisation error (ErrInvalid, ErrBlocked,
 // ErrUnknownKind ...) when the value is unusable.
 func (r *Resolver) Lookup(ctx context.Context, kind Kind, raw string) (uuid.UUID, error) {
-	vals, _, err := r.rules.canonicalise(r.clean, Identifier{Kind: kind, Value: raw})
+	var vbuf [2]value
+	vals, _, err := r.rules.canonicalise(r.clean, Identifier{Kind: kind, Value: raw}, vbuf[:0])
 	if err != nil {
 		return uuid.Nil, err
 	}
@@ -420,11 +475,8 @@ func (r *Resolver) ingestNew(ctx context.Context, sr StoredRecord) (Result, []To
 	for i, e := range es {
 		expect[i] = TokenVersion{e.Key, e.Version}
 	}
-	if old, err := r.recordHeads(ctx, []string{sr.ID}); err != nil || len(old) > 0 {
-		return Result{}, es, false, err
-	}
 	sr.CustomerID = r.newID()
-	err = r.store.ApplyIdentity(ctx, Change{ExpectTokens: expect, Records: []StoredRecord{sr}})
+	err = r.store.ApplyIdentity(ctx, Change{ExpectTokens: expect, ExpectAbsent: []string{sr.ID}, Records: []StoredRecord{sr}})
 	if err != nil {
 		if errors.Is(err, ErrConflict) {
 			return Result{}, nil, false, err

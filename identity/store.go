@@ -38,8 +38,8 @@ type Store interface {
 	// the order asked; unknown ids are left out.
 	IdentityConstraints(ctx context.Context, ids []string) ([]Constraint, error)
 	// ApplyIdentity applies c atomically: if any version in c.Expect*
-	// differs from the stored one it returns ErrConflict and writes
-	// nothing; otherwise it writes everything. Putting a record updates
+	// differs from the stored one, or a record in c.ExpectAbsent exists,
+	// it returns ErrConflict and writes nothing; otherwise it writes everything. Putting a record updates
 	// the token index from its old Keys to its new Keys and moves the
 	// record from its old customer's list to its new one; it increments
 	// the version of every token in the old and new Keys and of the old
@@ -84,6 +84,10 @@ type CustomerVersion struct {
 type Change struct {
 	ExpectTokens    []TokenVersion
 	ExpectCustomers []CustomerVersion
+	// ExpectAbsent lists record ids that must not be stored yet: if one
+	// is, ApplyIdentity returns ErrConflict and writes nothing. (The
+	// Resolver's new-customer path uses it instead of a separate read.)
+	ExpectAbsent []string
 	// Records are upserted; each names its customer.
 	Records []StoredRecord
 	// Constraints are upserted; DeleteConstraints removed.

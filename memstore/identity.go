@@ -136,6 +136,11 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
 		}
 	}
+	for _, id := range c.ExpectAbsent {
+		if _, ok := st.records[id]; ok {
+			return fmt.Errorf("memstore: identity record exists: %w", identity.ErrConflict)
+		}
+	}
 	// Every list the change touches gets its version incremented once:
 	// the touched rows are collected, deduplicated, and bumped at the end.
 	var tokBuf [16]int32

@@ -3,6 +3,7 @@ package memstore
 import (
 	"encoding/binary"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cimkit/cimkit/identity"
@@ -41,27 +42,44 @@ func encodeRecord(r identity.StoredRecord) idRec {
 			flags |= 1 << i
 		}
 	}
-	n := 1 + 5*binary.MaxVarintLen32
+	// Sorted field names, so equal records encode equally.
+	var kb [8]string
+	names := kb[:0]
+	for k := range r.Fields {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	counts := [5]int{len(r.Keys), len(r.Evidence), len(r.Display), len(r.Fields), len(r.Constraints)}
+	// Two passes: the exact size, then the bytes, written once into the
+	// string's own memory.
+	n := 1
+	for _, c := range counts {
+		n += uvarintLen(c)
+	}
+	strLen := func(s string) int { return uvarintLen(len(s)) + len(s) }
 	for _, ks := range [][]identity.Key{r.Keys, r.Evidence} {
 		for _, k := range ks {
-			n += 2*binary.MaxVarintLen32 + len(k.Kind) + len(k.Token)
+			n += strLen(string(k.Kind)) + strLen(k.Token)
 		}
 	}
 	for _, s := range r.Display {
-		n += binary.MaxVarintLen32 + len(s)
+		n += strLen(s)
 	}
-	for k, v := range r.Fields {
-		n += 2*binary.MaxVarintLen32 + len(k) + len(v)
+	for _, k := range names {
+		n += strLen(k) + strLen(r.Fields[k])
 	}
 	for _, s := range r.Constraints {
-		n += binary.MaxVarintLen32 + len(s)
+		n += strLen(s)
 	}
-	b := make([]byte, 0, n)
-	b = append(b, flags)
-	for _, c := range []int{len(r.Keys), len(r.Evidence), len(r.Display), len(r.Fields), len(r.Constraints)} {
-		b = binary.AppendUvarint(b, uint64(c))
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteByte(flags)
+	var vb [binary.MaxVarintLen64]byte
+	uv := func(x int) { b.Write(binary.AppendUvarint(vb[:0], uint64(x))) }
+	for _, c := range counts {
+		uv(c)
 	}
-	str := func(s string) { b = append(binary.AppendUvarint(b, uint64(len(s))), s...) }
+	str := func(s string) { uv(len(s)); b.WriteString(s) }
 	for _, ks := range [][]identity.Key{r.Keys, r.Evidence} {
 		for _, k := range ks {
 			str(string(k.Kind))
@@ -71,23 +89,24 @@ func encodeRecord(r identity.StoredRecord) idRec {
 	for _, s := range r.Display {
 		str(s)
 	}
-	if len(r.Fields) > 0 {
-		// Sorted, so equal records encode equally.
-		var kb [8]string
-		keys := kb[:0]
-		for k := range r.Fields {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			str(k)
-			str(r.Fields[k])
-		}
+	for _, k := range names {
+		str(k)
+		str(r.Fields[k])
 	}
 	for _, s := range r.Constraints {
 		str(s)
 	}
-	return idRec{id: r.ID, channel: r.Channel, at: r.At, customer: r.CustomerID, blob: string(b)}
+	return idRec{id: r.ID, channel: r.Channel, at: r.At, customer: r.CustomerID, blob: b.String()}
+}
+
+// uvarintLen is the length of x's uvarint encoding.
+func uvarintLen(x int) int {
+	n := 1
+	for x >= 0x80 {
+		x >>= 7
+		n++
+	}
+	return n
 }
 
 // blobReader reads the encoded part of an idRec; the strings it returns

@@ -108,6 +108,22 @@ func RunIdentity(t *testing.T, newStore func(t *testing.T) identity.Store) {
 		}
 	})
 
+	t.Run("ExpectAbsent", func(t *testing.T) {
+		s := newStore(t)
+		ch := identity.Change{ExpectAbsent: []string{"a"}, Records: []identity.StoredRecord{rec("a", c1, key(1))}}
+		if err := s.ApplyIdentity(ctx, ch); err != nil {
+			t.Fatalf("first write with ExpectAbsent: %v", err)
+		}
+		ch.Records = []identity.StoredRecord{rec("a", c2, key(2))}
+		if err := s.ApplyIdentity(ctx, ch); !errors.Is(err, identity.ErrConflict) {
+			t.Fatalf("ExpectAbsent on a stored record: got %v, want ErrConflict", err)
+		}
+		rs, _ := s.IdentityRecords(ctx, []string{"a"})
+		if len(rs) != 1 || rs[0].CustomerID != c1 {
+			t.Fatal("a rejected change with ExpectAbsent wrote the record")
+		}
+	})
+
 	t.Run("RewriteBumpsVersions", func(t *testing.T) {
 		s := newStore(t)
 		r := rec("a", c1, key(1))

@@ -172,6 +172,15 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 				return fmt.Errorf("pgstore: identity customer version: %w", identity.ErrConflict)
 			}
 		}
+		if len(c.ExpectAbsent) > 0 {
+			var exists bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM id_records WHERE id = ANY($1))`, c.ExpectAbsent).Scan(&exists); err != nil {
+				return err
+			}
+			if exists {
+				return fmt.Errorf("pgstore: identity record exists: %w", identity.ErrConflict)
+			}
+		}
 		touched := &touchedLists{tokens: map[identity.Key]bool{}, customers: map[uuid.UUID]bool{}}
 		for _, r := range c.Records {
 			if err := applyRecord(ctx, tx, r, touched); err != nil {

@@ -34,10 +34,10 @@ func (r *Resolver) ingestMatched(ctx context.Context, sr StoredRecord, es []Toke
 		ids = append(ids, e.Records...)
 	}
 	slices.Sort(ids)
-	ids = append(slices.Compact(ids), sr.ID)
+	ids = slices.Compact(ids)
 	recs, err := r.recordHeads(ctx, ids)
-	if err != nil || len(recs) != len(ids)-1 {
-		return Result{}, false, err // the record exists, or one vanished
+	if err != nil || len(recs) != len(ids) {
+		return Result{}, false, err // one vanished
 	}
 	c := recs[0].CustomerID
 	byID := make(map[string]*StoredRecord, len(recs))
@@ -72,7 +72,8 @@ func (r *Resolver) ingestMatched(ctx context.Context, sr StoredRecord, es []Toke
 	if err != nil {
 		return Result{}, false, err
 	}
-	ch := Change{ExpectCustomers: []CustomerVersion{{c, cs[0].Version}}}
+	// ExpectAbsent: a record being re-ingested takes the general path.
+	ch := Change{ExpectCustomers: []CustomerVersion{{c, cs[0].Version}}, ExpectAbsent: []string{sr.ID}}
 	for _, e := range es {
 		ch.ExpectTokens = append(ch.ExpectTokens, TokenVersion{e.Key, e.Version})
 	}

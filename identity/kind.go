@@ -81,7 +81,8 @@ type Rule struct {
 // Rules is a compiled, immutable rule set; safe for concurrent use.
 type Rules struct {
 	byKind map[Kind]*Rule
-	kinds  []Kind // sorted by priority desc, then name
+	kinds  []Kind  // sorted by priority desc, then name
+	list   []*Rule // the rules in kinds order, for rule's linear scan
 	block  map[Kind]map[string]bool
 }
 
@@ -153,6 +154,9 @@ func NewRules(rules []Rule) (*Rules, error) {
 		}
 		return strings.Compare(string(a), string(b))
 	})
+	for _, k := range rs.kinds {
+		rs.list = append(rs.list, rs.byKind[k])
+	}
 	return rs, nil
 }
 
@@ -180,7 +184,19 @@ func (rs *Rules) List() []Rule {
 	return out
 }
 
-func (rs *Rules) rule(k Kind) *Rule { return rs.byKind[k] }
+// rule returns the rule for k, or nil. Rule sets are small, so a scan
+// (most kinds differ in length) beats hashing the kind.
+func (rs *Rules) rule(k Kind) *Rule {
+	if len(rs.list) > 16 {
+		return rs.byKind[k]
+	}
+	for _, r := range rs.list {
+		if r.Kind == k {
+			return r
+		}
+	}
+	return nil
+}
 
 func validKind(k Kind) bool {
 	if k == "" || len(k) > 32 {

@@ -349,18 +349,19 @@ func (r *Resolver) Ingest(ctx context.Context, rec Record) (Result, error) {
 // IngestPrepared is Ingest for a record already through Prepare.
 func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result, error) {
 	var lastErr error
-	tryNew := true
+	// The fast paths write with ExpectAbsent; after any conflict (the
+	// record exists already, or another writer moved a token) the general
+	// path decides.
+	fast := true
 	for range r.retries {
 		var seen []TokenEntry
-		if tryNew {
+		if fast {
 			res, es, done, err := r.ingestNew(ctx, sr)
 			if done || err != nil {
 				if err == nil || !errors.Is(err, ErrConflict) {
 					return res, err
 				}
-				// The record exists already or a token moved: the
-				// general path decides.
-				lastErr, tryNew = err, false
+				lastErr, fast = err, false
 				continue
 			}
 			seen = es
@@ -371,7 +372,7 @@ func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result,
 			}
 			seen = es
 		}
-		if r.fastMatch {
+		if fast && r.fastMatch {
 			res, ok, err := r.ingestMatched(ctx, sr, seen)
 			if ok {
 				return res, nil
@@ -380,7 +381,7 @@ func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result,
 				if !errors.Is(err, ErrConflict) {
 					return Result{}, err
 				}
-				lastErr = err
+				lastErr, fast = err, false
 				continue
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/cimkit/cimkit/identity"
 	"github.com/google/uuid"
@@ -37,27 +38,28 @@ const (
 // encodeRecord returns the compact form of r.
 func encodeRecord(r identity.StoredRecord) idRec {
 	var flags byte
-	for i, nonNil := range []bool{r.Keys != nil, r.Evidence != nil, r.Display != nil, r.Fields != nil, r.Constraints != nil} {
+	for i, nonNil := range [5]bool{r.Keys != nil, r.Evidence != nil, r.Display != nil, r.Fields != nil, r.Constraints != nil} {
 		if nonNil {
 			flags |= 1 << i
 		}
 	}
-	// Sorted field names, so equal records encode equally.
-	var kb [8]string
-	names := kb[:0]
-	for k := range r.Fields {
-		names = append(names, k)
+	// Fields sorted by name, so equal records encode equally.
+	var fb [8]field
+	fields := fb[:0]
+	for k, v := range r.Fields {
+		fields = append(fields, field{k, v})
 	}
-	slices.Sort(names)
-	counts := [5]int{len(r.Keys), len(r.Evidence), len(r.Display), len(r.Fields), len(r.Constraints)}
+	if len(fields) > 1 {
+		slices.SortFunc(fields, func(a, b field) int { return strings.Compare(a.k, b.k) })
+	}
+	counts := [5]int{len(r.Keys), len(r.Evidence), len(r.Display), len(fields), len(r.Constraints)}
 	// Two passes: the exact size, then the bytes, written once into the
-	// string's own memory.
+	// memory the string keeps.
 	n := 1
 	for _, c := range counts {
 		n += uvarintLen(c)
 	}
-	strLen := func(s string) int { return uvarintLen(len(s)) + len(s) }
-	for _, ks := range [][]identity.Key{r.Keys, r.Evidence} {
+	for _, ks := range [2][]identity.Key{r.Keys, r.Evidence} {
 		for _, k := range ks {
 			n += strLen(string(k.Kind)) + strLen(k.Token)
 		}
@@ -65,38 +67,41 @@ func encodeRecord(r identity.StoredRecord) idRec {
 	for _, s := range r.Display {
 		n += strLen(s)
 	}
-	for _, k := range names {
-		n += strLen(k) + strLen(r.Fields[k])
+	for _, f := range fields {
+		n += strLen(f.k) + strLen(f.v)
 	}
 	for _, s := range r.Constraints {
 		n += strLen(s)
 	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteByte(flags)
-	var vb [binary.MaxVarintLen64]byte
-	uv := func(x int) { b.Write(binary.AppendUvarint(vb[:0], uint64(x))) }
+	b := make([]byte, 0, n)
+	b = append(b, flags)
 	for _, c := range counts {
-		uv(c)
+		b = binary.AppendUvarint(b, uint64(c))
 	}
-	str := func(s string) { uv(len(s)); b.WriteString(s) }
-	for _, ks := range [][]identity.Key{r.Keys, r.Evidence} {
+	for _, ks := range [2][]identity.Key{r.Keys, r.Evidence} {
 		for _, k := range ks {
-			str(string(k.Kind))
-			str(k.Token)
+			b = appendStr(appendStr(b, string(k.Kind)), k.Token)
 		}
 	}
 	for _, s := range r.Display {
-		str(s)
+		b = appendStr(b, s)
 	}
-	for _, k := range names {
-		str(k)
-		str(r.Fields[k])
+	for _, f := range fields {
+		b = appendStr(appendStr(b, f.k), f.v)
 	}
 	for _, s := range r.Constraints {
-		str(s)
+		b = appendStr(b, s)
 	}
-	return idRec{id: r.ID, channel: r.Channel, at: r.At, customer: r.CustomerID, blob: b.String()}
+	// b is never written again, so the string may share its memory.
+	return idRec{id: r.ID, channel: r.Channel, at: r.At, customer: r.CustomerID, blob: unsafe.String(unsafe.SliceData(b), len(b))}
+}
+
+type field struct{ k, v string }
+
+func strLen(s string) int { return uvarintLen(len(s)) + len(s) }
+
+func appendStr(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
 // uvarintLen is the length of x's uvarint encoding.
@@ -236,17 +241,6 @@ type idList struct {
 	more    []string // the ids when n >= 2
 }
 
-// ids returns the list's ids without copying (do not modify).
-func (l *idList) ids() []string {
-	switch l.n {
-	case 0:
-		return nil
-	case 1:
-		return []string{l.one}
-	}
-	return l.more
-}
-
 // snapshot returns a copy of the ids and the version; a nil list is
 // empty at version 0.
 func (l *idList) snapshot() ([]string, int64) {
@@ -305,14 +299,6 @@ func (l *idList) remove(id string) {
 	}
 }
 
-// contains reports whether the list holds id.
-func (l *idList) contains(id string) bool {
-	if l.n == 1 {
-		return l.one == id
-	}
-	_, found := slices.BinarySearch(l.more, id)
-	return found
-}
 
 // lists is a table of idLists by key: a map from key to a row of a slab,
 // so a list is found with one hash lookup and then changed in place, and

@@ -1,0 +1,96 @@
+package memstore
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/cimkit/cimkit/identity"
+	"github.com/google/uuid"
+)
+
+// The compact record form gives back exactly what was stored, nil and
+// empty kept apart.
+func TestRecordEncodingRoundTrip(t *testing.T) {
+	at := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+	k := func(kind, tok string) identity.Key { return identity.Key{Kind: identity.Kind(kind), Token: tok} }
+	long := string(make([]byte, 300)) // a length that needs two varint bytes
+	cases := []identity.StoredRecord{
+		{ID: "a"},
+		{ID: "b", Channel: "pos", At: at, CustomerID: uuid.New(),
+			Keys: []identity.Key{k("device", "d1"), k("phone", "p1")}, Evidence: []identity.Key{k("name", "n1")},
+			Display: []string{"d*1", "+86 138****0000", "张*"}, Fields: map[string]string{"name": "张三", "gender": "f", "a": long},
+			Constraints: []string{"c1", "c2"}},
+		{ID: "c", Keys: []identity.Key{}, Evidence: []identity.Key{}, Display: []string{}, Fields: map[string]string{}, Constraints: []string{}},
+		{ID: "d", Evidence: []identity.Key{k("name", "x")}, Display: []string{""}},
+		{ID: "e", Keys: []identity.Key{k("phone", long)}},
+	}
+	for _, want := range cases {
+		x := encodeRecord(want)
+		got := x.decode()
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("round trip of %s:\n got %#v\nwant %#v", want.ID, got, want)
+		}
+		if h := x.head(); h.ID != want.ID || h.Channel != want.Channel || !h.At.Equal(want.At) || h.CustomerID != want.CustomerID {
+			t.Errorf("head of %s = %+v", want.ID, h)
+		}
+		var linked []identity.Key
+		x.linkKeys(func(k identity.Key) { linked = append(linked, k) })
+		if len(linked) != len(want.Keys) || len(want.Keys) > 0 && !reflect.DeepEqual(linked, want.Keys) {
+			t.Errorf("linkKeys of %s = %v, want %v", want.ID, linked, want.Keys)
+		}
+	}
+}
+
+// idList keeps its ids sorted and unique through adds and removes,
+// compared with a plain sorted slice.
+func TestIDListMatchesSortedSlice(t *testing.T) {
+	var l idList
+	var ref []string
+	ops := []struct {
+		add bool
+		id  string
+	}{{true, "m"}, {true, "m"}, {true, "c"}, {true, "x"}, {false, "m"}, {false, "q"}, {false, "c"}, {false, "x"}, {true, "b"}, {true, "a"}, {false, "a"}}
+	for i, op := range ops {
+		if op.add {
+			l.add(op.id)
+			if !contains(ref, op.id) {
+				ref = insertSorted(ref, op.id)
+			}
+		} else {
+			l.remove(op.id)
+			ref = removeStr(ref, op.id)
+		}
+		got, _ := l.snapshot()
+		if len(got) != len(ref) || len(ref) > 0 && !reflect.DeepEqual(got, ref) {
+			t.Fatalf("after op %d: %v, want %v", i, got, ref)
+		}
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func insertSorted(xs []string, x string) []string {
+	i := 0
+	for i < len(xs) && xs[i] < x {
+		i++
+	}
+	return append(xs[:i:i], append([]string{x}, xs[i:]...)...)
+}
+
+func removeStr(xs []string, x string) []string {
+	var out []string
+	for _, y := range xs {
+		if y != x {
+			out = append(out, y)
+		}
+	}
+	return out
+}

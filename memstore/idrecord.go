@@ -299,7 +299,6 @@ func (l *idList) remove(id string) {
 	}
 }
 
-
 // lists is a table of idLists by key: a map from key to a row of a slab,
 // so a list is found with one hash lookup and then changed in place, and
 // the map holds no pointers of its own for uuid keys. Rows are never

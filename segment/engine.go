@@ -123,8 +123,11 @@ type iterState struct {
 	nChunks int
 
 	near       func(x, cs []float64, k int) (int, float64)
-	centers    []float64 // k×d, current
-	centersNew []float64 // k×d, scratch for the M-step
+	fused      func(xs, cs []float64, labels, rows, to []int32) int // nil: per-row scans
+	pad        []float64                                            // centres padded with +Inf for fused
+	scratch    []int32                                              // per worker: 2×chunkRows for fused
+	centers    []float64                                            // k×d, current
+	centersNew []float64                                            // k×d, scratch for the M-step
 	labels     []int32
 
 	// Exact cluster sums for the current labels, updated from per-chunk
@@ -157,6 +160,22 @@ type iterState struct {
 }
 
 func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
+	return newIterStateFused(p, init, k, accel, true)
+}
+
+// newIterStateFused is newIterState choosing whether a fused kernel may be
+// used: when allowed and there is one for the shape (see fusedKernel), both
+// algorithms scan every row with it and keep no bounds. Tests disallow it
+// to run the per-row scans and the bounds on the same shapes.
+func newIterStateFused(p *problem, init []float64, k int, accel, allowFused bool) *iterState {
+	var fused func(xs, cs []float64, labels, rows, to []int32) int
+	var padK int
+	if allowFused {
+		fused, padK = fusedKernel(p.d, k)
+	}
+	if fused != nil {
+		accel = false
+	}
 	nc := numChunks(p.n)
 	s := &iterState{
 		p: p, k: k, accel: accel, nChunks: nc,
@@ -169,6 +188,10 @@ func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
 		shift:      make([]float64, k),
 		first:      true,
 		near:       nearestFunc(p.d),
+		fused:      fused,
+	}
+	if fused != nil {
+		s.pad = make([]float64, padK*p.d)
 	}
 	for i := range s.labels {
 		s.labels[i] = -1
@@ -230,7 +253,18 @@ func (s *iterState) run(maxIter int, tol float64) runResult {
 // step runs the E-step over all chunks and, if update, the M-step writing
 // centersNew and shift. It returns how many labels changed.
 func (s *iterState) step(update bool) int {
-	forChunks(s.nChunks, func(c int) { s.estepChunk(c, update) })
+	if s.fused != nil {
+		padCentres(s.pad, s.centers)
+		workers := workersFor(s.nChunks)
+		if len(s.scratch) < workers*2*chunkRows {
+			s.scratch = make([]int32, workers*2*chunkRows)
+		}
+		forChunksOn(s.nChunks, workers, func(w, c int) {
+			s.pchanged[c] = s.assignFused(c, s.scratch[w*2*chunkRows:(w+1)*2*chunkRows])
+		})
+	} else {
+		forChunks(s.nChunks, func(c int) { s.estepChunk(c, update) })
+	}
 	s.first = false
 	changed := 0
 	for _, v := range s.pchanged {

@@ -20,8 +20,10 @@ const (
 	// (scikit-learn's name for it). This package implements it with
 	// Hamerly's bounds (one upper and one lower bound per row), which is the
 	// faster choice for the low-dimensional features customer segmentation
-	// uses. It gives exactly the same labels, centres, inertia and iteration
-	// count as AlgorithmLloyd.
+	// uses. With at most four clusters of at most four columns, where a
+	// full scan is cheaper than the bounds, both algorithms run the same
+	// fused full scan instead. It gives exactly the same labels, centres,
+	// inertia and iteration count as AlgorithmLloyd.
 	AlgorithmElkan = "elkan"
 )
 

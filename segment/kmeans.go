@@ -219,10 +219,20 @@ func centre(x Matrix, w []float64) (*problem, []float64) {
 	forChunks(nc, func(c int) {
 		lo, hi := chunkBounds(c, n)
 		ps := part[c*d : (c+1)*d]
-		for i := lo; i < hi; i++ {
-			for f, v := range x.Data[i*d : i*d+d] {
-				ps[f] += v
+		xs := x.Data[lo*d : hi*d]
+		// Column by column, alternate rows into two sums held in
+		// registers: no chain of additions through memory.
+		for f := range ps {
+			var a0, a1 float64
+			i := f
+			for ; i+d < len(xs); i += 2 * d {
+				a0 += xs[i]
+				a1 += xs[i+d]
 			}
+			if i < len(xs) {
+				a0 += xs[i]
+			}
+			ps[f] = a0 + a1
 		}
 	})
 	mean := make([]float64, d)

@@ -22,7 +22,14 @@ func chunkBounds(c, n int) (lo, hi int) {
 // forChunks calls f(c) for every chunk c in [0, nChunks), spread over up to
 // GOMAXPROCS goroutines. f must only write state owned by chunk c.
 func forChunks(nChunks int, f func(c int)) {
-	forChunksOn(nChunks, workersFor(nChunks), func(_, c int) { f(c) })
+	workers := workersFor(nChunks)
+	if workers <= 1 { // without the wrapping closure, which escapes
+		for c := 0; c < nChunks; c++ {
+			f(c)
+		}
+		return
+	}
+	forChunksOn(nChunks, workers, func(_, c int) { f(c) })
 }
 
 // workersFor is the number of goroutines to spread nChunks chunks over.

@@ -70,6 +70,18 @@ func argmin4(q0, q1, q2, q3 uint64) int32 {
 	return best
 }
 
+// estepFused runs the E-step over all chunks with the fused kernel.
+func (s *iterState) estepFused() {
+	padCentres(s.pad, s.centers)
+	workers := workersFor(s.nChunks)
+	if len(s.scratch) < workers*2*chunkRows {
+		s.scratch = make([]int32, workers*2*chunkRows)
+	}
+	forChunksOn(s.nChunks, workers, func(w, c int) {
+		s.pchanged[c] = s.assignFused(c, s.scratch[w*2*chunkRows:(w+1)*2*chunkRows])
+	})
+}
+
 // assignFused labels the rows of chunk c with the fused kernel and
 // records the rows that changed cluster in the chunk's delta sums. scratch
 // (2×chunkRows) belongs to the calling goroutine.

@@ -123,8 +123,11 @@ type iterState struct {
 	nChunks int
 
 	near       func(x, cs []float64, k int) (int, float64)
-	centers    []float64 // k×d, current
-	centersNew []float64 // k×d, scratch for the M-step
+	fused      func(xs, cs []float64, labels, rows, to []int32) int // nil: per-row scans
+	pad        []float64                                            // centres padded with +Inf for fused
+	scratch    []int32                                              // per worker: 2×chunkRows for fused
+	centers    []float64                                            // k×d, current
+	centersNew []float64                                            // k×d, scratch for the M-step
 	labels     []int32
 
 	// Exact cluster sums for the current labels, updated from per-chunk
@@ -157,6 +160,22 @@ type iterState struct {
 }
 
 func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
+	return newIterStateFused(p, init, k, accel, true)
+}
+
+// newIterStateFused is newIterState choosing whether a fused kernel may be
+// used: when allowed and there is one for the shape (see fusedKernel), both
+// algorithms scan every row with it and keep no bounds. Tests disallow it
+// to run the per-row scans and the bounds on the same shapes.
+func newIterStateFused(p *problem, init []float64, k int, accel, allowFused bool) *iterState {
+	var fused func(xs, cs []float64, labels, rows, to []int32) int
+	var padK int
+	if allowFused {
+		fused, padK = fusedKernel(p.d, k)
+	}
+	if fused != nil {
+		accel = false
+	}
 	nc := numChunks(p.n)
 	s := &iterState{
 		p: p, k: k, accel: accel, nChunks: nc,
@@ -169,6 +188,10 @@ func newIterState(p *problem, init []float64, k int, accel bool) *iterState {
 		shift:      make([]float64, k),
 		first:      true,
 		near:       nearestFunc(p.d),
+		fused:      fused,
+	}
+	if fused != nil {
+		s.pad = make([]float64, padK*p.d)
 	}
 	for i := range s.labels {
 		s.labels[i] = -1
@@ -230,7 +253,11 @@ func (s *iterState) run(maxIter int, tol float64) runResult {
 // step runs the E-step over all chunks and, if update, the M-step writing
 // centersNew and shift. It returns how many labels changed.
 func (s *iterState) step(update bool) int {
-	forChunks(s.nChunks, func(c int) { s.estepChunk(c, update) })
+	if s.fused != nil {
+		s.estepFused()
+	} else {
+		forChunks(s.nChunks, func(c int) { s.estepChunk(c, update) })
+	}
 	s.first = false
 	changed := 0
 	for _, v := range s.pchanged {
@@ -420,60 +447,6 @@ func (s *iterState) computeHalf() {
 	}
 	if k == 1 {
 		s.half[0] = math.Inf(1)
-	}
-}
-
-// relocateEmpty moves each empty cluster onto the row farthest from its
-// (old) centre, as scikit-learn's _relocate_empty_clusters_dense does.
-// Farthest rows are taken in order of decreasing distance, ties to the
-// lowest row index.
-func (s *iterState) relocateEmpty() {
-	k, d, p := s.k, s.p.d, s.p
-	var empty []int
-	for j := 0; j < k; j++ {
-		if s.wsum[j] == 0 {
-			empty = append(empty, j)
-		}
-	}
-	if len(empty) == 0 {
-		return
-	}
-	if s.relocDist == nil {
-		s.relocDist = make([]float64, p.n)
-	}
-	dist := s.relocDist
-	forChunks(s.nChunks, func(c int) {
-		lo, hi := chunkBounds(c, p.n)
-		for i := lo; i < hi; i++ {
-			l := int(s.labels[i])
-			dist[i] = sqDist(p.row(i), s.centers[l*d:l*d+d])
-		}
-	})
-	maxD := 0.0
-	for _, v := range dist {
-		maxD = max(maxD, v)
-	}
-	if maxD == 0 {
-		return
-	}
-	taken := make(map[int]bool, len(empty))
-	for _, newID := range empty {
-		far := -1
-		for i, v := range dist {
-			if !taken[i] && (far < 0 || v > dist[far]) {
-				far = i
-			}
-		}
-		taken[far] = true
-		w := p.weight(far)
-		old := int(s.labels[far])
-		x := p.row(far)
-		for f := 0; f < d; f++ {
-			s.sums[old*d+f] -= x[f] * w
-			s.sums[newID*d+f] = x[f] * w
-		}
-		s.wsum[newID] = w
-		s.wsum[old] -= w
 	}
 }
 

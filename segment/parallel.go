@@ -22,10 +22,26 @@ func chunkBounds(c, n int) (lo, hi int) {
 // forChunks calls f(c) for every chunk c in [0, nChunks), spread over up to
 // GOMAXPROCS goroutines. f must only write state owned by chunk c.
 func forChunks(nChunks int, f func(c int)) {
-	workers := min(runtime.GOMAXPROCS(0), nChunks)
-	if workers <= 1 {
+	workers := workersFor(nChunks)
+	if workers <= 1 { // without the wrapping closure, which escapes
 		for c := 0; c < nChunks; c++ {
 			f(c)
+		}
+		return
+	}
+	forChunksOn(nChunks, workers, func(_, c int) { f(c) })
+}
+
+// workersFor is the number of goroutines to spread nChunks chunks over.
+func workersFor(nChunks int) int { return max(1, min(runtime.GOMAXPROCS(0), nChunks)) }
+
+// forChunksOn is forChunks on the given number of goroutines, telling f
+// which one (0 ≤ w < workers) runs chunk c, so that f can use scratch
+// space owned by that goroutine.
+func forChunksOn(nChunks, workers int, f func(w, c int)) {
+	if workers <= 1 {
+		for c := 0; c < nChunks; c++ {
+			f(0, c)
 		}
 		return
 	}
@@ -40,7 +56,7 @@ func forChunks(nChunks int, f func(c int)) {
 				if c >= nChunks {
 					return
 				}
-				f(c)
+				f(w, c)
 			}
 		}()
 	}

@@ -12,11 +12,12 @@ import (
 	"github.com/cimkit/cimkit/storetest"
 )
 
-// ignoresIdentityVersions applies every change without checking versions.
+// ignoresIdentityVersions applies every change without checking versions
+// or the records that must be absent.
 type ignoresIdentityVersions struct{ *memstore.Store }
 
 func (s ignoresIdentityVersions) ApplyIdentity(ctx context.Context, c identity.Change) error {
-	c.ExpectTokens, c.ExpectCustomers = nil, nil
+	c.ExpectTokens, c.ExpectCustomers, c.ExpectAbsent = nil, nil, nil
 	return s.Store.ApplyIdentity(ctx, c)
 }
 
@@ -37,7 +38,7 @@ func TestIdentitySuiteCatchesBrokenStore(t *testing.T) {
 	if err == nil {
 		t.Fatal("the identity suite passed a store that ignores versions")
 	}
-	for _, sub := range []string{"ApplyStaleTokenVersionConflicts", "ApplyStaleCustomerVersionConflicts"} {
+	for _, sub := range []string{"ApplyStaleTokenVersionConflicts", "ApplyStaleCustomerVersionConflicts", "ExpectAbsent"} {
 		if !strings.Contains(string(out), "--- FAIL: TestBrokenIdentityStoreHelper/"+sub+" ") {
 			t.Errorf("subtest %s did not catch a store that ignores versions; output:\n%s", sub, out)
 		}

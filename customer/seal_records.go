@@ -2,6 +2,7 @@ package customer
 
 import (
 	"context"
+	"crypto/sha1"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -37,8 +38,21 @@ const (
 
 // RecordKeyID is the sealer id under which Ingest seals the profile values
 // of the identity source record with the given id.
+// It is uuid.NewSHA1(namespace, recordID), computed without allocating
+// for the usual short record id.
 func RecordKeyID(recordID string) uuid.UUID {
-	return uuid.NewSHA1(recordKeyNS, []byte(recordID))
+	var buf [128]byte
+	b := buf[:0]
+	if len(recordKeyNS)+len(recordID) > len(buf) {
+		b = make([]byte, 0, len(recordKeyNS)+len(recordID))
+	}
+	b = append(append(b, recordKeyNS[:]...), recordID...)
+	sum := sha1.Sum(b)
+	var id uuid.UUID
+	copy(id[:], sum[:])
+	id[6] = id[6]&0x0f | 5<<4 // version 5
+	id[8] = id[8]&0x3f | 0x80 // RFC 4122 variant
+	return id
 }
 
 func recordFieldPath(field string) string { return "identity_record." + field }
@@ -53,15 +67,25 @@ func (s *Service) sealRecordFields(ctx context.Context, recordID string, fields 
 	if s.sealer == nil || len(fields) == 0 {
 		return fields, nil
 	}
-	pt := encodeRecordFields(fields)
+	n := 0
+	for k, v := range fields {
+		n += uvarintLen(len(k)) + len(k) + uvarintLen(len(v)) + len(v)
+	}
+	pt := encodeRecordFields(make([]byte, 0, n), fields)
 	fc := s.cipherFor(RecordKeyID(recordID))
-	ct, err := fc.seal(ctx, recordFieldPath(sealedFieldsKey), pt)
+	ct, err := fc.seal(ctx, recordSealedPath, pt)
 	clear(pt)
 	if err != nil {
 		return nil, fmt.Errorf("seal record fields: %w: %w", ErrSealed, err)
 	}
-	return map[string]string{sealedFieldsKey: sealedPrefix + base64.RawStdEncoding.EncodeToString(ct)}, nil
+	// The prefix and the base64 text, built on the stack when they fit.
+	var txt [768]byte
+	v := base64.RawStdEncoding.AppendEncode(append(txt[:0], sealedPrefix...), ct)
+	return map[string]string{sealedFieldsKey: string(v)}, nil
 }
+
+// recordSealedPath is the field path a record's sealed value is bound to.
+var recordSealedPath = recordFieldPath(sealedFieldsKey)
 
 // openedRecord is a sealed record value with its plaintext fields, known
 // to the caller because it sealed them itself.
@@ -98,7 +122,7 @@ func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRe
 			return nil, fmt.Errorf("open record fields: malformed: %w", ErrSealed)
 		}
 		fc := s.cipherFor(RecordKeyID(r.ID))
-		pt, err := fc.open(ctx, recordFieldPath(sealedFieldsKey), ct)
+		pt, err := fc.open(ctx, recordSealedPath, ct)
 		if err != nil {
 			return nil, fmt.Errorf("open record fields: %w: %w", ErrSealed, err)
 		}
@@ -127,14 +151,10 @@ var recordFieldOrder = func() []string {
 	return f
 }()
 
-// encodeRecordFields encodes fields in key order (deterministic): per
-// field the key and the value, each preceded by its length as a uvarint.
-func encodeRecordFields(fields map[string]string) []byte {
-	n := 0
-	for k, v := range fields {
-		n += len(k) + len(v) + 2*binary.MaxVarintLen64
-	}
-	b := make([]byte, 0, n)
+// encodeRecordFields appends to b the fields in key order (deterministic):
+// per field the key and the value, each preceded by its length as a
+// uvarint.
+func encodeRecordFields(b []byte, fields map[string]string) []byte {
 	add := func(k, v string) {
 		b = binary.AppendUvarint(b, uint64(len(k)))
 		b = append(b, k...)
@@ -160,6 +180,15 @@ func encodeRecordFields(fields map[string]string) []byte {
 		add(k, fields[k])
 	}
 	return b
+}
+
+// uvarintLen is the length of n as a uvarint.
+func uvarintLen(n int) int {
+	l := 1
+	for ; n >= 0x80; n >>= 7 {
+		l++
+	}
+	return l
 }
 
 // errRecordFields: an opened record value does not decode.

@@ -1,6 +1,7 @@
 package customer
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha1"
 	"encoding/base64"
@@ -67,14 +68,22 @@ func (s *Service) sealRecordFields(ctx context.Context, recordID string, fields 
 	if s.sealer == nil || len(fields) == 0 {
 		return fields, nil
 	}
-	n := 0
-	for k, v := range fields {
-		n += uvarintLen(len(k)) + len(k) + uvarintLen(len(v)) + len(v)
+	// With a Vault the plaintext is encoded on the stack (when it fits)
+	// and sealed from there; a host FieldSealer, which may keep its input,
+	// gets a copy of its own.
+	var buf [512]byte
+	pt := encodeRecordFields(buf[:0], fields)
+	var ct []byte
+	var err error
+	if fc := s.cipherFor(RecordKeyID(recordID)); fc.vault != nil {
+		var out [1][]byte
+		err = fc.vault.SealFieldsBytes(ctx, fc.ad, []string{recordSealedPath}, [][]byte{pt}, out[:])
+		ct = out[0]
+	} else {
+		ct, err = fc.fs.Seal(ctx, fc.id, recordSealedPath, bytes.Clone(pt))
 	}
-	pt := encodeRecordFields(make([]byte, 0, n), fields)
-	fc := s.cipherFor(RecordKeyID(recordID))
-	ct, err := fc.seal(ctx, recordSealedPath, pt)
 	clear(pt)
+	clear(buf[:])
 	if err != nil {
 		return nil, fmt.Errorf("seal record fields: %w: %w", ErrSealed, err)
 	}
@@ -143,11 +152,11 @@ func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRe
 
 // recordFieldOrder is the sorted list of the fields sourceToRecord makes,
 // so the usual record is encoded without sorting its keys.
-var recordFieldOrder = func() []string {
-	f := []string{"name", "gender", "birth_date", "phone", "phone_raw", "email", "email_raw",
+var recordFieldOrder = func() [14]string {
+	f := [...]string{"name", "gender", "birth_date", "phone", "phone_raw", "email", "email_raw",
 		"address", "address_raw", "address.province", "address.city", "address.district",
 		"address.detail", "address.postal_code"}
-	slices.Sort(f)
+	slices.Sort(f[:])
 	return f
 }()
 
@@ -161,16 +170,21 @@ func encodeRecordFields(b []byte, fields map[string]string) []byte {
 		b = binary.AppendUvarint(b, uint64(len(v)))
 		b = append(b, v...)
 	}
+	// The usual record has only fields of recordFieldOrder: one lookup
+	// each, then encoded in that (sorted) order.
+	var vals [len(recordFieldOrder)]string
+	var has [len(recordFieldOrder)]bool
 	found := 0
-	for _, k := range recordFieldOrder {
-		if _, ok := fields[k]; ok {
+	for i, k := range recordFieldOrder {
+		vals[i], has[i] = fields[k]
+		if has[i] {
 			found++
 		}
 	}
 	if found == len(fields) {
-		for _, k := range recordFieldOrder {
-			if v, ok := fields[k]; ok {
-				add(k, v)
+		for i, k := range recordFieldOrder {
+			if has[i] {
+				add(k, vals[i])
 			}
 		}
 		return b

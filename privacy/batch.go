@@ -16,8 +16,34 @@ import (
 // values and out must have the same length. Errors are those of Seal;
 // on error out is left unset.
 func (v *Vault) SealFields(ctx context.Context, ad AssociatedData, fields, values []string, out [][]byte) error {
-	if len(fields) != len(values) || len(fields) != len(out) {
-		return fmt.Errorf("%w: %d fields for %d values and %d results", ErrInvalid, len(fields), len(values), len(out))
+	if len(fields) != len(values) {
+		return fmt.Errorf("%w: %d fields for %d values", ErrInvalid, len(fields), len(values))
+	}
+	return v.sealFields(ctx, ad, fields, values, nil, out)
+}
+
+// SealFieldsBytes is SealFields for values held in byte slices. The values
+// are only read: a caller may clear them, or reuse their memory, as soon
+// as it returns.
+func (v *Vault) SealFieldsBytes(ctx context.Context, ad AssociatedData, fields []string, values [][]byte, out [][]byte) error {
+	if len(fields) != len(values) {
+		return fmt.Errorf("%w: %d fields for %d values", ErrInvalid, len(fields), len(values))
+	}
+	return v.sealFields(ctx, ad, fields, nil, values, out)
+}
+
+// sealFields is SealFields for values in svalues or, if that is nil, in
+// bvalues (not generic, so that callers in other packages keep their
+// arguments on the stack).
+func (v *Vault) sealFields(ctx context.Context, ad AssociatedData, fields, svalues []string, bvalues [][]byte, out [][]byte) error {
+	if len(fields) != len(out) {
+		return fmt.Errorf("%w: %d fields for %d results", ErrInvalid, len(fields), len(out))
+	}
+	vlen := func(i int) int {
+		if svalues != nil {
+			return len(svalues[i])
+		}
+		return len(bvalues[i])
 	}
 	if len(fields) == 0 {
 		return nil
@@ -28,7 +54,7 @@ func (v *Vault) SealFields(ctx context.Context, ad AssociatedData, fields, value
 		if err := ad.validate(); err != nil {
 			return err
 		}
-		total += prefixLen + len(values[i]) + tagLen
+		total += prefixLen + vlen(i) + tagLen
 		maxAD = max(maxAD, headerLen+ad.encodedLen())
 	}
 	ck, err := v.customerKeys(ctx, ad.Tenant, ad.CustomerID, true)
@@ -48,7 +74,7 @@ func (v *Vault) SealFields(ctx context.Context, ad AssociatedData, fields, value
 	}
 	off := 0
 	for i, f := range fields {
-		n := prefixLen + len(values[i]) + tagLen
+		n := prefixLen + vlen(i) + tagLen
 		ct := buf[off : off+n : off+n]
 		appendHeader(ct[:0], ck.primary)
 		copy(ct[headerLen:prefixLen], nonces[i*nonceLen:])
@@ -56,7 +82,12 @@ func (v *Vault) SealFields(ctx context.Context, ad AssociatedData, fields, value
 		aad := ad.appendEncoded(append(scratch, ct[:headerLen]...))
 		// Sealed in place: the plaintext is copied where its ciphertext
 		// goes, which the AEAD allows (exact overlap).
-		pt := ct[prefixLen : prefixLen+copy(ct[prefixLen:], values[i])]
+		var pt []byte
+		if svalues != nil {
+			pt = ct[prefixLen : prefixLen+copy(ct[prefixLen:], svalues[i])]
+		} else {
+			pt = ct[prefixLen : prefixLen+copy(ct[prefixLen:], bvalues[i])]
+		}
 		ck.aead.Seal(ct[:prefixLen], ct[headerLen:prefixLen], pt, aad)
 		out[i] = ct
 		off += n

@@ -5,11 +5,12 @@ import (
 	"sync"
 )
 
-// nonceBuffer hands out random nonces from a block read from crypto/rand
-// at once, rather than one read per nonce. Nonces are not secret once
-// used, but each is given out once only and cleared from the buffer as it
-// is taken. Keys are never taken from it (Vault.random reads them
-// directly). Safe for concurrent use.
+// nonceBuffer hands out random bytes from a block read from crypto/rand
+// at once, rather than one read per value: a Vault has one for nonces and
+// a separate one for new data keys (1536 bytes hold 128 nonces or 48
+// keys). Each byte is given out once only and cleared from the buffer as
+// it is taken, so the buffer never holds a key in use or a past one.
+// Tenant keys are read directly. Safe for concurrent use.
 type nonceBuffer struct {
 	mu  sync.Mutex
 	off int

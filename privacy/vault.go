@@ -54,6 +54,7 @@ type Vault struct {
 	ttl       time.Duration
 	rand      io.Reader   // nil means crypto/rand.Read
 	nonces    nonceBuffer // nonces when rand is nil
+	dekRand   nonceBuffer // new data keys when rand is nil
 	now       func() time.Time
 	elapsed   func() time.Duration // for cache expiry
 	log       *slog.Logger
@@ -169,6 +170,15 @@ func (v *Vault) random(b []byte) error {
 func (v *Vault) nonce(b []byte) error {
 	if v.rand == nil {
 		return v.nonces.read(b)
+	}
+	return v.random(b)
+}
+
+// dataKeyRandom fills b, a new data key, from the configured source:
+// with crypto/rand through its own buffer (see nonceBuffer).
+func (v *Vault) dataKeyRandom(b []byte) error {
+	if v.rand == nil {
+		return v.dekRand.read(b)
 	}
 	return v.random(b)
 }
@@ -377,7 +387,7 @@ func (v *Vault) createDataKey(ctx context.Context, tenant, customer string, vers
 	scratch := make([]byte, dataKeyLen, dataKeyLen+dataKeyADLen(dk))
 	raw := scratch[:dataKeyLen]
 	defer clear(raw)
-	if err := v.random(raw); err != nil {
+	if err := v.dataKeyRandom(raw); err != nil {
 		return nil, fmt.Errorf("privacy: generate data key: %w", err)
 	}
 	if dk.Wrapped, err = v.wrapDataKey(kek.keys[kek.primary].aead, raw, appendDataKeyAD(scratch[dataKeyLen:], dk)); err != nil {

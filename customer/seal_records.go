@@ -208,13 +208,29 @@ func uvarintLen(n int) int {
 // errRecordFields: an opened record value does not decode.
 var errRecordFields = fmt.Errorf("%w: record fields are malformed", ErrSealed)
 
+// countRecordFields returns the number of fields b encodes if it is well
+// formed (a size hint for decodeRecordFields, which checks the form).
+func countRecordFields(b []byte) int {
+	n := 0
+	for off := 0; off < len(b); n++ {
+		for range 2 {
+			l, w := binary.Uvarint(b[off:])
+			if w <= 0 || l > uint64(len(b)-off-w) {
+				return n
+			}
+			off += w + int(l)
+		}
+	}
+	return n
+}
+
 // decodeRecordFields reverses encodeRecordFields. Lengths must be minimal
 // and keys strictly increasing, so decoding then encoding gives the input
 // back.
 func decodeRecordFields(b []byte) (map[string]string, error) {
 	// One string holds every key and value; the map's strings share it.
 	all := string(b)
-	fields := make(map[string]string, 16)
+	fields := make(map[string]string, countRecordFields(b))
 	prev, first := "", true
 	for off := 0; off < len(all); {
 		var kv [2]string

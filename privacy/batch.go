@@ -64,20 +64,23 @@ func (v *Vault) sealFields(ctx context.Context, ad AssociatedData, fields, svalu
 	if ck.shredded {
 		return fmt.Errorf("%w: customer data key", ErrShredded)
 	}
-	// One allocation: the results, then scratch space for the nonces and
-	// for the additional data of one field at a time (neither secret).
-	nn := nonceLen * len(fields)
-	buf := make([]byte, total+nn+maxAD)
-	nonces, scratch := buf[total:total+nn], buf[total+nn:total+nn]
-	if err := v.nonceBlock(nonces); err != nil {
+	// One allocation: the results, then scratch space for the additional
+	// data of one field at a time (not secret).
+	buf := make([]byte, total+maxAD)
+	scratch := buf[total:total]
+	off := 0
+	for i := range fields {
+		n := prefixLen + vlen(i) + tagLen
+		out[i] = buf[off : off+n : off+n]
+		off += n
+	}
+	if err := v.nonceEach(out, headerLen, prefixLen); err != nil {
+		clear(out)
 		return fmt.Errorf("privacy: nonce: %w", err)
 	}
-	off := 0
 	for i, f := range fields {
-		n := prefixLen + vlen(i) + tagLen
-		ct := buf[off : off+n : off+n]
+		ct := out[i]
 		appendHeader(ct[:0], ck.primary)
-		copy(ct[headerLen:prefixLen], nonces[i*nonceLen:])
 		ad.Field = f
 		aad := ad.appendEncoded(append(scratch, ct[:headerLen]...))
 		// Sealed in place: the plaintext is copied where its ciphertext
@@ -89,26 +92,21 @@ func (v *Vault) sealFields(ctx context.Context, ad AssociatedData, fields, svalu
 			pt = ct[prefixLen : prefixLen+copy(ct[prefixLen:], bvalues[i])]
 		}
 		ck.aead.Seal(ct[:prefixLen], ct[headerLen:prefixLen], pt, aad)
-		out[i] = ct
-		off += n
 	}
 	clear(buf[total:])
 	return nil
 }
 
-// nonceBlock fills b, a whole number of nonces, like nonce, in as few
-// reads of the source as the nonce buffer allows.
-func (v *Vault) nonceBlock(b []byte) error {
-	if v.rand != nil {
-		return v.random(b)
+// nonceEach fills bs[i][lo:hi], a nonce, for every i, in order: like
+// nonce for each, but taking the nonce buffer's lock once.
+func (v *Vault) nonceEach(bs [][]byte, lo, hi int) error {
+	if v.rand == nil {
+		return v.nonces.readEach(bs, lo, hi)
 	}
-	const chunk = len(nonceBuffer{}.buf)
-	for len(b) > 0 {
-		n := min(len(b), chunk)
-		if err := v.nonces.read(b[:n]); err != nil {
+	for _, b := range bs {
+		if err := v.random(b[lo:hi]); err != nil {
 			return err
 		}
-		b = b[n:]
 	}
 	return nil
 }

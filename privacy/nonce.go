@@ -21,6 +21,24 @@ type nonceBuffer struct {
 func (n *nonceBuffer) read(b []byte) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	return n.readLocked(b)
+}
+
+// readEach fills bs[i][lo:hi] for every i (each at most len(buf) bytes),
+// under one lock.
+func (n *nonceBuffer) readEach(bs [][]byte, lo, hi int) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, b := range bs {
+		if err := n.readLocked(b[lo:hi]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readLocked is read with n.mu held.
+func (n *nonceBuffer) readLocked(b []byte) error {
 	if n.off == 0 || n.off+len(b) > len(n.buf) {
 		if _, err := rand.Read(n.buf[:]); err != nil {
 			return err

@@ -382,17 +382,21 @@ func (v *Vault) createDataKey(ctx context.Context, tenant, customer string, vers
 		return nil, err
 	}
 	dk := DataKey{Tenant: tenant, CustomerID: customer, Version: version, KEKVersion: kek.primary, Created: v.now().UTC()}
-	// One scratch allocation: the raw key, then the wrapping's
-	// additional data.
-	scratch := make([]byte, dataKeyLen, dataKeyLen+dataKeyADLen(dk))
-	raw := scratch[:dataKeyLen]
+	// One allocation: the wrapped key (nonce, ciphertext, tag; capped),
+	// then scratch space for the raw key, cleared on return, and the
+	// wrapping's additional data.
+	const wrappedLen = nonceLen + dataKeyLen + tagLen
+	buf := make([]byte, wrappedLen+dataKeyLen, wrappedLen+dataKeyLen+dataKeyADLen(dk))
+	raw := buf[wrappedLen : wrappedLen+dataKeyLen]
 	defer clear(raw)
 	if err := v.dataKeyRandom(raw); err != nil {
 		return nil, fmt.Errorf("privacy: generate data key: %w", err)
 	}
-	if dk.Wrapped, err = v.wrapDataKey(kek.keys[kek.primary].aead, raw, appendDataKeyAD(scratch[dataKeyLen:], dk)); err != nil {
-		return nil, err
+	if err := v.nonce(buf[:nonceLen]); err != nil {
+		return nil, fmt.Errorf("privacy: nonce: %w", err)
 	}
+	ad := appendDataKeyAD(buf[wrappedLen+dataKeyLen:wrappedLen+dataKeyLen], dk)
+	dk.Wrapped = kek.keys[kek.primary].aead.Seal(buf[:nonceLen], buf[:nonceLen], raw, ad)[:wrappedLen:wrappedLen]
 	a, err := newGCM(raw)
 	if err != nil {
 		return nil, err

@@ -162,36 +162,35 @@ var recordFieldOrder = func() [14]string {
 
 // encodeRecordFields appends to b the fields in key order (deterministic):
 // per field the key and the value, each preceded by its length as a
-// uvarint.
+// uvarint. When b lacks room it grows once, before anything is written,
+// so no partial copy of the plaintext is left in a discarded buffer.
 func encodeRecordFields(b []byte, fields map[string]string) []byte {
-	add := func(k, v string) {
-		b = binary.AppendUvarint(b, uint64(len(k)))
-		b = append(b, k...)
-		b = binary.AppendUvarint(b, uint64(len(v)))
-		b = append(b, v...)
-	}
 	// The usual record has only fields of recordFieldOrder: one lookup
 	// each, then encoded in that (sorted) order.
-	var vals [len(recordFieldOrder)]string
-	var has [len(recordFieldOrder)]bool
-	found := 0
-	for i, k := range recordFieldOrder {
-		vals[i], has[i] = fields[k]
-		if has[i] {
-			found++
+	var keysA, valsA [len(recordFieldOrder)]string
+	keys, vals := keysA[:0], valsA[:0]
+	for _, k := range recordFieldOrder {
+		if v, ok := fields[k]; ok {
+			keys, vals = append(keys, k), append(vals, v)
 		}
 	}
-	if found == len(fields) {
-		for i, k := range recordFieldOrder {
-			if has[i] {
-				add(k, vals[i])
-			}
+	if len(keys) != len(fields) {
+		keys = slices.Sorted(maps.Keys(fields))
+		vals = vals[:0]
+		for _, k := range keys {
+			vals = append(vals, fields[k])
 		}
-		return b
 	}
-	keys := slices.Sorted(maps.Keys(fields))
-	for _, k := range keys {
-		add(k, fields[k])
+	n := 0
+	for i, k := range keys {
+		n += uvarintLen(len(k)) + len(k) + uvarintLen(len(vals[i])) + len(vals[i])
+	}
+	b = slices.Grow(b, n)
+	for i, k := range keys {
+		b = binary.AppendUvarint(b, uint64(len(k)))
+		b = append(b, k...)
+		b = binary.AppendUvarint(b, uint64(len(vals[i])))
+		b = append(b, vals[i]...)
 	}
 	return b
 }

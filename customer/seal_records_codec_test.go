@@ -53,6 +53,11 @@ func TestRecordFieldsCodec(t *testing.T) {
 		if !bytes.Equal(b, want) {
 			t.Fatalf("encoding %x, want keys in sorted order %x", b, want)
 		}
+		// Appending to a buffer that is too small keeps what it holds.
+		small := append(make([]byte, 0, 4), 'x', 'y')
+		if got := encodeRecordFields(small, f); !bytes.Equal(got, append([]byte("xy"), want...)) {
+			t.Fatalf("appending to a small buffer: %x, want xy + %x", got, want)
+		}
 	}
 	for _, bad := range [][]byte{
 		{5, 'a'},               // key longer than the input

@@ -142,40 +142,6 @@ func (f *fieldCipher) open(ctx context.Context, field string, ct []byte) ([]byte
 	return f.fs.Open(ctx, f.id, field, ct)
 }
 
-// sealer collects the sealed fields of one customer; the first error
-// stops it.
-type sealer struct {
-	ctx context.Context
-	fc  fieldCipher
-	out map[string][]byte
-	err error
-	pt  []byte // plaintext scratch, reused per field and cleared
-}
-
-// put seals *v under field and clears it; empty values are left alone.
-func (z *sealer) put(field string, v *string) {
-	if z.err != nil || *v == "" {
-		return
-	}
-	var ct []byte
-	var err error
-	if z.fc.vault != nil {
-		// privacy.Vault.Seal does not keep its input: reuse one buffer.
-		// A host FieldSealer might keep or return it, so it gets its own.
-		z.pt = append(z.pt[:0], *v...)
-		ct, err = z.fc.seal(z.ctx, field, z.pt)
-		clear(z.pt)
-	} else {
-		ct, err = z.fc.seal(z.ctx, field, []byte(*v))
-	}
-	if err != nil {
-		z.err = fmt.Errorf("%w: seal %s: %w", ErrSealed, field, err)
-		return
-	}
-	z.out[field] = ct
-	*v = ""
-}
-
 // seal returns the form of c the Store keeps: every personal field moved,
 // encrypted, into Sealed. c must have passed Validate; it is not modified.
 func (s *Service) seal(ctx context.Context, c Customer) (Customer, error) {
@@ -188,24 +154,33 @@ func (s *Service) sealOwned(ctx context.Context, st Customer) (Customer, error) 
 	if len(st.Phones) > MaxContacts || len(st.Emails) > MaxContacts || len(st.Addresses) > MaxContacts {
 		return Customer{}, invalid("customer", "more than %d contacts or addresses", MaxContacts)
 	}
-	z := sealer{ctx: ctx, fc: s.cipherFor(st.ID), out: make(map[string][]byte, 2+2*len(st.Phones)+2*len(st.Emails)+6*len(st.Addresses))}
-	z.put("name", &st.Name)
+	// The values are gathered (into arrays on the stack for a typical
+	// profile), cleared from st, then sealed together.
+	var fieldsA, valuesA [24]string
+	fields, values := fieldsA[:0], valuesA[:0]
+	put := func(field string, v *string) {
+		if *v != "" {
+			fields, values = append(fields, field), append(values, *v)
+			*v = ""
+		}
+	}
+	put("name", &st.Name)
 	if !st.BirthDate.IsZero() {
 		bd := st.BirthDate.UTC().Format(time.RFC3339Nano)
-		z.put("birth_date", &bd)
+		put("birth_date", &bd)
 		st.BirthDate = time.Time{}
 	}
 	for i := range st.Phones {
-		z.put(phonePaths[i][0], &st.Phones[i].Raw)
-		z.put(phonePaths[i][1], &st.Phones[i].Value)
+		put(phonePaths[i][0], &st.Phones[i].Raw)
+		put(phonePaths[i][1], &st.Phones[i].Value)
 	}
 	for i := range st.Emails {
-		z.put(emailPaths[i][0], &st.Emails[i].Raw)
-		z.put(emailPaths[i][1], &st.Emails[i].Value)
+		put(emailPaths[i][0], &st.Emails[i].Raw)
+		put(emailPaths[i][1], &st.Emails[i].Value)
 	}
 	for i := range st.Addresses {
 		for j, part := range addressParts {
-			z.put(addressPaths[i][j], part.ptr(&st.Addresses[i]))
+			put(addressPaths[i][j], part.ptr(&st.Addresses[i]))
 		}
 	}
 	for _, k := range s.sealAttrs {
@@ -213,16 +188,51 @@ func (s *Service) sealOwned(ctx context.Context, st Customer) (Customer, error) 
 		if !ok {
 			continue
 		}
-		z.put("attributes["+k+"]", &v)
+		put("attributes["+k+"]", &v)
 		delete(st.Attributes, k)
 	}
-	if z.err != nil {
-		return Customer{}, z.err
+	if len(fields) == 0 {
+		return st, nil
 	}
-	if len(z.out) > 0 {
-		st.Sealed = z.out
+	sealed, err := s.sealValues(ctx, st.ID, fields, values)
+	clear(values)
+	if err != nil {
+		return Customer{}, err
 	}
+	st.Sealed = sealed
 	return st, nil
+}
+
+// sealValues seals values[i] under fields[i] for the customer id: with a
+// Vault all together (privacy.Vault.SealFields: one key lookup, one
+// allocation), with a host FieldSealer one by one, each given its own
+// copy. The first error stops it.
+func (s *Service) sealValues(ctx context.Context, id uuid.UUID, fields, values []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(fields))
+	fc := s.cipherFor(id)
+	if fc.vault != nil {
+		var ctsA [24][]byte
+		cts := ctsA[:]
+		if len(fields) > len(ctsA) {
+			cts = make([][]byte, len(fields))
+		}
+		cts = cts[:len(fields)]
+		if err := fc.vault.SealFields(ctx, fc.ad, fields, values, cts); err != nil {
+			return nil, fmt.Errorf("%w: seal %d fields: %w", ErrSealed, len(fields), err)
+		}
+		for i, f := range fields {
+			out[f] = cts[i]
+		}
+		return out, nil
+	}
+	for i, f := range fields {
+		ct, err := fc.fs.Seal(ctx, id, f, []byte(values[i]))
+		if err != nil {
+			return nil, fmt.Errorf("%w: seal %s: %w", ErrSealed, f, err)
+		}
+		out[f] = ct
+	}
+	return out, nil
 }
 
 // open returns c with every sealed field decrypted into place and Sealed

@@ -1,7 +1,9 @@
 package customer
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha1"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -37,8 +39,21 @@ const (
 
 // RecordKeyID is the sealer id under which Ingest seals the profile values
 // of the identity source record with the given id.
+// It is uuid.NewSHA1(namespace, recordID), computed without allocating
+// for the usual short record id.
 func RecordKeyID(recordID string) uuid.UUID {
-	return uuid.NewSHA1(recordKeyNS, []byte(recordID))
+	var buf [128]byte
+	b := buf[:0]
+	if len(recordKeyNS)+len(recordID) > len(buf) {
+		b = make([]byte, 0, len(recordKeyNS)+len(recordID))
+	}
+	b = append(append(b, recordKeyNS[:]...), recordID...)
+	sum := sha1.Sum(b)
+	var id uuid.UUID
+	copy(id[:], sum[:])
+	id[6] = id[6]&0x0f | 5<<4 // version 5
+	id[8] = id[8]&0x3f | 0x80 // RFC 4122 variant
+	return id
 }
 
 func recordFieldPath(field string) string { return "identity_record." + field }
@@ -53,15 +68,33 @@ func (s *Service) sealRecordFields(ctx context.Context, recordID string, fields 
 	if s.sealer == nil || len(fields) == 0 {
 		return fields, nil
 	}
-	pt := encodeRecordFields(fields)
-	fc := s.cipherFor(RecordKeyID(recordID))
-	ct, err := fc.seal(ctx, recordFieldPath(sealedFieldsKey), pt)
+	// With a Vault the plaintext is encoded on the stack (when it fits)
+	// and sealed from there; a host FieldSealer, which may keep its input,
+	// gets a copy of its own.
+	var buf [512]byte
+	pt := encodeRecordFields(buf[:0], fields)
+	var ct []byte
+	var err error
+	if fc := s.cipherFor(RecordKeyID(recordID)); fc.vault != nil {
+		var out [1][]byte
+		err = fc.vault.SealFieldsBytes(ctx, fc.ad, []string{recordSealedPath}, [][]byte{pt}, out[:])
+		ct = out[0]
+	} else {
+		ct, err = fc.fs.Seal(ctx, fc.id, recordSealedPath, bytes.Clone(pt))
+	}
 	clear(pt)
+	clear(buf[:])
 	if err != nil {
 		return nil, fmt.Errorf("seal record fields: %w: %w", ErrSealed, err)
 	}
-	return map[string]string{sealedFieldsKey: sealedPrefix + base64.RawStdEncoding.EncodeToString(ct)}, nil
+	// The prefix and the base64 text, built on the stack when they fit.
+	var txt [768]byte
+	v := base64.RawStdEncoding.AppendEncode(append(txt[:0], sealedPrefix...), ct)
+	return map[string]string{sealedFieldsKey: string(v)}, nil
 }
+
+// recordSealedPath is the field path a record's sealed value is bound to.
+var recordSealedPath = recordFieldPath(sealedFieldsKey)
 
 // openedRecord is a sealed record value with its plaintext fields, known
 // to the caller because it sealed them itself.
@@ -98,7 +131,7 @@ func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRe
 			return nil, fmt.Errorf("open record fields: malformed: %w", ErrSealed)
 		}
 		fc := s.cipherFor(RecordKeyID(r.ID))
-		pt, err := fc.open(ctx, recordFieldPath(sealedFieldsKey), ct)
+		pt, err := fc.open(ctx, recordSealedPath, ct)
 		if err != nil {
 			return nil, fmt.Errorf("open record fields: %w: %w", ErrSealed, err)
 		}
@@ -119,51 +152,76 @@ func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRe
 
 // recordFieldOrder is the sorted list of the fields sourceToRecord makes,
 // so the usual record is encoded without sorting its keys.
-var recordFieldOrder = func() []string {
-	f := []string{"name", "gender", "birth_date", "phone", "phone_raw", "email", "email_raw",
+var recordFieldOrder = func() [14]string {
+	f := [...]string{"name", "gender", "birth_date", "phone", "phone_raw", "email", "email_raw",
 		"address", "address_raw", "address.province", "address.city", "address.district",
 		"address.detail", "address.postal_code"}
-	slices.Sort(f)
+	slices.Sort(f[:])
 	return f
 }()
 
-// encodeRecordFields encodes fields in key order (deterministic): per
-// field the key and the value, each preceded by its length as a uvarint.
-func encodeRecordFields(fields map[string]string) []byte {
-	n := 0
-	for k, v := range fields {
-		n += len(k) + len(v) + 2*binary.MaxVarintLen64
+// encodeRecordFields appends to b the fields in key order (deterministic):
+// per field the key and the value, each preceded by its length as a
+// uvarint. When b lacks room it grows once, before anything is written,
+// so no partial copy of the plaintext is left in a discarded buffer.
+func encodeRecordFields(b []byte, fields map[string]string) []byte {
+	// The usual record has only fields of recordFieldOrder: one lookup
+	// each, then encoded in that (sorted) order.
+	var keysA, valsA [len(recordFieldOrder)]string
+	keys, vals := keysA[:0], valsA[:0]
+	for _, k := range recordFieldOrder {
+		if v, ok := fields[k]; ok {
+			keys, vals = append(keys, k), append(vals, v)
+		}
 	}
-	b := make([]byte, 0, n)
-	add := func(k, v string) {
+	if len(keys) != len(fields) {
+		keys = slices.Sorted(maps.Keys(fields))
+		vals = vals[:0]
+		for _, k := range keys {
+			vals = append(vals, fields[k])
+		}
+	}
+	n := 0
+	for i, k := range keys {
+		n += uvarintLen(len(k)) + len(k) + uvarintLen(len(vals[i])) + len(vals[i])
+	}
+	b = slices.Grow(b, n)
+	for i, k := range keys {
 		b = binary.AppendUvarint(b, uint64(len(k)))
 		b = append(b, k...)
-		b = binary.AppendUvarint(b, uint64(len(v)))
-		b = append(b, v...)
-	}
-	found := 0
-	for _, k := range recordFieldOrder {
-		if _, ok := fields[k]; ok {
-			found++
-		}
-	}
-	if found == len(fields) {
-		for _, k := range recordFieldOrder {
-			if v, ok := fields[k]; ok {
-				add(k, v)
-			}
-		}
-		return b
-	}
-	keys := slices.Sorted(maps.Keys(fields))
-	for _, k := range keys {
-		add(k, fields[k])
+		b = binary.AppendUvarint(b, uint64(len(vals[i])))
+		b = append(b, vals[i]...)
 	}
 	return b
 }
 
+// uvarintLen is the length of n as a uvarint.
+func uvarintLen(n int) int {
+	l := 1
+	for ; n >= 0x80; n >>= 7 {
+		l++
+	}
+	return l
+}
+
 // errRecordFields: an opened record value does not decode.
 var errRecordFields = fmt.Errorf("%w: record fields are malformed", ErrSealed)
+
+// countRecordFields returns the number of fields b encodes if it is well
+// formed (a size hint for decodeRecordFields, which checks the form).
+func countRecordFields(b []byte) int {
+	n := 0
+	for off := 0; off < len(b); n++ {
+		for range 2 {
+			l, w := binary.Uvarint(b[off:])
+			if w <= 0 || l > uint64(len(b)-off-w) {
+				return n
+			}
+			off += w + int(l)
+		}
+	}
+	return n
+}
 
 // decodeRecordFields reverses encodeRecordFields. Lengths must be minimal
 // and keys strictly increasing, so decoding then encoding gives the input
@@ -171,7 +229,7 @@ var errRecordFields = fmt.Errorf("%w: record fields are malformed", ErrSealed)
 func decodeRecordFields(b []byte) (map[string]string, error) {
 	// One string holds every key and value; the map's strings share it.
 	all := string(b)
-	fields := make(map[string]string, 16)
+	fields := make(map[string]string, countRecordFields(b))
 	prev, first := "", true
 	for off := 0; off < len(all); {
 		var kv [2]string

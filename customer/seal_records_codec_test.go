@@ -29,7 +29,7 @@ func TestRecordFieldsCodec(t *testing.T) {
 			"address": "a", "address_raw": "A", "address.province": "p", "address.city": "c", "address.district": "d",
 			"address.detail": "x", "address.postal_code": "100000", "phone_raw": "11"},
 	} {
-		b := encodeRecordFields(f)
+		b := encodeRecordFields(nil, f)
 		got, err := decodeRecordFields(b)
 		if err != nil {
 			t.Fatalf("decode: %v", err)
@@ -39,7 +39,7 @@ func TestRecordFieldsCodec(t *testing.T) {
 		if !bytes.Equal(j1, j2) {
 			t.Fatalf("round trip changed the fields: %s → %s", j1, j2)
 		}
-		if !bytes.Equal(b, encodeRecordFields(maps.Clone(f))) {
+		if !bytes.Equal(b, encodeRecordFields(nil, maps.Clone(f))) {
 			t.Fatal("encoding is not deterministic")
 		}
 		// Independent oracle: keys in sorted order.
@@ -52,6 +52,11 @@ func TestRecordFieldsCodec(t *testing.T) {
 		}
 		if !bytes.Equal(b, want) {
 			t.Fatalf("encoding %x, want keys in sorted order %x", b, want)
+		}
+		// Appending to a buffer that is too small keeps what it holds.
+		small := append(make([]byte, 0, 4), 'x', 'y')
+		if got := encodeRecordFields(small, f); !bytes.Equal(got, append([]byte("xy"), want...)) {
+			t.Fatalf("appending to a small buffer: %x, want xy + %x", got, want)
 		}
 	}
 	for _, bad := range [][]byte{
@@ -71,7 +76,7 @@ func TestRecordFieldsCodec(t *testing.T) {
 // FuzzDecodeRecordFields: any input decodes or fails without panicking,
 // and what decodes encodes back to the same bytes.
 func FuzzDecodeRecordFields(f *testing.F) {
-	f.Add(encodeRecordFields(map[string]string{"name": "李四", "phone": "+8613900000000"}))
+	f.Add(encodeRecordFields(nil, map[string]string{"name": "李四", "phone": "+8613900000000"}))
 	f.Add([]byte{})
 	f.Add([]byte{1, 'a'})
 	f.Add([]byte{0x80})
@@ -80,7 +85,7 @@ func FuzzDecodeRecordFields(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !bytes.Equal(encodeRecordFields(m), b) {
+		if !bytes.Equal(encodeRecordFields(nil, m), b) {
 			t.Fatalf("decode/encode of %x is not the identity", b)
 		}
 	})
@@ -132,5 +137,17 @@ func TestOpenRecordFieldsVersions(t *testing.T) {
 	known.id = "r2"
 	if got, _ = s.openRecordFields(ctx, recs[:1], known); !maps.Equal(got[0].Fields, known.fields) {
 		t.Fatal("known record was not used")
+	}
+}
+
+// TestRecordKeyIDIsNewSHA1: RecordKeyID, computed without allocating,
+// equals uuid.NewSHA1 over the namespace, so keys made by earlier
+// versions are still found and shredded; ids longer than the stack
+// buffer included.
+func TestRecordKeyIDIsNewSHA1(t *testing.T) {
+	for _, id := range []string{"", "pos:1", "app:王小明-设备", strings.Repeat("x", 111), strings.Repeat("y", 112), strings.Repeat("z", 1000)} {
+		if got, want := RecordKeyID(id), uuid.NewSHA1(recordKeyNS, []byte(id)); got != want {
+			t.Fatalf("RecordKeyID(len %d) = %s, want %s", len(id), got, want)
+		}
 	}
 }

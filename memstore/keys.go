@@ -16,8 +16,7 @@ import (
 // first use and guarded by Store.mu like every other table.
 type keyTables struct {
 	tenant map[tenantKeyRef]map[uint32]privacy.TenantKey
-	data   map[string]map[dataKeyRef]privacy.DataKey // by tenant
-	order  map[string]*sortedSet[dataKeyRef]         // by tenant
+	data   map[string]*dataKeyTable // by tenant
 }
 
 type tenantKeyRef struct {
@@ -25,17 +24,42 @@ type tenantKeyRef struct {
 	kind   privacy.KeyKind
 }
 
-// dataKeyRef orders a tenant's data keys by customer id, then version.
+// dataKeyTable holds one tenant's data keys by customer id, versions in
+// increasing order. A new key costs a map insert; the customer order that
+// ListDataKeys pages through (a rare, batch read) is sorted only when it
+// is asked for: customers added since are kept in pending until then.
+type dataKeyTable struct {
+	byCustomer map[string][]privacy.DataKey
+	sorted     []string // customer ids in order, without pending
+	pending    []string // customer ids added since sorted was made
+}
+
+// order returns the customer ids in order, merging pending in; the
+// caller holds Store.mu for writing.
+func (t *dataKeyTable) order() []string {
+	if len(t.pending) > 0 {
+		slices.Sort(t.pending)
+		merged := make([]string, 0, len(t.sorted)+len(t.pending))
+		i, j := 0, 0
+		for i < len(t.sorted) && j < len(t.pending) {
+			if t.sorted[i] < t.pending[j] {
+				merged = append(merged, t.sorted[i])
+				i++
+			} else {
+				merged = append(merged, t.pending[j])
+				j++
+			}
+		}
+		merged = append(merged, t.sorted[i:]...)
+		t.sorted, t.pending = append(merged, t.pending[j:]...), nil
+	}
+	return t.sorted
+}
+
+// dataKeyRef names a data key position: customer id, then version.
 type dataKeyRef struct {
 	customer string
 	version  uint32
-}
-
-func (a dataKeyRef) compare(b dataKeyRef) int {
-	if c := cmp.Compare(a.customer, b.customer); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.version, b.version)
 }
 
 var _ privacy.KeyStore = (*Store)(nil)
@@ -46,8 +70,7 @@ func (s *Store) keyTablesLocked() *keyTables {
 	if s.keys == nil {
 		s.keys = &keyTables{
 			tenant: map[tenantKeyRef]map[uint32]privacy.TenantKey{},
-			data:   map[string]map[dataKeyRef]privacy.DataKey{},
-			order:  map[string]*sortedSet[dataKeyRef]{},
+			data:   map[string]*dataKeyTable{},
 		}
 	}
 	return s.keys
@@ -121,23 +144,24 @@ func (s *Store) CreateDataKey(ctx context.Context, k privacy.DataKey) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	k = cloneDataKey(k) // outside the lock
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	kt := s.keyTablesLocked()
-	ref := dataKeyRef{k.CustomerID, k.Version}
-	if _, ok := kt.data[k.Tenant][ref]; ok {
+	t := kt.data[k.Tenant]
+	if t == nil {
+		t = &dataKeyTable{byCustomer: map[string][]privacy.DataKey{}}
+		kt.data[k.Tenant] = t
+	}
+	vs, ok := t.byCustomer[k.CustomerID]
+	i, found := slices.BinarySearchFunc(vs, k.Version, func(d privacy.DataKey, v uint32) int { return cmp.Compare(d.Version, v) })
+	if found {
 		return keyErr("data key", privacy.ErrAlreadyExists)
 	}
-	if kt.data[k.Tenant] == nil {
-		kt.data[k.Tenant] = map[dataKeyRef]privacy.DataKey{}
+	if !ok {
+		t.pending = append(t.pending, k.CustomerID)
 	}
-	kt.data[k.Tenant][ref] = cloneDataKey(k)
-	order := kt.order[k.Tenant]
-	if order == nil {
-		order = &sortedSet[dataKeyRef]{}
-		kt.order[k.Tenant] = order
-	}
-	order.insert(ref)
+	t.byCustomer[k.CustomerID] = slices.Insert(vs, i, k)
 	return nil
 }
 
@@ -148,18 +172,13 @@ func (s *Store) DataKeys(ctx context.Context, tenant, customerID string) ([]priv
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := []privacy.DataKey{}
-	if s.keys == nil {
-		return out, nil
+	if s.keys == nil || s.keys.data[tenant] == nil {
+		return []privacy.DataKey{}, nil
 	}
-	order := s.keys.order[tenant]
-	if order == nil {
-		return out, nil
-	}
-	// Versions start at 1, so the first key after version 0 is the
-	// customer's first.
-	for p := order.firstAfter(dataKeyRef{customerID, 0}); order.valid(p) && order.at(p).customer == customerID; p = order.next(p) {
-		out = append(out, cloneDataKey(s.keys.data[tenant][order.at(p)]))
+	vs := s.keys.data[tenant].byCustomer[customerID]
+	out := make([]privacy.DataKey, len(vs))
+	for i, k := range vs {
+		out[i] = cloneDataKey(k)
 	}
 	return out, nil
 }
@@ -172,49 +191,61 @@ func (s *Store) UpdateDataKey(ctx context.Context, k privacy.DataKey, prevKEKVer
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	kt := s.keyTablesLocked()
-	ref := dataKeyRef{k.CustomerID, k.Version}
-	old, ok := kt.data[k.Tenant][ref]
-	if !ok {
+	var vs []privacy.DataKey
+	if t := kt.data[k.Tenant]; t != nil {
+		vs = t.byCustomer[k.CustomerID]
+	}
+	i, found := slices.BinarySearchFunc(vs, k.Version, func(d privacy.DataKey, v uint32) int { return cmp.Compare(d.Version, v) })
+	if !found {
 		return keyErr("data key", privacy.ErrNotFound)
 	}
+	old := &vs[i]
 	if old.KEKVersion != prevKEKVersion {
 		return keyErr("data key changed", privacy.ErrConflict)
 	}
 	old.KEKVersion, old.Wrapped, old.Destroyed = k.KEKVersion, bytes.Clone(k.Wrapped), k.Destroyed
-	kt.data[k.Tenant][ref] = old
 	return nil
 }
 
-// ListDataKeys implements privacy.KeyStore.
+// ListDataKeys implements privacy.KeyStore. It takes the write lock: it
+// may first sort the customers added since the last listing.
 func (s *Store) ListDataKeys(ctx context.Context, tenant, cursor string, limit int) ([]privacy.DataKey, string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
 	limit = clampLimit(limit)
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.keys == nil || s.keys.order[tenant] == nil {
-		return []privacy.DataKey{}, "", nil
-	}
-	order := s.keys.order[tenant]
-	p := pos{}
+	var after dataKeyRef
 	if cursor != "" {
-		after, err := decodeKeyCursor(cursor)
-		if err != nil {
+		var err error
+		if after, err = decodeKeyCursor(cursor); err != nil {
 			return nil, "", err
 		}
-		p = order.firstAfter(after)
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.keys == nil || s.keys.data[tenant] == nil {
+		return []privacy.DataKey{}, "", nil
+	}
+	t := s.keys.data[tenant]
+	order := t.order()
+	// Position: the first customer >= the cursor's, and in it the first
+	// version after the cursor's (versions start at 1).
+	ci, _ := slices.BinarySearch(order, after.customer)
 	out := []privacy.DataKey{}
 	var last dataKeyRef
-	for ; order.valid(p) && len(out) < limit; p = order.next(p) {
-		last = order.at(p)
-		out = append(out, cloneDataKey(s.keys.data[tenant][last]))
+	for ; ci < len(order); ci++ {
+		for _, k := range t.byCustomer[order[ci]] {
+			if order[ci] == after.customer && k.Version <= after.version {
+				continue
+			}
+			if len(out) == limit {
+				return out, encodeKeyCursor(last), nil
+			}
+			out = append(out, cloneDataKey(k))
+			last = dataKeyRef{k.CustomerID, k.Version}
+		}
 	}
-	if !order.valid(p) {
-		return out, "", nil
-	}
-	return out, encodeKeyCursor(last), nil
+	return out, "", nil
 }
 
 const keyCursorVersion = 1

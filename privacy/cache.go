@@ -1,7 +1,6 @@
 package privacy
 
 import (
-	"container/list"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,21 +16,41 @@ type lru[K comparable, V any] struct {
 	max   int
 	ttl   time.Duration
 	now   func() time.Duration // monotonic elapsed time
-	ll    *list.List           // insertion order; front = newest
-	items map[K]*list.Element
+	ring  lruEntry[K, V]       // sentinel of the list in insertion order: ring.next is the newest
+	n     int                  // entries in the list
+	items map[K]*lruEntry[K, V]
 	last  atomic.Pointer[lruEntry[K, V]] // most recent hit, checked first
 	gen   atomic.Uint64                  // bumped whenever an entry is dropped
 }
 
+// lruEntry is one cached value and its place in the list (one
+// allocation per entry).
 type lruEntry[K comparable, V any] struct {
-	key     K
-	val     V
-	expires time.Duration
-	used    atomic.Bool // referenced since last considered for eviction
+	prev, next *lruEntry[K, V]
+	key        K
+	val        V
+	expires    time.Duration
+	used       atomic.Bool // referenced since last considered for eviction
 }
 
 func newLRU[K comparable, V any](max int, ttl time.Duration, now func() time.Duration) *lru[K, V] {
-	return &lru[K, V]{max: max, ttl: ttl, now: now, ll: list.New(), items: make(map[K]*list.Element)}
+	c := &lru[K, V]{max: max, ttl: ttl, now: now, items: make(map[K]*lruEntry[K, V])}
+	c.ring.prev, c.ring.next = &c.ring, &c.ring
+	return c
+}
+
+// pushFront links e as the newest entry; c.mu is held.
+func (c *lru[K, V]) pushFront(e *lruEntry[K, V]) {
+	e.prev, e.next = &c.ring, c.ring.next
+	e.prev.next, e.next.prev = e, e
+	c.n++
+}
+
+// unlink takes e out of the list; c.mu is held.
+func (c *lru[K, V]) unlink(e *lruEntry[K, V]) {
+	e.prev.next, e.next.prev = e.next, e.prev
+	e.prev, e.next = nil, nil
+	c.n--
 }
 
 // get returns the live value for k. The most recent hit is remembered and
@@ -48,7 +67,7 @@ func (c *lru[K, V]) get(k K) (V, bool) {
 		if !ok {
 			return zero, false
 		}
-		ent = e.Value.(*lruEntry[K, V])
+		ent = e
 		c.last.Store(ent)
 		if c.gen.Load() != g {
 			// Dropped meanwhile: do not remember it.
@@ -69,16 +88,15 @@ func (c *lru[K, V]) get(k K) (V, bool) {
 func (c *lru[K, V]) removeEntry(ent *lruEntry[K, V]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.items[ent.key]; ok && e.Value.(*lruEntry[K, V]) == ent {
+	if e, ok := c.items[ent.key]; ok && e == ent {
 		c.forgetLocked(e)
 	}
 	c.last.CompareAndSwap(ent, nil)
 }
 
-// forgetLocked drops e from the table and the memo; c.mu is held.
-func (c *lru[K, V]) forgetLocked(e *list.Element) {
-	ent := e.Value.(*lruEntry[K, V])
-	c.ll.Remove(e)
+// forgetLocked drops ent from the table and the memo; c.mu is held.
+func (c *lru[K, V]) forgetLocked(ent *lruEntry[K, V]) {
+	c.unlink(ent)
 	delete(c.items, ent.key)
 	c.gen.Add(1)
 	c.last.CompareAndSwap(ent, nil)
@@ -93,13 +111,14 @@ func (c *lru[K, V]) put(k K, v V) {
 	if e, ok := c.items[k]; ok {
 		c.forgetLocked(e)
 	}
-	c.items[k] = c.ll.PushFront(ent)
-	for c.ll.Len() > c.max {
-		last := c.ll.Back()
-		le := last.Value.(*lruEntry[K, V])
-		if le.used.Load() && last != c.ll.Front() {
-			le.used.Store(false)
-			c.ll.MoveToFront(last)
+	c.items[k] = ent
+	c.pushFront(ent)
+	for c.n > c.max {
+		last := c.ring.prev
+		if last.used.Load() && last != c.ring.next {
+			last.used.Store(false)
+			c.unlink(last)
+			c.pushFront(last)
 			continue
 		}
 		c.forgetLocked(last)
@@ -119,5 +138,5 @@ func (c *lru[K, V]) remove(k K) {
 func (c *lru[K, V]) len() int {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return c.ll.Len()
+	return c.n
 }

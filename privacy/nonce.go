@@ -5,11 +5,12 @@ import (
 	"sync"
 )
 
-// nonceBuffer hands out random nonces from a block read from crypto/rand
-// at once, rather than one read per nonce. Nonces are not secret once
-// used, but each is given out once only and cleared from the buffer as it
-// is taken. Keys are never taken from it (Vault.random reads them
-// directly). Safe for concurrent use.
+// nonceBuffer hands out random bytes from a block read from crypto/rand
+// at once, rather than one read per value: a Vault has one for nonces and
+// a separate one for new data keys (1536 bytes hold 128 nonces or 48
+// keys). Each byte is given out once only and cleared from the buffer as
+// it is taken, so the buffer never holds a key in use or a past one.
+// Tenant keys are read directly. Safe for concurrent use.
 type nonceBuffer struct {
 	mu  sync.Mutex
 	off int
@@ -20,6 +21,24 @@ type nonceBuffer struct {
 func (n *nonceBuffer) read(b []byte) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	return n.readLocked(b)
+}
+
+// readEach fills bs[i][lo:hi] for every i (each at most len(buf) bytes),
+// under one lock.
+func (n *nonceBuffer) readEach(bs [][]byte, lo, hi int) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, b := range bs {
+		if err := n.readLocked(b[lo:hi]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readLocked is read with n.mu held.
+func (n *nonceBuffer) readLocked(b []byte) error {
 	if n.off == 0 || n.off+len(b) > len(n.buf) {
 		if _, err := rand.Read(n.buf[:]); err != nil {
 			return err

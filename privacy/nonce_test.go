@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
 	"testing"
 )
@@ -76,5 +77,39 @@ func TestSealNoncesDistinct(t *testing.T) {
 		if pt, err := v.Open(t.Context(), ad, ct); err != nil || string(pt) != "same plaintext" {
 			t.Fatalf("open: %v", err)
 		}
+	}
+}
+
+// TestDataKeysDistinct: with the default source, data keys come from
+// their own buffer across several refills (48 keys per read): each
+// customer's key differs (a value sealed for one opens for no other),
+// and the key bytes given out are cleared from the buffer.
+func TestDataKeysDistinct(t *testing.T) {
+	env := newTestEnv(t, nil)
+	v, err := New(env.ks, env.km, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 150
+	cts := make([][]byte, n)
+	ad := testAD()
+	for i := range n {
+		ad.CustomerID = fmt.Sprintf("c-%d", i)
+		if cts[i], err = v.Seal(t.Context(), ad, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range n {
+		// Customer i's value, presented as customer j's (same AD), opens
+		// only if the two keys are equal.
+		for _, j := range []int{(i + 1) % n, (i + 49) % n} {
+			ad.CustomerID = fmt.Sprintf("c-%d", j)
+			if _, err := v.Open(t.Context(), ad, cts[i]); err == nil {
+				t.Fatalf("customers %d and %d share a data key", i, j)
+			}
+		}
+	}
+	if v.dekRand.off == 0 || !bytes.Equal(v.dekRand.buf[:v.dekRand.off], make([]byte, v.dekRand.off)) {
+		t.Fatal("key bytes given out are still in the buffer")
 	}
 }

@@ -291,7 +291,7 @@ func (v *Vault) rewrapOne(ctx context.Context, kek *tenantKeySet, dk DataKey) (b
 	defer clear(raw)
 	prev := dk.KEKVersion
 	dk.KEKVersion = kek.primary
-	if dk.Wrapped, err = v.wrapDataKey(kek.keys[kek.primary].aead, dk, raw); err != nil {
+	if dk.Wrapped, err = v.wrapDataKey(kek.keys[kek.primary].aead, raw, dataKeyAD(dk)); err != nil {
 		return false, err
 	}
 	err = v.ks.UpdateDataKey(ctx, dk, prev)

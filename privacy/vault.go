@@ -54,6 +54,7 @@ type Vault struct {
 	ttl       time.Duration
 	rand      io.Reader   // nil means crypto/rand.Read
 	nonces    nonceBuffer // nonces when rand is nil
+	dekRand   nonceBuffer // new data keys when rand is nil
 	now       func() time.Time
 	elapsed   func() time.Duration // for cache expiry
 	log       *slog.Logger
@@ -169,6 +170,15 @@ func (v *Vault) random(b []byte) error {
 func (v *Vault) nonce(b []byte) error {
 	if v.rand == nil {
 		return v.nonces.read(b)
+	}
+	return v.random(b)
+}
+
+// dataKeyRandom fills b, a new data key, from the configured source:
+// with crypto/rand through its own buffer (see nonceBuffer).
+func (v *Vault) dataKeyRandom(b []byte) error {
+	if v.rand == nil {
+		return v.dekRand.read(b)
 	}
 	return v.random(b)
 }
@@ -371,15 +381,22 @@ func (v *Vault) createDataKey(ctx context.Context, tenant, customer string, vers
 	if err != nil {
 		return nil, err
 	}
-	raw := make([]byte, 32)
+	dk := DataKey{Tenant: tenant, CustomerID: customer, Version: version, KEKVersion: kek.primary, Created: v.now().UTC()}
+	// One allocation: the wrapped key (nonce, ciphertext, tag; capped),
+	// then scratch space for the raw key, cleared on return, and the
+	// wrapping's additional data.
+	const wrappedLen = nonceLen + dataKeyLen + tagLen
+	buf := make([]byte, wrappedLen+dataKeyLen, wrappedLen+dataKeyLen+dataKeyADLen(dk))
+	raw := buf[wrappedLen : wrappedLen+dataKeyLen]
 	defer clear(raw)
-	if err := v.random(raw); err != nil {
+	if err := v.dataKeyRandom(raw); err != nil {
 		return nil, fmt.Errorf("privacy: generate data key: %w", err)
 	}
-	dk := DataKey{Tenant: tenant, CustomerID: customer, Version: version, KEKVersion: kek.primary, Created: v.now().UTC()}
-	if dk.Wrapped, err = v.wrapDataKey(kek.keys[kek.primary].aead, dk, raw); err != nil {
-		return nil, err
+	if err := v.nonce(buf[:nonceLen]); err != nil {
+		return nil, fmt.Errorf("privacy: nonce: %w", err)
 	}
+	ad := appendDataKeyAD(buf[wrappedLen+dataKeyLen:wrappedLen+dataKeyLen], dk)
+	dk.Wrapped = kek.keys[kek.primary].aead.Seal(buf[:nonceLen], buf[:nonceLen], raw, ad)[:wrappedLen:wrappedLen]
 	a, err := newGCM(raw)
 	if err != nil {
 		return nil, err
@@ -390,20 +407,37 @@ func (v *Vault) createDataKey(ctx context.Context, tenant, customer string, vers
 	return &customerKeys{primary: version, aead: a}, nil
 }
 
+// dataKeyLen is the length of a raw data key (AES-256).
+const dataKeyLen = 32
+
+// dataKeyPrefix starts the additional data of a wrapped data key.
+const dataKeyPrefix = "cimkit/dek/v1"
+
 // dataKeyAD binds a wrapped data key to its owner and versions.
 func dataKeyAD(dk DataKey) []byte {
-	b := appendLP([]byte("cimkit/dek/v1"), dk.Tenant, dk.CustomerID)
+	return appendDataKeyAD(make([]byte, 0, dataKeyADLen(dk)), dk)
+}
+
+// appendDataKeyAD appends dataKeyAD(dk) to b.
+func appendDataKeyAD(b []byte, dk DataKey) []byte {
+	b = appendLP(append(b, dataKeyPrefix...), dk.Tenant, dk.CustomerID)
 	b = binary.BigEndian.AppendUint32(b, dk.Version)
 	return binary.BigEndian.AppendUint32(b, dk.KEKVersion)
 }
 
-// wrapDataKey seals raw under the KEK: nonce || ciphertext.
-func (v *Vault) wrapDataKey(kek cipher.AEAD, dk DataKey, raw []byte) ([]byte, error) {
+func dataKeyADLen(dk DataKey) int {
+	return len(dataKeyPrefix) + uvarintLen(uint64(len(dk.Tenant))) + len(dk.Tenant) +
+		uvarintLen(uint64(len(dk.CustomerID))) + len(dk.CustomerID) + 8
+}
+
+// wrapDataKey seals raw under the KEK with the additional data ad
+// (dataKeyAD): nonce || ciphertext.
+func (v *Vault) wrapDataKey(kek cipher.AEAD, raw, ad []byte) ([]byte, error) {
 	out := make([]byte, nonceLen, nonceLen+len(raw)+tagLen)
 	if err := v.nonce(out); err != nil {
 		return nil, fmt.Errorf("privacy: nonce: %w", err)
 	}
-	return kek.Seal(out, out, raw, dataKeyAD(dk)), nil
+	return kek.Seal(out, out, raw, ad), nil
 }
 
 func unwrapDataKey(kek cipher.AEAD, dk DataKey) ([]byte, error) {

@@ -141,14 +141,6 @@ func BenchmarkSealing(b *testing.B) {
 	}
 }
 
-// privacyTokens adapts a privacy blind-index Tokenizer to identity's
-// Tokenizer.
-type privacyTokens struct{ t *privacy.Tokenizer }
-
-func (p privacyTokens) Token(ctx context.Context, kind identity.Kind, canonical string) (string, error) {
-	return p.t.Token(ctx, string(kind), canonical)
-}
-
 // BenchmarkIngest runs Service.Ingest (clean, resolve identity, write the
 // golden profile) over 1,000 synthetic channel records into a fresh
 // memstore per op (one op = 1,000 records), in three modes:
@@ -185,7 +177,7 @@ func BenchmarkIngest(b *testing.B) {
 						if err != nil {
 							b.Fatal(err)
 						}
-						opts.Identity = identity.NewResolver(st, &identity.Options{Tokenizer: privacyTokens{tz}, Now: opts.Now})
+						opts.Identity = identity.NewResolver(st, &identity.Options{Tokenizer: identity.BlindIndex(tz), Now: opts.Now})
 					}
 				}
 				svc := customer.New(st, opts)

@@ -27,3 +27,8 @@ type blindIndex struct{ tz *privacy.Tokenizer }
 func (b blindIndex) Token(ctx context.Context, kind Kind, canonical string) (string, error) {
 	return b.tz.Token(ctx, string(kind), canonical)
 }
+
+// AppendToken implements TokenAppender.
+func (b blindIndex) AppendToken(ctx context.Context, dst []byte, kind Kind, canonical string) ([]byte, error) {
+	return b.tz.AppendToken(ctx, dst, string(kind), canonical)
+}

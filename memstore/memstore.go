@@ -135,10 +135,13 @@ func (s *Store) UpdateCustomer(ctx context.Context, c customer.Customer) (custom
 	if old.Version != c.Version {
 		return customer.Customer{}, conflict("customer version")
 	}
-	c = c.Clone()
+	// The store keeps its own copy; the caller gets back its own value
+	// with the new version (no second copy: nothing of it is stored).
+	stored := c.Clone()
+	stored.Version++
+	s.customers[c.ID] = stored
 	c.Version++
-	s.customers[c.ID] = c
-	return c.Clone(), nil
+	return c, nil
 }
 
 // DeleteCustomer implements customer.ProfileStore.

@@ -112,6 +112,19 @@ func (t *Tokenizer) Token(ctx context.Context, kind, canonicalValue string) (str
 	return string(t.appendToken(make([]byte, 0, 64), s.keys[s.primary], kind, canonicalValue)), nil
 }
 
+// AppendToken is Token appending to dst instead of returning a new string
+// (for callers that keep many tokens in one buffer).
+func (t *Tokenizer) AppendToken(ctx context.Context, dst []byte, kind, canonicalValue string) ([]byte, error) {
+	if err := checkTokenInput(kind, canonicalValue); err != nil {
+		return dst, err
+	}
+	s, err := t.keys(ctx)
+	if err != nil {
+		return dst, err
+	}
+	return t.appendToken(dst, s.keys[s.primary], kind, canonicalValue), nil
+}
+
 // Tokens returns the tokens of canonicalValue under every readable index
 // key version, primary first. Look a value up by all of them: during a
 // rotation records carry tokens of the old or the new version.

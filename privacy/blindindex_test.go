@@ -66,6 +66,28 @@ func TestTokenDeterministicAndSeparated(t *testing.T) {
 	}
 }
 
+// AppendToken appends exactly what Token returns, and rejects what Token
+// rejects without touching dst.
+func TestAppendTokenMatchesToken(t *testing.T) {
+	e := newTestEnv(t, &Options{IndexBits: 128})
+	ctx := context.Background()
+	tz, _ := e.v.Tokenizer("shop1")
+	dst := []byte("prefix|")
+	for _, v := range []string{"+8613812345678", "li@qq.com", "设备-1"} {
+		want, err := tz.Token(ctx, "phone", v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tz.AppendToken(ctx, dst, "phone", v)
+		if err != nil || string(got) != "prefix|"+want {
+			t.Fatalf("AppendToken = %q, %v; want prefix|%s", got, err, want)
+		}
+	}
+	if got, err := tz.AppendToken(ctx, dst, "phone", ""); !errors.Is(err, ErrInvalid) || string(got) != "prefix|" {
+		t.Fatalf("AppendToken of an empty value = %q, %v", got, err)
+	}
+}
+
 func TestTokenInvalid(t *testing.T) {
 	e := newTestEnv(t, nil)
 	tz, _ := e.v.Tokenizer("shop1")

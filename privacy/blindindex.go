@@ -109,7 +109,7 @@ func (t *Tokenizer) Token(ctx context.Context, kind, canonicalValue string) (str
 	if err != nil {
 		return "", err
 	}
-	return string(t.appendToken(make([]byte, 0, 64), s.keys[s.primary], kind, canonicalValue)), nil
+	return string(t.appendToken(make([]byte, 0, 64), s.first, kind, canonicalValue)), nil
 }
 
 // AppendToken is Token appending to dst instead of returning a new string
@@ -122,7 +122,7 @@ func (t *Tokenizer) AppendToken(ctx context.Context, dst []byte, kind, canonical
 	if err != nil {
 		return dst, err
 	}
-	return t.appendToken(dst, s.keys[s.primary], kind, canonicalValue), nil
+	return t.appendToken(dst, s.first, kind, canonicalValue), nil
 }
 
 // Tokens returns the tokens of canonicalValue under every readable index
@@ -172,18 +172,17 @@ func (t *Tokenizer) appendToken(dst []byte, k *tenantKey, kind, value string) []
 	sum := ms.h.Sum(ms.sum[:0])
 	bits := t.v.indexBits
 	nb := (bits + 7) / 8
-	var trunc [32]byte
-	copy(trunc[:nb], sum[:nb])
 	if r := bits % 8; r != 0 {
-		trunc[nb-1] &= byte(0xff << (8 - r))
+		sum[nb-1] &= byte(0xff << (8 - r))
 	}
+	dst = append(dst, k.prefix...)
+	dst = base64.RawURLEncoding.AppendEncode(dst, sum[:nb])
 	if locked {
 		k.mu.Unlock()
 	} else {
 		k.macs.Put(ms)
 	}
-	dst = append(dst, k.prefix...)
-	return base64.RawURLEncoding.AppendEncode(dst, trunc[:nb])
+	return dst
 }
 
 // Confirm opens ciphertext for ad and reports, in constant time, whether it

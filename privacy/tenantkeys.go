@@ -21,6 +21,7 @@ type tenantKeySet struct {
 	kind    KeyKind
 	primary uint32 // 0 if there is none
 	keys    map[uint32]*tenantKey
+	first   *tenantKey // keys[primary], nil if there is none
 	order   []uint32      // primary first, then active versions newest first
 	gen     uint64        // Vault.gen when loaded
 	expires time.Duration // Vault.elapsed deadline
@@ -129,6 +130,7 @@ func (v *Vault) unwrapTenantKeys(ctx context.Context, tenant string, kind KeyKin
 			return nil, fmt.Errorf("%w: primary %s key is not usable", ErrKeyUnavailable, kind)
 		}
 		s.order = append([]uint32{s.primary}, s.order...)
+		s.first = s.keys[s.primary]
 	}
 	return s, nil
 }

@@ -21,7 +21,7 @@ type tenantKeySet struct {
 	kind    KeyKind
 	primary uint32 // 0 if there is none
 	keys    map[uint32]*tenantKey
-	first   *tenantKey // keys[primary], nil if there is none
+	first   *tenantKey    // keys[primary], nil if there is none
 	order   []uint32      // primary first, then active versions newest first
 	gen     uint64        // Vault.gen when loaded
 	expires time.Duration // Vault.elapsed deadline

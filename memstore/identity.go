@@ -123,6 +123,12 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// The records are encoded before the lock is taken.
+	var encBuf [1]idRec
+	enc := encBuf[:0]
+	for _, r := range c.Records {
+		enc = append(enc, encodeRecord(r))
+	}
 	s.idmu.Lock()
 	defer s.idmu.Unlock()
 	st := &s.id
@@ -146,8 +152,8 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	var tokBuf [16]int32
 	var custBuf [8]int32
 	tokTouched, custTouched := tokBuf[:0], custBuf[:0]
-	for _, r := range c.Records {
-		nr := encodeRecord(r)
+	for j, r := range c.Records {
+		nr := enc[j]
 		if old, existed := st.records[r.ID]; existed {
 			old.linkKeys(func(k identity.Key) {
 				i := st.tokens.at(k)

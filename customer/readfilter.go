@@ -15,6 +15,15 @@ type ReadFilter interface {
 	Filter(ctx context.Context, c Customer) (Customer, error)
 }
 
+// ViewFilter is optionally implemented by a ReadFilter to filter a whole
+// 360° view for the reader's purpose: the profile as Filter does, and the
+// order summary, recent events, open tickets and latest feedback too (their
+// free text can hold personal data). *access.Guard implements it. A
+// ReadFilter without it filters the View's profile only.
+type ViewFilter interface {
+	FilterView(ctx context.Context, v View) (View, error)
+}
+
 // read applies the ReadFilter, if any, to a profile leaving the Service.
 func (s *Service) read(ctx context.Context, c Customer) (Customer, error) {
 	if s.filter == nil {

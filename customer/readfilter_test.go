@@ -3,7 +3,9 @@ package customer_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +106,82 @@ func TestReadFilterMasksPerPurpose(t *testing.T) {
 	}
 	if len(rec.entries) == 0 || rec.entries[len(rec.entries)-1].Action != audit.ActionReveal {
 		t.Fatal("reveal not audited")
+	}
+}
+
+// With a ReadFilter that is also a ViewFilter (*access.Guard), View filters
+// the events, tickets and feedback too: marketing sees behaviour without
+// its free text, a service agent sees the ticket notes.
+func TestViewFilteredPerPurpose(t *testing.T) {
+	ctx := context.Background()
+	g, err := access.NewGuard(access.ExamplePolicy(), access.Options{Audit: &memAuditor{}, PseudonymKey: bytes.Repeat([]byte{3}, 32), Now: func() time.Time { return rightsT0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := memstore.New()
+	plain := customer.New(st, &customer.Options{Now: func() time.Time { return rightsT0 }})
+	masked := customer.New(st, &customer.Options{Now: func() time.Time { return rightsT0 }, ReadFilter: g})
+	in, err := plain.Ingest(ctx, customer.SourceRecord{ID: "app:1", Channel: customer.ChannelApp, At: rightsT0, Name: "张三丰", Phone: "13812345678"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := in.CustomerID
+	if _, err := plain.RecordEvents(ctx, customer.Event{CustomerID: id, Type: customer.EventSearch, Channel: customer.ChannelApp, At: rightsT0,
+		Keyword: "search-secret", Properties: map[string]string{"note": "property-secret"}}); err != nil {
+		t.Fatal(err)
+	}
+	tk, err := plain.OpenTicket(ctx, customer.Ticket{CustomerID: id, Channel: customer.ChannelCallCentre, Category: "delivery_late"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.UpdateTicket(ctx, tk.ID, customer.TicketUpdate{Status: customer.TicketPending, Note: "ticket-secret"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.RecordFeedback(ctx, customer.Feedback{CustomerID: id, Channel: customer.ChannelApp, NPS: 4, Comment: "comment-secret", At: rightsT0}); err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{"search-secret", "property-secret", "ticket-secret", "comment-secret", "张三丰", "13812345678"}
+	asJSON := func(v customer.View) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	full, err := plain.View(ctx, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range secrets {
+		if !strings.Contains(asJSON(full), s) {
+			t.Fatalf("the unfiltered view lacks a value it should hold")
+		}
+	}
+	if _, err := masked.View(ctx, id, nil); !errors.Is(err, access.ErrNoActor) {
+		t.Fatalf("filtered view without an actor: %v; want ErrNoActor", err)
+	}
+	mk, err := masked.View(access.WithActor(ctx, access.Actor{ID: "mkt-1", Role: "marketing"}, access.PurposeMarketing), id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := asJSON(mk)
+	for _, s := range secrets {
+		if strings.Contains(js, s) {
+			t.Errorf("marketing's view leaks a value (%d of %d)", slices.Index(secrets, s)+1, len(secrets))
+		}
+	}
+	if len(mk.RecentEvents) != 1 || mk.RecentEvents[0].Type != customer.EventSearch || len(mk.OpenTickets) != 1 || mk.LatestNPS == nil || mk.LatestNPS.NPS != 4 {
+		t.Fatal("marketing's view lost the interactions' kinds and scores")
+	}
+	if mk.Orders.Count != 0 || mk.OpenTickets[0].CustomerID != id {
+		t.Fatal("marketing's view: orders must be hidden, ids kept (plain pseudonymous_id in the example policy)")
+	}
+	agent, err := masked.View(access.WithActor(ctx, access.Actor{ID: "agent-7", Role: "service_agent"}, access.PurposeService), id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js = asJSON(agent)
+	if !strings.Contains(js, "ticket-secret") || !strings.Contains(js, "comment-secret") || strings.Contains(js, "13812345678") {
+		t.Fatal("service agent: ticket notes and comments in full, phone masked")
 	}
 }

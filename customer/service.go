@@ -167,6 +167,15 @@ func (s *Service) checkCustomer(c *Customer, now time.Time) error {
 // sealed fields cannot be opened (for example after crypto-shredding)
 // returns an error matching ErrSealed and the zero Customer.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (Customer, error) {
+	c, err := s.getOpened(ctx, id)
+	if err != nil {
+		return Customer{}, err
+	}
+	return s.read(ctx, c)
+}
+
+// getOpened is Get without the ReadFilter.
+func (s *Service) getOpened(ctx context.Context, id uuid.UUID) (Customer, error) {
 	c, err := s.store.GetCustomer(ctx, id)
 	if err == nil {
 		c, err = s.open(ctx, c)
@@ -174,7 +183,7 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (Customer, error) {
 	if err != nil {
 		return Customer{}, fmt.Errorf("get customer: %w", err)
 	}
-	return s.read(ctx, c)
+	return c, nil
 }
 
 // Update stores c if nobody changed the customer since c was read (c.Version

@@ -52,13 +52,23 @@ type ViewOptions struct {
 	RecentEvents int // default 20
 }
 
-// View assembles the 360-degree view of the customer.
+// View assembles the 360-degree view of the customer. With a ReadFilter
+// the profile is filtered as Get filters it; a ReadFilter that is also a
+// ViewFilter (*access.Guard) filters the whole view, events, tickets,
+// feedback and order summary included.
 func (s *Service) View(ctx context.Context, id uuid.UUID, opts *ViewOptions) (View, error) {
 	nEvents := 20
 	if opts != nil && opts.RecentEvents > 0 {
 		nEvents = opts.RecentEvents
 	}
-	c, err := s.Get(ctx, id)
+	// A ViewFilter filters the whole view at the end (the profile
+	// included); otherwise the profile is filtered as Get does.
+	vf, _ := s.filter.(ViewFilter)
+	get := s.Get
+	if vf != nil {
+		get = s.getOpened
+	}
+	c, err := get(ctx, id)
 	if err != nil {
 		return View{}, err
 	}
@@ -93,6 +103,11 @@ func (s *Service) View(ctx context.Context, id uuid.UUID, opts *ViewOptions) (Vi
 	}
 	if len(fb) > 0 {
 		v.LatestNPS = &fb[0]
+	}
+	if vf != nil {
+		if v, err = vf.FilterView(ctx, v); err != nil {
+			return View{}, fmt.Errorf("read filter: %w", err)
+		}
 	}
 	return v, nil
 }

@@ -44,10 +44,15 @@ const (
 	GroupDerivedScores     Group = "derived_scores"     // tag, segment and score attributes
 	GroupPseudonymousID    Group = "pseudonymous_id"    // ID
 	GroupAccount           Group = "account"            // level, points, registration, timestamps, other attributes
+	// GroupInteractions covers a 360° view's behaviour events, service
+	// tickets and feedback; masked keeps their kinds, times and scores and
+	// drops their free text (event properties and keywords, ticket notes
+	// and resolutions, feedback comments).
+	GroupInteractions Group = "interactions"
 )
 
 var groups = []Group{GroupContact, GroupIdentityDocuments, GroupAddress, GroupOrders,
-	GroupDerivedScores, GroupPseudonymousID, GroupAccount}
+	GroupDerivedScores, GroupPseudonymousID, GroupAccount, GroupInteractions}
 
 // Groups returns every field group in a fixed order.
 func Groups() []Group { return append([]Group(nil), groups...) }
@@ -117,6 +122,7 @@ var groupFields = map[Group][]string{
 	GroupDerivedScores:     {"tag, segment and score attributes"},
 	GroupPseudonymousID:    {"id"},
 	GroupAccount:           {"membership_level", "points", "registration_via", "created_at", "updated_at", "other attributes"},
+	GroupInteractions:      {"events", "tickets", "feedback"},
 }
 
 // GroupFields returns the fields a group covers, for records of processing.

@@ -146,13 +146,7 @@ func (g *Guard) apply(p Policy, c customer.Customer, views map[Group]View) custo
 	applyIdentity(&c, views[GroupIdentityDocuments])
 	applyAddress(&c, views[GroupAddress])
 	applyAccount(&c, views[GroupAccount])
-	switch views[GroupPseudonymousID] {
-	case ViewPlain:
-	case ViewPseudonymous:
-		c.ID = g.Pseudonym(c.ID)
-	default:
-		c.ID = uuid.Nil
-	}
+	c.ID = g.customerID(c.ID, views[GroupPseudonymousID])
 	if c.Attributes != nil {
 		out := map[string]string{}
 		for _, k := range slices.Sorted(maps.Keys(c.Attributes)) {

@@ -30,8 +30,9 @@ type Policy struct {
 var examplePolicy []byte
 
 // ExamplePolicy returns the policy shipped with cimkit: a service agent
-// sees masked contact details and may reveal them with a reason; marketing
-// sees tags, segments and scores, never contact details; analytics sees
+// sees masked contact details and may reveal them with a reason, and sees
+// tickets and feedback in full; marketing sees tags, segments, scores and
+// behaviour without its free text, never contact details; analytics sees
 // pseudonymous ids. Its JSON is example_policy.json in this package.
 func ExamplePolicy() Policy {
 	p, err := ParsePolicy(examplePolicy)
@@ -95,7 +96,7 @@ func (p Policy) Validate() error {
 	}
 	for _, prefix := range slices.Sorted(maps.Keys(p.AttributeGroups)) {
 		g := p.AttributeGroups[prefix]
-		if prefix == "" || !slices.Contains(groups, g) || g == GroupPseudonymousID || g == GroupOrders {
+		if prefix == "" || !slices.Contains(groups, g) || g == GroupPseudonymousID || g == GroupOrders || g == GroupInteractions {
 			return bad("attribute_groups", "empty prefix, or a group attributes cannot belong to")
 		}
 	}
@@ -107,7 +108,7 @@ func viewAllowed(g Group, v View) bool {
 	case ViewNone, ViewPlain:
 		return true
 	case ViewMasked:
-		return g == GroupContact || g == GroupIdentityDocuments || g == GroupAddress
+		return g == GroupContact || g == GroupIdentityDocuments || g == GroupAddress || g == GroupInteractions
 	case ViewPseudonymous:
 		return g == GroupPseudonymousID
 	}

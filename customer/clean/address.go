@@ -159,6 +159,9 @@ func findChild(t *divisions.Table, s string, parent *divisions.Division, level d
 		if n.Div.Level != level || !nameFits(s, n) || !under(n.Div, parent) {
 			return true
 		}
+		if n.Short && level == divisions.District && parent == nil {
+			return true // a district's short name counts only under its city
+		}
 		if !ok {
 			found, ok = n, true
 			return parent == nil // keep looking for a clash only without a parent
@@ -192,8 +195,12 @@ func nameFits(s string, n divisions.Name) bool {
 	if strings.ContainsRune(roadChars, next) {
 		return false
 	}
-	// 朝阳区 is a district, not the city 朝阳 followed by 区.
-	return n.Div.Level == divisions.District || !strings.ContainsRune("区县旗镇乡村", next)
+	// 朝阳区 is a district, not the city 朝阳 followed by 区; 南山镇 is a
+	// town, not the district 南山(区) followed by 镇.
+	if n.Div.Level == divisions.District {
+		return !strings.ContainsRune("区县市旗镇乡村城", next)
+	}
+	return !strings.ContainsRune("区县旗镇乡村", next)
 }
 
 // joinHanSpaces removes spaces next to non-ASCII characters; spaces

@@ -37,6 +37,15 @@ func TestAddress(t *testing.T) {
 		{"澳门氹仔孙逸仙大马路", "澳门特别行政区", "澳门外岛", "嘉模堂区", "孙逸仙大马路", "", "82", FlagShortName | FlagInferred, 0},
 		{"台湾台北市信义区市府路1号", "台湾省", "台北市", "信义区", "市府路1号", "", "71", FlagShortName, 0},
 		{"科技园1栋", "", "", "", "科技园1栋", "", "", FlagIncomplete, 0},
+		// A district without its suffix, under a known city only.
+		{"深圳南山科技园", "广东省", "深圳市", "南山区", "科技园", "", "440305", FlagShortName | FlagInferred, FlagIncomplete},
+		{"广东深圳南山科技园", "广东省", "深圳市", "南山区", "科技园", "", "440305", FlagShortName, FlagIncomplete},
+		{"北京朝阳建国路88号", "北京市", "", "朝阳区", "建国路88号", "", "110105", FlagShortName, FlagIncomplete},
+		{"上海浦东张江路1号", "上海市", "", "浦东新区", "张江路1号", "", "310115", FlagShortName, 0},
+		{"杭州西湖文三路90号", "浙江省", "杭州市", "西湖区", "文三路90号", "", "330106", FlagShortName | FlagInferred, 0},
+		{"深圳南山路1号", "广东省", "深圳市", "", "南山路1号", "", "4403", FlagShortName | FlagInferred, 0},
+		{"广州天河城广场", "广东省", "广州市", "", "天河城广场", "", "4401", FlagShortName | FlagInferred, 0},
+		{"南山科技园", "", "", "", "南山科技园", "", "", FlagIncomplete, 0},
 		{"ＸＸ省北京市朝阳区", "", "", "", "XX省北京市朝阳区", "", "", FlagWidthFolded | FlagIncomplete, 0},
 	}
 	c := testCleaner()

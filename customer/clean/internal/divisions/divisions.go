@@ -112,7 +112,7 @@ var provinceAliases = map[string][]string{
 
 // suffixes stripped to form short names, longest first.
 var suffixes = []string{
-	"维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "地区", "省", "市", "盟", "区", "县", "旗",
+	"维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "地区", "新区", "省", "市", "盟", "区", "县", "旗",
 }
 
 // shortName strips the suffix and, for autonomous prefectures and
@@ -189,6 +189,9 @@ func load() *Table {
 		d := &Division{Code: rec[0], Name: rec[1], Level: District, Parent: c}
 		t.byCode[d.Code] = d
 		add(d.Name, d, false)
+		// 南山 for 南山区, 浦东 for 浦东新区: matched only under a known
+		// city (customer/clean decides).
+		add(shortName(d.Name, District), d, true)
 	}
 	loadHKMOTW(t, add)
 	for code, aliases := range provinceAliases {

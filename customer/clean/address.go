@@ -28,7 +28,8 @@ const roadChars = "路街道巷弄里号大桥"
 
 // Address splits a mainland address into province, city, district and
 // detail using the embedded GB/T 2260 table, accepting names with or
-// without their suffix (广东深圳南山区), one-character province
+// without their suffix (广东深圳南山区, 深圳南山: a district's short name
+// only under its city), one-character province
 // abbreviations (京, 沪, 粤) and Hong Kong, Macau and Taiwan districts. A
 // missing province or city is inferred from a lower level when that is
 // unambiguous (FlagInferred). An address with no recognised province or city

@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"time"
@@ -299,29 +300,60 @@ func (l *idList) remove(id string) {
 	}
 }
 
-// lists is a table of idLists by key: a map from key to a row of a slab,
-// so a list is found with one hash lookup and then changed in place, and
-// the map holds no pointers of its own for uuid keys. Rows are never
-// removed (a list's version outlives its ids).
+// lists is a table of idLists by key: a map from the key's 64-bit hash to
+// a row of a slab, so a list is found with one lookup in a map that holds
+// no pointers (the garbage collector skips it, and a miss never reads a
+// stored key) and then changed in place. Keys whose hashes collide are
+// chained through the rows. Rows are never removed (a list's version
+// outlives its ids).
 type lists[K comparable] struct {
-	idx  map[K]int32
-	rows []idList
+	seed maphash.Seed
+	idx  map[uint64]int32
+	rows []listRow[K]
+	// mask, when not zero, keeps only these bits of each hash: tests use
+	// it to force collisions.
+	mask uint64
 }
 
-func newLists[K comparable]() lists[K] { return lists[K]{idx: map[K]int32{}} }
+type listRow[K comparable] struct {
+	key  K
+	next int32 // the next row with the same hash, or -1
+	idList
+}
+
+func newLists[K comparable]() lists[K] {
+	return lists[K]{seed: maphash.MakeSeed(), idx: map[uint64]int32{}}
+}
+
+// find returns the row of k (-1 when there is none), the key's hash and
+// the first row with that hash (-1 when there is none).
+func (t *lists[K]) find(k K) (i int32, h uint64, head int32) {
+	h = maphash.Comparable(t.seed, k)
+	if t.mask != 0 {
+		h &= t.mask
+	}
+	head, ok := t.idx[h]
+	if !ok {
+		return -1, h, -1
+	}
+	for i = head; i >= 0 && t.rows[i].key != k; {
+		i = t.rows[i].next
+	}
+	return i, h, head
+}
 
 // get returns the list of k, or nil. The pointer is valid until the next
 // call of at.
 func (t *lists[K]) get(k K) *idList {
-	if i, ok := t.idx[k]; ok {
-		return &t.rows[i]
+	if i, _, _ := t.find(k); i >= 0 {
+		return &t.rows[i].idList
 	}
 	return nil
 }
 
 // version returns the version of k's list (0 when there is none).
 func (t *lists[K]) version(k K) int64 {
-	if i, ok := t.idx[k]; ok {
+	if i, _, _ := t.find(k); i >= 0 {
 		return t.rows[i].version
 	}
 	return 0
@@ -329,11 +361,12 @@ func (t *lists[K]) version(k K) int64 {
 
 // at returns the row of k, adding an empty list when there is none.
 func (t *lists[K]) at(k K) int32 {
-	i, ok := t.idx[k]
-	if !ok {
-		i = int32(len(t.rows))
-		t.rows = append(t.rows, idList{})
-		t.idx[k] = i
+	i, h, head := t.find(k)
+	if i >= 0 {
+		return i
 	}
+	i = int32(len(t.rows))
+	t.rows = append(t.rows, listRow[K]{key: k, next: head})
+	t.idx[h] = i
 	return i
 }

@@ -94,3 +94,36 @@ func removeStr(xs []string, x string) []string {
 	}
 	return out
 }
+
+// lists finds every key through hash collisions: with the hash cut to two
+// bits, every key shares a chain with many others, and the table must
+// still agree with a plain map.
+func TestListsCollisions(t *testing.T) {
+	for _, mask := range []uint64{0, 3} {
+		tab := newLists[identity.Key]()
+		tab.mask = mask
+		oracle := map[identity.Key]int64{}
+		for i := range 500 {
+			k := identity.Key{Kind: identity.Kind("k" + string(rune('a'+i%3))), Token: string(rune(0x4e00 + i%170))}
+			if tab.version(k) != oracle[k] {
+				t.Fatalf("mask %d: version of %v = %d before write, want %d", mask, k, tab.version(k), oracle[k])
+			}
+			tab.rows[tab.at(k)].version++
+			oracle[k]++
+		}
+		if len(tab.rows) != len(oracle) {
+			t.Errorf("mask %d: %d rows for %d keys", mask, len(tab.rows), len(oracle))
+		}
+		for k, v := range oracle {
+			if l := tab.get(k); l == nil || l.version != v {
+				t.Errorf("mask %d: get %v wrong", mask, k)
+			}
+		}
+		if tab.get(identity.Key{Kind: "kz", Token: "none"}) != nil {
+			t.Errorf("mask %d: found a key never added", mask)
+		}
+		if mask != 0 && len(tab.idx) > 4 {
+			t.Errorf("mask %d: %d hashes", mask, len(tab.idx))
+		}
+	}
+}

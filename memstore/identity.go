@@ -159,13 +159,13 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 				i := st.tokens.at(k)
 				tokTouched = append(tokTouched, i)
 				if !nr.hasLinkKey(k) {
-					st.tokens.rows[i].remove(r.ID)
+					st.tokens.row(i).remove(r.ID)
 				}
 			})
 			i := st.customers.at(old.customer)
 			custTouched = append(custTouched, i)
 			if old.customer != r.CustomerID {
-				st.customers.rows[i].remove(r.ID)
+				st.customers.row(i).remove(r.ID)
 			}
 		}
 		// Index under the keys as stored in the blob, so the map keys
@@ -173,18 +173,18 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		nr.linkKeys(func(k identity.Key) {
 			i := st.tokens.at(k)
 			tokTouched = append(tokTouched, i)
-			st.tokens.rows[i].add(nr.id)
+			st.tokens.row(i).add(nr.id)
 		})
 		i := st.customers.at(r.CustomerID)
 		custTouched = append(custTouched, i)
-		st.customers.rows[i].add(nr.id)
+		st.customers.row(i).add(nr.id)
 		st.records[nr.id] = nr
 	}
 	for _, i := range dedupe(tokTouched) {
-		st.tokens.rows[i].version++
+		st.tokens.row(i).version++
 	}
 	for _, i := range dedupe(custTouched) {
-		st.customers.rows[i].version++
+		st.customers.row(i).version++
 	}
 	for _, id := range c.DeleteConstraints {
 		delete(st.constraints, id)

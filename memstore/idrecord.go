@@ -309,7 +309,10 @@ func (l *idList) remove(id string) {
 type lists[K comparable] struct {
 	seed maphash.Seed
 	idx  map[uint64]int32
-	rows []listRow[K]
+	// rows are kept in fixed-size chunks, so adding one never copies
+	// the others (a million-row table grows without doubling).
+	rows [][]listRow[K]
+	n    int32
 	// mask, when not zero, keeps only these bits of each hash: tests use
 	// it to force collisions.
 	mask uint64
@@ -336,8 +339,8 @@ func (t *lists[K]) find(k K) (i int32, h uint64, head int32) {
 	if !ok {
 		return -1, h, -1
 	}
-	for i = head; i >= 0 && t.rows[i].key != k; {
-		i = t.rows[i].next
+	for i = head; i >= 0 && t.row(i).key != k; {
+		i = t.row(i).next
 	}
 	return i, h, head
 }
@@ -346,7 +349,7 @@ func (t *lists[K]) find(k K) (i int32, h uint64, head int32) {
 // call of at.
 func (t *lists[K]) get(k K) *idList {
 	if i, _, _ := t.find(k); i >= 0 {
-		return &t.rows[i].idList
+		return &t.row(i).idList
 	}
 	return nil
 }
@@ -354,7 +357,7 @@ func (t *lists[K]) get(k K) *idList {
 // version returns the version of k's list (0 when there is none).
 func (t *lists[K]) version(k K) int64 {
 	if i, _, _ := t.find(k); i >= 0 {
-		return t.rows[i].version
+		return t.row(i).version
 	}
 	return 0
 }
@@ -365,8 +368,21 @@ func (t *lists[K]) at(k K) int32 {
 	if i >= 0 {
 		return i
 	}
-	i = int32(len(t.rows))
-	t.rows = append(t.rows, listRow[K]{key: k, next: head})
+	i = t.n
+	if i&(rowChunk-1) == 0 {
+		t.rows = append(t.rows, make([]listRow[K], rowChunk))
+	}
+	t.n++
+	*t.row(i) = listRow[K]{key: k, next: head}
 	t.idx[h] = i
 	return i
 }
+
+// Rows per chunk.
+const (
+	rowShift = 10
+	rowChunk = 1 << rowShift
+)
+
+// row returns row i.
+func (t *lists[K]) row(i int32) *listRow[K] { return &t.rows[i>>rowShift][i&(rowChunk-1)] }

@@ -108,11 +108,11 @@ func TestListsCollisions(t *testing.T) {
 			if tab.version(k) != oracle[k] {
 				t.Fatalf("mask %d: version of %v = %d before write, want %d", mask, k, tab.version(k), oracle[k])
 			}
-			tab.rows[tab.at(k)].version++
+			tab.row(tab.at(k)).version++
 			oracle[k]++
 		}
-		if len(tab.rows) != len(oracle) {
-			t.Errorf("mask %d: %d rows for %d keys", mask, len(tab.rows), len(oracle))
+		if int(tab.n) != len(oracle) {
+			t.Errorf("mask %d: %d rows for %d keys", mask, tab.n, len(oracle))
 		}
 		for k, v := range oracle {
 			if l := tab.get(k); l == nil || l.version != v {

@@ -71,7 +71,7 @@ func (c *Cleaner) Name(raw string) (NameResult, error) {
 	}
 	s, f := tidy(raw)
 	r.Flags = f
-	if !isASCII(s) && !norm.NFKC.IsNormalString(s) {
+	if !nfkcStable(s) && !norm.NFKC.IsNormalString(s) {
 		s = strings.TrimSpace(norm.NFKC.String(s))
 	}
 	if s == "" || s == "-" || s == "--" || s == "/" {
@@ -117,6 +117,26 @@ func (c *Cleaner) Name(raw string) (NameResult, error) {
 		return r, fieldErr("name", ErrPlaceholder, "placeholder name")
 	}
 	return r, nil
+}
+
+// nfkcStable reports, without the normalisation tables, that s is in NFKC
+// because every character is ASCII, a CJK unified ideograph (U+4E00 to
+// U+9FFF, none of which decomposes or combines) or the middle dot U+00B7.
+// Most names are; for the rest the caller asks norm.
+func nfkcStable(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !(r >= 0x4e00 && r <= 0x9fff || r == 0xb7) {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 func isNamePlaceholder(s string) bool {

@@ -132,10 +132,26 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	s.idmu.Lock()
 	defer s.idmu.Unlock()
 	st := &s.id
+	// The rows of the expected tokens are found once and reused when the
+	// records link their keys. A row made here for a token not stored yet
+	// is an empty list at version 0: the same as no row, even when the
+	// change is refused.
+	var seenBuf [16]tokenRow
+	seen := seenBuf[:0]
 	for _, e := range c.ExpectTokens {
-		if st.tokens.version(e.Key) != e.Version {
+		i := st.tokens.at(e.Key)
+		if st.tokens.row(i).version != e.Version {
 			return fmt.Errorf("memstore: identity token version: %w", identity.ErrConflict)
 		}
+		seen = append(seen, tokenRow{e.Key, i})
+	}
+	tokenAt := func(k identity.Key) int32 {
+		for _, x := range seen {
+			if x.key == k {
+				return x.row
+			}
+		}
+		return st.tokens.at(k)
 	}
 	for _, e := range c.ExpectCustomers {
 		if st.customers.version(e.ID) != e.Version {
@@ -154,9 +170,15 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	tokTouched, custTouched := tokBuf[:0], custBuf[:0]
 	for j, r := range c.Records {
 		nr := enc[j]
-		if old, existed := st.records[r.ID]; existed {
+		// A record ExpectAbsent just proved absent is not looked up again.
+		var old idRec
+		existed := false
+		if !slices.Contains(c.ExpectAbsent, r.ID) {
+			old, existed = st.records[r.ID]
+		}
+		if existed {
 			old.linkKeys(func(k identity.Key) {
-				i := st.tokens.at(k)
+				i := tokenAt(k)
 				tokTouched = append(tokTouched, i)
 				if !nr.hasLinkKey(k) {
 					st.tokens.row(i).remove(r.ID)
@@ -171,9 +193,13 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		// Index under the keys as stored in the blob, so the map keys
 		// share its memory rather than the caller's.
 		nr.linkKeys(func(k identity.Key) {
-			i := st.tokens.at(k)
+			i := tokenAt(k)
 			tokTouched = append(tokTouched, i)
-			st.tokens.row(i).add(nr.id)
+			row := st.tokens.row(i)
+			if row.n == 0 {
+				row.key = k // a row made from ExpectTokens held the caller's copy
+			}
+			row.add(nr.id)
 		})
 		i := st.customers.at(r.CustomerID)
 		custTouched = append(custTouched, i)
@@ -314,6 +340,12 @@ func (s *Store) DeleteIdentityRecords(ctx context.Context, ids []string) error {
 		delete(st.records, id)
 	}
 	return nil
+}
+
+// tokenRow is a token and its row in the token table.
+type tokenRow struct {
+	key identity.Key
+	row int32
 }
 
 // dedupe returns xs without repeats (first occurrences, in order); it

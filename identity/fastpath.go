@@ -16,11 +16,13 @@ import (
 //
 // The conditions, each sufficient for Resolve on the whole component to
 // give the old partition with the record added to c:
-//   - every unique-per-customer value of the record is already held by c
-//     (so no conflict can arise anywhere in c plus the record);
-//   - for each kind with ownership expiry, the record is within the expiry
-//     of the previous record with the value (or of the first, when it is
-//     the earliest), so no new owner period starts at or after it;
+//   - c holds no value of a unique-per-customer kind other than the
+//     record's (none, or just the record's one): then joining the record
+//     to any part of c raises no conflict, and a value new to c adds a
+//     conflict only to unions with c that failed already;
+//   - for each kind with ownership expiry, the record comes after every
+//     record with the value and within the expiry of the latest, so it
+//     joins the value's last ownership period and moves no boundary;
 //   - if the record has anchoring (non-shareable) values, one of them is
 //     already held by c, so c's anchoring, and with it every sharing count
 //     of c's other values, is unchanged; the record's shareable values are
@@ -48,14 +50,15 @@ func (r *Resolver) ingestMatched(ctx context.Context, sr StoredRecord, es []Toke
 		byID[recs[i].ID] = &recs[i]
 	}
 	anchoring, anchored := false, false
+	var unique []Key // the record's values of unique kinds
 	for i, k := range sr.Keys {
 		rule := r.rules.rule(k.Kind)
 		held := len(es[i].Records) > 0
 		if rule == nil || rule.Weak {
 			return Result{}, false, nil
 		}
-		if rule.UniquePerCustomer && !held {
-			return Result{}, false, nil
+		if rule.UniquePerCustomer {
+			unique = append(unique, k)
 		}
 		if rule.MaxCustomers == 0 {
 			anchoring = true
@@ -71,6 +74,23 @@ func (r *Resolver) ingestMatched(ctx context.Context, sr StoredRecord, es []Toke
 	cs, err := r.store.IdentityCustomers(ctx, []uuid.UUID{c})
 	if err != nil {
 		return Result{}, false, err
+	}
+	if len(unique) > 0 {
+		// c may hold no other value of those kinds. (The customer's
+		// version, checked when writing, covers these records' keys.)
+		all, err := r.store.IdentityRecords(ctx, cs[0].Records)
+		if err != nil || len(all) != len(cs[0].Records) {
+			return Result{}, false, err
+		}
+		for _, x := range all {
+			for _, k := range x.Keys {
+				for _, u := range unique {
+					if k.Kind == u.Kind && k.Token != u.Token {
+						return Result{}, false, nil
+					}
+				}
+			}
+		}
 	}
 	// ExpectAbsent: a record being re-ingested takes the general path.
 	ch := Change{ExpectCustomers: []CustomerVersion{{c, cs[0].Version}}, ExpectAbsent: []string{sr.ID}}
@@ -89,26 +109,21 @@ func (r *Resolver) ingestMatched(ctx context.Context, sr StoredRecord, es []Toke
 	return Result{CustomerID: c, Outcome: Matched, Changed: []uuid.UUID{c}, Via: via}, true, nil
 }
 
-// withinExpiry reports whether the record sits within the rule's expiry of
-// its predecessor among the records holding the value (by time, then id,
-// as Resolve orders them), or of the first one when it precedes them all.
+// withinExpiry reports whether the record comes strictly after every
+// record holding the value and within the rule's expiry of the latest, so
+// it joins the value's last ownership period and no period boundary moves.
+// (A record placed earlier can change the periods after it: its weak
+// evidence, such as a name, lets a later record start a new owner.)
 func withinExpiry(sr StoredRecord, holders []string, byID map[string]*StoredRecord, rule *Rule) bool {
-	var prev, first *StoredRecord
-	before := func(a, b *StoredRecord) bool { return a.At.Before(b.At) || a.At.Equal(b.At) && a.ID < b.ID }
+	var last *StoredRecord
 	for _, id := range holders {
 		h := byID[id]
-		if h == nil {
+		if h == nil || !h.At.Before(sr.At) {
 			return false
 		}
-		if first == nil || before(h, first) {
-			first = h
-		}
-		if before(h, &sr) && (prev == nil || before(prev, h)) {
-			prev = h
+		if last == nil || h.At.After(last.At) {
+			last = h
 		}
 	}
-	if prev != nil {
-		return sr.At.Sub(prev.At) <= rule.OwnershipExpiry
-	}
-	return first.At.Sub(sr.At) <= rule.OwnershipExpiry
+	return last != nil && sr.At.Sub(last.At) <= rule.OwnershipExpiry
 }

@@ -14,7 +14,7 @@ import (
 // records in their compact form (idrecord.go).
 type idState struct {
 	tokens      lists[identity.Key]
-	records     map[string]idRec
+	records     recTable
 	customers   lists[uuid.UUID]
 	constraints map[string]identity.Constraint
 	events      []identity.Event
@@ -26,7 +26,7 @@ type idState struct {
 func newIDState() idState {
 	return idState{
 		tokens:      newLists[identity.Key](),
-		records:     map[string]idRec{},
+		records:     newRecTable(),
 		customers:   newLists[uuid.UUID](),
 		constraints: map[string]identity.Constraint{},
 		eventAt:     map[uuid.UUID]int{},
@@ -66,11 +66,11 @@ func (s *Store) readRecords(ids []string, view func(*idRec) identity.StoredRecor
 	defer s.idmu.RUnlock()
 	var out []identity.StoredRecord
 	for _, id := range ids {
-		if r, ok := s.id.records[id]; ok {
+		if r := s.id.records.get(id); r != nil {
 			if out == nil {
 				out = make([]identity.StoredRecord, 0, len(ids))
 			}
-			out = append(out, view(&r))
+			out = append(out, view(r))
 		}
 	}
 	return out
@@ -159,7 +159,7 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		}
 	}
 	for _, id := range c.ExpectAbsent {
-		if _, ok := st.records[id]; ok {
+		if st.records.get(id) != nil {
 			return fmt.Errorf("memstore: identity record exists: %w", identity.ErrConflict)
 		}
 	}
@@ -171,17 +171,17 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	for j, r := range c.Records {
 		nr := enc[j]
 		// A record ExpectAbsent just proved absent is not looked up again.
-		var old idRec
-		existed := false
+		var old *idRec
 		if !slices.Contains(c.ExpectAbsent, r.ID) {
-			old, existed = st.records[r.ID]
+			old = st.records.get(r.ID)
 		}
-		if existed {
+		if old != nil {
 			old.linkKeys(func(k identity.Key) {
 				i := tokenAt(k)
 				tokTouched = append(tokTouched, i)
 				if !nr.hasLinkKey(k) {
 					st.tokens.row(i).remove(r.ID)
+					st.tokens.row(i).detach()
 				}
 			})
 			i := st.customers.at(old.customer)
@@ -196,15 +196,13 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			i := tokenAt(k)
 			tokTouched = append(tokTouched, i)
 			row := st.tokens.row(i)
-			if row.n == 0 {
-				row.key = k // a row made from ExpectTokens held the caller's copy
-			}
+			row.key = k // the newest blob, not the caller's copy or an old one
 			row.add(nr.id)
 		})
 		i := st.customers.at(r.CustomerID)
 		custTouched = append(custTouched, i)
 		st.customers.row(i).add(nr.id)
-		st.records[nr.id] = nr
+		st.records.put(nr)
 	}
 	for _, i := range dedupe(tokTouched) {
 		st.tokens.row(i).version++
@@ -323,21 +321,23 @@ func (s *Store) DeleteIdentityRecords(ctx context.Context, ids []string) error {
 	defer s.idmu.Unlock()
 	st := &s.id
 	for _, id := range ids {
-		r, ok := st.records[id]
-		if !ok {
+		r := st.records.get(id)
+		if r == nil {
 			continue
 		}
 		r.linkKeys(func(k identity.Key) {
-			if l := st.tokens.get(k); l != nil {
+			if i, _, _ := st.tokens.find(k); i >= 0 {
+				l := st.tokens.row(i)
 				l.remove(id)
 				l.version++
+				l.detach()
 			}
 		})
 		if l := st.customers.get(r.customer); l != nil {
 			l.remove(id)
 			l.version++
 		}
-		delete(st.records, id)
+		st.records.remove(id)
 	}
 	return nil
 }

@@ -378,6 +378,15 @@ func (t *lists[K]) at(k K) int32 {
 	return i
 }
 
+// detach gives the row a key of its own, so that it no longer keeps a
+// removed or replaced record's blob (with its profile values) in memory.
+func (r *listRow[K]) detach() {
+	if k, ok := any(r.key).(identity.Key); ok {
+		k = identity.Key{Kind: identity.Kind(strings.Clone(string(k.Kind))), Token: strings.Clone(k.Token)}
+		r.key = any(k).(K)
+	}
+}
+
 // Rows per chunk.
 const (
 	rowShift = 10
@@ -386,3 +395,99 @@ const (
 
 // row returns row i.
 func (t *lists[K]) row(i int32) *listRow[K] { return &t.rows[i>>rowShift][i&(rowChunk-1)] }
+
+// recTable holds the identity records by id, like lists: a pointer-free
+// map from the id's 64-bit hash to a row of a chunked slab, colliding ids
+// chained through the rows. Deleted rows are reused.
+type recTable struct {
+	seed maphash.Seed
+	idx  map[uint64]int32
+	rows [][]recRow
+	n    int32
+	free []int32
+	mask uint64 // as in lists: tests force collisions with it
+}
+
+type recRow struct {
+	next int32 // the next row with the same hash, or -1
+	rec  idRec
+}
+
+func newRecTable() recTable { return recTable{seed: maphash.MakeSeed(), idx: map[uint64]int32{}} }
+
+func (t *recTable) row(i int32) *recRow { return &t.rows[i>>rowShift][i&(rowChunk-1)] }
+
+func (t *recTable) hash(id string) uint64 {
+	h := maphash.String(t.seed, id)
+	if t.mask != 0 {
+		h &= t.mask
+	}
+	return h
+}
+
+// get returns the record with the id, or nil. The pointer is valid until
+// the next put or remove.
+func (t *recTable) get(id string) *idRec {
+	i, ok := t.idx[t.hash(id)]
+	for ok && i >= 0 {
+		if r := t.row(i); r.rec.id == id {
+			return &r.rec
+		}
+		i = t.row(i).next
+	}
+	return nil
+}
+
+// put stores r, replacing the record with its id.
+func (t *recTable) put(r idRec) {
+	h := t.hash(r.id)
+	head, ok := t.idx[h]
+	if !ok {
+		head = -1
+	}
+	for i := head; i >= 0; i = t.row(i).next {
+		if t.row(i).rec.id == r.id {
+			t.row(i).rec = r
+			return
+		}
+	}
+	var i int32
+	if n := len(t.free); n > 0 {
+		i, t.free = t.free[n-1], t.free[:n-1]
+	} else {
+		i = t.n
+		if i&(rowChunk-1) == 0 {
+			t.rows = append(t.rows, make([]recRow, rowChunk))
+		}
+		t.n++
+	}
+	*t.row(i) = recRow{next: head, rec: r}
+	t.idx[h] = i
+}
+
+// remove deletes the record with the id, if any.
+func (t *recTable) remove(id string) {
+	h := t.hash(id)
+	head, ok := t.idx[h]
+	if !ok {
+		return
+	}
+	prev := int32(-1)
+	for i := head; i >= 0; prev, i = i, t.row(i).next {
+		r := t.row(i)
+		if r.rec.id != id {
+			continue
+		}
+		switch {
+		case prev >= 0:
+			t.row(prev).next = r.next
+		case r.next >= 0:
+			t.idx[h] = r.next
+		default:
+			delete(t.idx, h)
+		}
+		*r = recRow{next: -1}
+		t.free = append(t.free, i)
+		return
+	}
+}

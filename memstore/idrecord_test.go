@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/cimkit/cimkit/identity"
 	"github.com/google/uuid"
@@ -125,5 +126,69 @@ func TestListsCollisions(t *testing.T) {
 		if mask != 0 && len(tab.idx) > 4 {
 			t.Errorf("mask %d: %d hashes", mask, len(tab.idx))
 		}
+	}
+}
+
+// recTable agrees with a plain map through puts, replacements and
+// removals, also when every id shares one of four hashes.
+func TestRecTableCollisions(t *testing.T) {
+	for _, mask := range []uint64{0, 3} {
+		tab := newRecTable()
+		tab.mask = mask
+		oracle := map[string]string{}
+		for i := range 3000 {
+			id := string(rune('a' + i*7%26))
+			if i%5 == 0 {
+				id += string(rune('a' + i%13))
+			}
+			switch i % 4 {
+			case 3:
+				tab.remove(id)
+				delete(oracle, id)
+			default:
+				ch := string(rune('A' + i%26))
+				tab.put(idRec{id: id, channel: ch})
+				oracle[id] = ch
+			}
+			for j := range 26 {
+				for _, x := range []string{string(rune('a' + j)), string(rune('a'+j)) + string(rune('a'+j%13))} {
+					r := tab.get(x)
+					want, ok := oracle[x]
+					if (r != nil) != ok || ok && r.channel != want {
+						t.Fatalf("mask %d step %d: get %q = %v, want %q %v", mask, i, x, r, want, ok)
+					}
+				}
+			}
+		}
+		if mask != 0 && len(tab.idx) > 4 {
+			t.Errorf("mask %d: %d hashes", mask, len(tab.idx))
+		}
+	}
+}
+
+// A deleted record's blob (which holds its profile values) is no longer
+// referenced by the token rows that indexed it.
+func TestDeletedRecordBlobReleased(t *testing.T) {
+	s := New()
+	ctx := t.Context()
+	k := identity.Key{Kind: "phone", Token: "t1"}
+	rec := identity.StoredRecord{ID: "r1", CustomerID: uuid.New(), Keys: []identity.Key{k}, Fields: map[string]string{"name": "张三"}}
+	if err := s.ApplyIdentity(ctx, identity.Change{Records: []identity.StoredRecord{rec}}); err != nil {
+		t.Fatal(err)
+	}
+	blob := s.id.records.get("r1").blob
+	inBlob := func(x string) bool {
+		p, b := uintptr(unsafe.Pointer(unsafe.StringData(x))), uintptr(unsafe.Pointer(unsafe.StringData(blob)))
+		return len(x) > 0 && p >= b && p < b+uintptr(len(blob))
+	}
+	i, _, _ := s.id.tokens.find(k)
+	if !inBlob(s.id.tokens.row(i).key.Token) {
+		t.Fatal("setup: the token row does not share the blob")
+	}
+	if err := s.DeleteIdentityRecords(ctx, []string{"r1"}); err != nil {
+		t.Fatal(err)
+	}
+	if key := s.id.tokens.row(i).key; inBlob(key.Token) || inBlob(string(key.Kind)) || key != k {
+		t.Errorf("after deletion the token row still points into the blob (or lost its key)")
 	}
 }

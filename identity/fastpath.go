@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -20,9 +22,10 @@ import (
 //     record's (none, or just the record's one): then joining the record
 //     to any part of c raises no conflict, and a value new to c adds a
 //     conflict only to unions with c that failed already;
-//   - for each kind with ownership expiry, the record comes after every
-//     record with the value and within the expiry of the latest, so it
-//     joins the value's last ownership period and moves no boundary;
+//   - for each kind with ownership expiry, the value's ownership periods
+//     are the same with the record as without it (the record joins one):
+//     quickly, when it comes after every record with the value and within
+//     the expiry of the latest; otherwise by computing the periods;
 //   - if the record has anchoring (non-shareable) values, one of them is
 //     already held by c, so c's anchoring, and with it every sharing count
 //     of c's other values, is unchanged; the record's shareable values are
@@ -65,7 +68,10 @@ func (r *Resolver) ingestMatched(ctx context.Context, sr StoredRecord, es []Toke
 			anchored = anchored || held
 		}
 		if rule.OwnershipExpiry > 0 && held && !withinExpiry(sr, es[i].Records, byID, rule) {
-			return Result{}, false, nil
+			ok, err := r.periodsKept(ctx, sr, k.Kind, es[i].Records, rule.OwnershipExpiry)
+			if !ok || err != nil {
+				return Result{}, false, err
+			}
 		}
 	}
 	if anchoring && !anchored {
@@ -126,4 +132,42 @@ func withinExpiry(sr StoredRecord, holders []string, byID map[string]*StoredReco
 		}
 	}
 	return last != nil && sr.At.Sub(last.At) <= rule.OwnershipExpiry
+}
+
+// periodsKept reports whether the ownership periods of the value the
+// holders carry (split as Resolve splits them) stay the same when the
+// record is added, the record joining one of them.
+func (r *Resolver) periodsKept(ctx context.Context, sr StoredRecord, kind Kind, holders []string, expiry time.Duration) (bool, error) {
+	recs, err := r.store.IdentityRecords(ctx, holders)
+	if err != nil || len(recs) != len(holders) {
+		return false, err
+	}
+	ns := make([]Node, 0, len(recs)+1)
+	for _, h := range recs {
+		ns = append(ns, Node{ID: h.ID, At: h.At, Keys: slices.Concat(h.Keys, h.Evidence)})
+	}
+	ns = append(ns, Node{ID: sr.ID, At: sr.At, Keys: slices.Concat(sr.Keys, sr.Evidence)})
+	// Resolve numbers the nodes by id; epochs breaks time ties by number.
+	slices.SortFunc(ns, func(a, b Node) int { return strings.Compare(a.ID, b.ID) })
+	ptrs := make([]*Node, len(ns))
+	var with, without []int32
+	for i := range ns {
+		ptrs[i] = &ns[i]
+		with = append(with, int32(i))
+		if ns[i].ID != sr.ID {
+			without = append(without, int32(i))
+		}
+	}
+	a := epochs(ptrs, r.rules, with, kind, expiry)
+	b := epochs(ptrs, r.rules, without, kind, expiry)
+	if len(a) != len(b) {
+		return false, nil
+	}
+	for i := range a {
+		ms := slices.DeleteFunc(slices.Clone(a[i].members), func(m int32) bool { return ns[m].ID == sr.ID })
+		if !slices.Equal(ms, b[i].members) {
+			return false, nil
+		}
+	}
+	return true, nil
 }

@@ -1,9 +1,11 @@
 package customer
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"time"
@@ -13,8 +15,16 @@ import (
 )
 
 // View is the 360-degree view of one customer.
+//
+// A customer that absorbed others by a merge keeps their orders, events,
+// tickets and feedback under their old ids; the view includes them
+// (MergedIDs lists those ids), so it stays whole however the records and
+// the activity arrived. An unmerge gives them back.
 type View struct {
-	Profile      Customer
+	Profile Customer
+	// MergedIDs are the customers merged into this one whose activity the
+	// view includes (identity.Resolver.FormerIDs), sorted.
+	MergedIDs    []uuid.UUID
 	Orders       OrderSummary
 	RecentEvents []Event  // newest first, at most ViewOptions.RecentEvents
 	OpenTickets  []Ticket // tickets not closed or resolved, oldest first
@@ -73,36 +83,49 @@ func (s *Service) View(ctx context.Context, id uuid.UUID, opts *ViewOptions) (Vi
 		return View{}, err
 	}
 	v := View{Profile: c}
+	if v.MergedIDs, err = s.mergedIDs(ctx, id); err != nil {
+		return View{}, fmt.Errorf("view: %w", err)
+	}
+	ids := append([]uuid.UUID{id}, v.MergedIDs...)
 	var orders []Order
-	for o, err := range s.Orders(ctx, id) {
+	for o, err := range s.ordersOf(ctx, ids) {
 		if err != nil {
 			return View{}, fmt.Errorf("view: orders: %w", err)
 		}
 		orders = append(orders, o)
 	}
 	v.Orders = Summarize(orders)
-	events, _, err := s.store.ListEvents(ctx, id, true, "", nEvents)
-	if err != nil {
-		return View{}, fmt.Errorf("view: events: %w", err)
-	}
-	if len(events) > nEvents {
-		events = events[:nEvents]
-	}
-	v.RecentEvents = events
-	for t, err := range s.Tickets(ctx, id) {
+	var fbs []Feedback
+	for _, cid := range ids {
+		events, _, err := s.store.ListEvents(ctx, cid, true, "", nEvents)
 		if err != nil {
-			return View{}, fmt.Errorf("view: tickets: %w", err)
+			return View{}, fmt.Errorf("view: events: %w", err)
 		}
-		if t.Status == TicketOpen || t.Status == TicketPending {
-			v.OpenTickets = append(v.OpenTickets, t)
+		v.RecentEvents = append(v.RecentEvents, events...)
+		for t, err := range s.Tickets(ctx, cid) {
+			if err != nil {
+				return View{}, fmt.Errorf("view: tickets: %w", err)
+			}
+			if t.Status == TicketOpen || t.Status == TicketPending {
+				v.OpenTickets = append(v.OpenTickets, t)
+			}
 		}
+		fb, _, err := s.store.ListFeedback(ctx, cid, "", 1)
+		if err != nil {
+			return View{}, fmt.Errorf("view: feedback: %w", err)
+		}
+		fbs = append(fbs, fb...)
 	}
-	fb, _, err := s.store.ListFeedback(ctx, id, "", 1)
-	if err != nil {
-		return View{}, fmt.Errorf("view: feedback: %w", err)
+	// The stores' orders: by time, then id; newest first for events and
+	// feedback, oldest first for tickets.
+	slices.SortStableFunc(v.RecentEvents, func(a, b Event) int { return byTimeID(b.At, b.ID, a.At, a.ID) })
+	if len(v.RecentEvents) > nEvents {
+		v.RecentEvents = v.RecentEvents[:nEvents]
 	}
-	if len(fb) > 0 {
-		v.LatestNPS = &fb[0]
+	slices.SortStableFunc(v.OpenTickets, func(a, b Ticket) int { return byTimeID(a.OpenedAt, a.ID, b.OpenedAt, b.ID) })
+	slices.SortStableFunc(fbs, func(a, b Feedback) int { return byTimeID(b.At, b.ID, a.At, a.ID) })
+	if len(fbs) > 0 {
+		v.LatestNPS = &fbs[0]
 	}
 	if vf != nil {
 		if v, err = vf.FilterView(ctx, v); err != nil {
@@ -110,6 +133,56 @@ func (s *Service) View(ctx context.Context, id uuid.UUID, opts *ViewOptions) (Vi
 		}
 	}
 	return v, nil
+}
+
+// byTimeID orders by time, then by id bytes, as the stores page.
+func byTimeID(ta time.Time, a uuid.UUID, tb time.Time, b uuid.UUID) int {
+	return cmp.Or(ta.Compare(tb), bytes.Compare(a[:], b[:]))
+}
+
+// mergedIDs returns the customers merged into id (none without a
+// resolver).
+func (s *Service) mergedIDs(ctx context.Context, id uuid.UUID) ([]uuid.UUID, error) {
+	if s.resolver == nil {
+		return nil, nil
+	}
+	ids, err := s.resolver.FormerIDs(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("merged customers: %w", err)
+	}
+	return ids, nil
+}
+
+// OrdersWithMerged iterates over the orders of the customer and of every
+// customer merged into it (View.MergedIDs): what its lifetime value and RFM
+// scores should count. Each id's orders come in the store's order, the
+// customer's own first.
+func (s *Service) OrdersWithMerged(ctx context.Context, customerID uuid.UUID) iter.Seq2[Order, error] {
+	return func(yield func(Order, error) bool) {
+		merged, err := s.mergedIDs(ctx, customerID)
+		if err != nil {
+			yield(Order{}, err)
+			return
+		}
+		for o, err := range s.ordersOf(ctx, append([]uuid.UUID{customerID}, merged...)) {
+			if !yield(o, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// ordersOf iterates over the orders of each customer in turn.
+func (s *Service) ordersOf(ctx context.Context, ids []uuid.UUID) iter.Seq2[Order, error] {
+	return func(yield func(Order, error) bool) {
+		for _, id := range ids {
+			for o, err := range s.Orders(ctx, id) {
+				if !yield(o, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
 }
 
 // Summarize computes the order summary of one customer's orders, given in

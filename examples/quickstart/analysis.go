@@ -30,7 +30,7 @@ func rfmStage(ctx context.Context, p *progress, e *env) (*analysis, error) {
 		if err != nil {
 			return nil, err
 		}
-		for o, err := range e.svc.Orders(ctx, c.ID) {
+		for o, err := range e.svc.OrdersWithMerged(ctx, c.ID) {
 			if err != nil {
 				return nil, err
 			}

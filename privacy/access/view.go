@@ -22,6 +22,11 @@ func (g *Guard) FilterView(ctx context.Context, v customer.View) (customer.View,
 		return customer.View{}, err
 	}
 	out := customer.View{Profile: g.apply(p, v.Profile, views)}
+	if pv := views[GroupPseudonymousID]; pv == ViewPlain || pv == ViewPseudonymous {
+		for _, m := range v.MergedIDs {
+			out.MergedIDs = append(out.MergedIDs, g.customerID(m, pv))
+		}
+	}
 	if views[GroupOrders] == ViewPlain {
 		out.Orders = v.Orders
 		out.Orders.TopCategories = append([]customer.Share(nil), v.Orders.TopCategories...)

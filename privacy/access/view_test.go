@@ -7,14 +7,18 @@ import (
 
 	"github.com/cimkit/cimkit/customer"
 	"github.com/cimkit/cimkit/privacy/access"
+	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
 
 // sampleView is a 360° view whose free text and figures carry markers.
+var mergedID = uuid.MustParse("6d3f0c1e-0000-4000-8000-00000000abcd")
+
 func sampleView() customer.View {
 	c := sample()
 	return customer.View{
-		Profile: c,
+		Profile:   c,
+		MergedIDs: []uuid.UUID{mergedID},
 		Orders: customer.OrderSummary{Count: 7, Currency: "CNY", TotalSpend: decimal.RequireFromString("4321.98"),
 			TopCategories: []customer.Share{{Name: "seafood-marker", Amount: decimal.NewFromInt(100), Share: 1}}},
 		RecentEvents: []customer.Event{{CustomerID: c.ID, Type: customer.EventSearch, Channel: customer.ChannelApp, At: t0,
@@ -60,7 +64,10 @@ func TestFilterViewNoLeaks(t *testing.T) {
 				check("feedback", got.LatestNPS != nil && got.LatestNPS.NPS == 3, seen)
 				orders := rules[access.GroupOrders].View == access.ViewPlain
 				check("order figures", strings.Contains(js, "4321.98") && strings.Contains(js, "seafood-marker"), orders)
-				check("customer id", strings.Contains(js, in.Profile.ID.String()), rules[access.GroupPseudonymousID].View == access.ViewPlain)
+				pv := rules[access.GroupPseudonymousID].View
+				check("customer id", strings.Contains(js, in.Profile.ID.String()), pv == access.ViewPlain)
+				check("merged id", strings.Contains(js, mergedID.String()), pv == access.ViewPlain)
+				check("merged ids", len(got.MergedIDs) == 1, pv == access.ViewPlain || pv == access.ViewPseudonymous)
 				want, err := g.Filter(ctx, in.Profile)
 				if err != nil {
 					t.Fatal(err)

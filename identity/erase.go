@@ -266,8 +266,16 @@ func (r *Resolver) EraseIdentityFunc(ctx context.Context, id uuid.UUID, at time.
 	at = at.UTC()
 	// A record ingested into the customer while it is being erased is
 	// caught by the next round.
+	conflicts := 0
 	for round := 0; ; round++ {
 		n, err := eraseRound(ctx, es, id, ids, at, beforeDelete)
+		if errors.Is(err, ErrConflict) && conflicts < r.retries && ctx.Err() == nil {
+			// A store may lose a deadlock with a concurrent write and
+			// report ErrConflict; a round is idempotent, so run it again.
+			conflicts++
+			round--
+			continue
+		}
 		if err != nil {
 			return Erasure{}, err
 		}

@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -199,5 +200,41 @@ func TestEraseIdentityFuncBeforeDelete(t *testing.T) {
 	again, err := r.EraseIdentity(ctx, cust, at)
 	if err != nil || !reflect.DeepEqual(er, again) || er.Records != 3 || er.Keys != 1 {
 		t.Fatalf("erasure %+v then %+v (%v); want equal, 3 records, 1 key", er, again, err)
+	}
+}
+
+// deadlockOnce is memstore whose first DeleteIdentityRecords fails with
+// ErrConflict, as a database does when it picks the erasure as a deadlock
+// victim.
+type deadlockOnce struct {
+	*memstore.Store
+	failed bool
+}
+
+func (s *deadlockOnce) DeleteIdentityRecords(ctx context.Context, ids []string) error {
+	if !s.failed {
+		s.failed = true
+		return fmt.Errorf("deadlock detected: %w", identity.ErrConflict)
+	}
+	return s.Store.DeleteIdentityRecords(ctx, ids)
+}
+
+// TestEraseIdentityRetriesConflicts: a round that fails with ErrConflict
+// is run again rather than failing the erasure.
+func TestEraseIdentityRetriesConflicts(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	st := &deadlockOnce{Store: memstore.New()}
+	r := identity.NewResolver(st, nil)
+	res, err := r.Ingest(ctx, identity.Record{ID: "a", At: at, Identifiers: []identity.Identifier{{Kind: identity.KindPhone, Value: "13812345678"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	er, err := r.EraseIdentity(ctx, res.CustomerID, at)
+	if err != nil || !st.failed || er.Records != 1 || er.Keys != 1 {
+		t.Fatalf("EraseIdentity = %+v, %v (conflict injected: %v); want 1 record and 1 key erased", er, err, st.failed)
+	}
+	if recs, _ := st.IdentityRecords(ctx, []string{"a"}); len(recs) != 0 {
+		t.Fatal("the record survived")
 	}
 }

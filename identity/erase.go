@@ -45,7 +45,11 @@ type Tombstone struct {
 
 // EraseStore is the optional capability of an identity Store that erasure
 // needs. memstore implements it; storetest.RunIdentityErase checks it.
-// The common rules of Store apply.
+// The common rules of Store apply. Its ApplyIdentity must honour
+// Change.RefuseErased against the tombstones stored here, atomically with
+// the write: a change checked before a PutTombstones must not be written
+// after it (one lock, or one transaction that reads the tombstones after
+// locking what it expects, as the PostgreSQL example does).
 type EraseStore interface {
 	Store
 	// PutTombstones stores the tombstones. A tombstone whose Hash is

@@ -26,7 +26,9 @@
 // Formatting a Customer, Contact or Address never prints personal data.
 //
 // Data subject rights: Rights.Erase crypto-shreds, deletes and tombstones
-// a person (re-ingesting their records then fails with identity.ErrErased)
+// a person (re-ingesting their records, or any record with one of their
+// identifiers, then fails with identity.ErrErased, even while the erasure
+// runs)
 // and returns an ErasureReceipt; Rights.Export gathers everything held
 // about them as JSON, each item marked provided or derived. Options.ReadFilter
 // (an access.Guard) masks profiles per the actor and purpose in the context.

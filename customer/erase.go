@@ -57,8 +57,10 @@ type ErasureReceipt struct {
 //
 //  1. tombstones: the customer, its former ids, its record ids and
 //     linking tokens are tombstoned (identity.EraseStore).
-//  2. identity: the source records and their token index entries are
-//     deleted.
+//  2. identity: with a Sealer, each source record's own key is shredded;
+//     then the source records and their token index entries are deleted.
+//     Steps 1 and 2 repeat until no record is left (one may join the
+//     customer during the erasure; the tombstones stop any more).
 //  3. shred: the data key is destroyed (Shredder).
 //  4. profile: the profiles of the customer and its former ids are deleted.
 //  5. activity: order and ticket notes, ticket resolutions, event and
@@ -96,15 +98,13 @@ func (r *Rights) Erase(ctx context.Context, id uuid.UUID, reason string) (Erasur
 	if perr != nil && !errors.Is(perr, ErrNotFound) {
 		return ErasureReceipt{}, fmt.Errorf("erase: %w", perr)
 	}
-	// 0: with a Sealer, each identity source record's profile values were
-	// sealed under a key of the record's own (RecordKeyID); shred those
-	// while the records still name them. Shredding is idempotent, so a
-	// resumed erasure simply repeats it for the records left.
-	if err := r.shredRecordKeys(ctx, id); err != nil {
-		return ErasureReceipt{}, err
-	}
-	// 1 + 2: identity tombstones, then records.
-	er, err := res.EraseIdentity(ctx, id, r.opt.Now())
+	// 1 + 2: identity tombstones, then records. With a Sealer, each
+	// identity source record's profile values were sealed under a key of
+	// the record's own (RecordKeyID): each round shreds those after the
+	// tombstones and before the records go, so a record that joined the
+	// customer during the erasure has its key shredded too, and a crash
+	// in between leaves the records in place for the retry to shred again.
+	er, err := res.EraseIdentityFunc(ctx, id, r.opt.Now(), r.shredRecordKeys)
 	if errors.Is(err, identity.ErrNotFound) {
 		if perr != nil {
 			if aerr := r.audit(ctx, audit.ActionErasure, id, nil, reason, "not_found"); aerr != nil {
@@ -115,7 +115,7 @@ func (r *Rights) Erase(ctx context.Context, id uuid.UUID, reason string) (Erasur
 		// A profile with no identity records (created directly with
 		// Service.Create): tombstone the customer id alone.
 		if err = res.TombstoneCustomer(ctx, id, r.opt.Now()); err == nil {
-			er, err = res.EraseIdentity(ctx, id, r.opt.Now())
+			er, err = res.EraseIdentityFunc(ctx, id, r.opt.Now(), r.shredRecordKeys)
 		}
 	}
 	if err != nil {
@@ -263,46 +263,25 @@ func retryUpdate(fn func() error) error {
 	return err
 }
 
-// resolveChecked is Resolver.Ingest with a tombstone check between
-// preparing the record and resolving it: a record id or linking token of
-// an erased customer gives an error wrapping identity.ErrErased and
-// writes nothing.
+// resolveChecked is Resolver.Ingest: a record id or linking token of an
+// erased customer gives an error wrapping identity.ErrErased and writes
+// nothing. The Resolver asks the store to refuse such records atomically
+// with the write (identity.Change.RefuseErased), so a separate check
+// before it would add nothing: a record checked just before an erasure's
+// tombstones could still be stored after them.
 func (s *Service) resolveChecked(ctx context.Context, rec identity.Record) (identity.Result, error) {
-	sr, skipped, flags, err := s.resolver.Prepare(ctx, rec)
-	if err == nil {
-		err = s.resolver.CheckErased(ctx, sr)
-	}
-	if err != nil {
-		return identity.Result{Skipped: skipped, Flags: flags}, err
-	}
-	res, err := s.resolver.IngestPrepared(ctx, sr)
-	res.Skipped, res.Flags = skipped, flags
-	return res, err
+	return s.resolver.Ingest(ctx, rec)
 }
 
-// shredRecordKeys destroys the record keys of every source record the
-// customer and the customers merged into it hold.
-func (r *Rights) shredRecordKeys(ctx context.Context, id uuid.UUID) error {
+// shredRecordKeys destroys the record keys of the source records an
+// erasure round is about to delete (identity.Resolver.EraseIdentityFunc).
+func (r *Rights) shredRecordKeys(ctx context.Context, recordIDs []string) error {
 	if r.opt.Shredder == nil || r.svc.sealer == nil {
 		return nil
 	}
-	res := r.svc.resolver
-	former, err := res.FormerIDs(ctx, id)
-	if err != nil && !errors.Is(err, identity.ErrNotFound) {
-		return fmt.Errorf("erase: former ids: %w", err)
-	}
-	for _, cid := range append([]uuid.UUID{id}, former...) {
-		recs, err := res.Records(ctx, cid)
-		if errors.Is(err, identity.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("erase: records: %w", err)
-		}
-		for _, rec := range recs {
-			if _, err := r.opt.Shredder.Shred(ctx, r.opt.Tenant, RecordKeyID(rec.ID).String()); err != nil {
-				return fmt.Errorf("erase: shred record key: %w", err)
-			}
+	for _, id := range recordIDs {
+		if _, err := r.opt.Shredder.Shred(ctx, r.opt.Tenant, RecordKeyID(id).String()); err != nil {
+			return fmt.Errorf("erase: shred record key: %w", err)
 		}
 	}
 	return nil

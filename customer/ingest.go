@@ -210,7 +210,9 @@ func (s *Service) reproject(ctx context.Context, id uuid.UUID, known *openedReco
 			}
 			continue
 		}
-		if _, err = s.update(ctx, cur, false); err == nil || !errors.Is(err, ErrConflict) {
+		// ErrNotFound: the profile went meanwhile (a merge removed it,
+		// or an erasure, which deleted the records first); read again.
+		if _, err = s.update(ctx, cur, false); err == nil || !errors.Is(err, ErrConflict) && !errors.Is(err, ErrNotFound) {
 			return err
 		}
 	}

@@ -45,7 +45,11 @@ type Tombstone struct {
 
 // EraseStore is the optional capability of an identity Store that erasure
 // needs. memstore implements it; storetest.RunIdentityErase checks it.
-// The common rules of Store apply.
+// The common rules of Store apply. Its ApplyIdentity must honour
+// Change.RefuseErased against the tombstones stored here, atomically with
+// the write: a change checked before a PutTombstones must not be written
+// after it (one lock, or one transaction that reads the tombstones after
+// locking what it expects, as the PostgreSQL example does).
 type EraseStore interface {
 	Store
 	// PutTombstones stores the tombstones. A tombstone whose Hash is
@@ -76,7 +80,13 @@ func TombstoneHash(k TombstoneKind, id string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func keyHash(k Key) string { return TombstoneHash(TombstoneKey, string(k.Kind)+"\x00"+k.Token) }
+// KeyTombstoneHash returns the hash under which a tombstone of the linking
+// key k is stored: TombstoneHash(TombstoneKey, kind+"\x00"+token).
+func KeyTombstoneHash(k Key) string {
+	return TombstoneHash(TombstoneKey, string(k.Kind)+"\x00"+k.Token)
+}
+
+func keyHash(k Key) string { return KeyTombstoneHash(k) }
 
 func (r *Resolver) eraseStore() (EraseStore, error) {
 	es, ok := r.store.(EraseStore)
@@ -109,6 +119,9 @@ func (r *Resolver) TombstoneCustomer(ctx context.Context, id uuid.UUID, at time.
 // CheckErased returns an error wrapping ErrErased when the prepared record's
 // id or any of its linking keys is tombstoned, nil when none is, and the
 // store's error otherwise. A Store without EraseStore has no tombstones.
+// Ingest does not need it: every change the Resolver writes carries
+// Change.RefuseErased, which the store checks atomically with the write;
+// CheckErased answers the question without writing.
 func (r *Resolver) CheckErased(ctx context.Context, sr StoredRecord) error {
 	es, ok := r.store.(EraseStore)
 	if !ok {
@@ -219,15 +232,32 @@ func (r *Resolver) Tombstoned(ctx context.Context, id uuid.UUID) (bool, error) {
 
 // EraseIdentity deletes a customer's source records, with their tokens
 // and blind-index entries, and those of every former id merged into it,
-// after writing tombstones that make CheckErased refuse them. It is
-// idempotent and resumable: the tombstones are written first, then the
+// after writing tombstones that make the store refuse them (an ingest's
+// change carries Change.RefuseErased, checked atomically with its write,
+// so a record cannot slip in between the tombstones and the deletion). It
+// is idempotent and resumable: the tombstones are written first, then the
 // records deleted; running it again after a failure at any point finishes
-// the job and reports the same Erasure. The event log is kept (it holds
-// customer and record ids, never identifier values). A customer with no
-// records and no tombstone gives ErrNotFound; one that is gone already
-// returns the erasure recorded in its tombstones, and a former id of an
-// erased customer returns that customer's erasure (Erasure.Customer).
+// the job and reports the same Erasure. A record that joins the customer
+// while it is being erased is deleted by a further round. The event log is
+// kept (it holds customer and record ids, never identifier values). A
+// customer with no records and no tombstone gives ErrNotFound; one that is
+// gone already returns the erasure recorded in its tombstones, and a
+// former id of an erased customer returns that customer's erasure
+// (Erasure.Customer).
 func (r *Resolver) EraseIdentity(ctx context.Context, id uuid.UUID, at time.Time) (Erasure, error) {
+	return r.EraseIdentityFunc(ctx, id, at, nil)
+}
+
+// EraseIdentityFunc is EraseIdentity calling beforeDelete, when not nil,
+// in every round with the ids (sorted) of the records about to be deleted,
+// after their tombstones are written and before they are deleted: every
+// record the erasure deletes, including one that joined the customer
+// during the erasure, passes through it first. If beforeDelete fails, the
+// erasure stops before deleting those records, so calling it again passes
+// them again: a host can destroy per-record keys there (customer.Rights
+// does) and no crash leaves a deleted record whose key survives.
+// beforeDelete must be idempotent.
+func (r *Resolver) EraseIdentityFunc(ctx context.Context, id uuid.UUID, at time.Time, beforeDelete func(ctx context.Context, recordIDs []string) error) (Erasure, error) {
 	es, err := r.eraseStore()
 	if err != nil {
 		return Erasure{}, err
@@ -240,8 +270,16 @@ func (r *Resolver) EraseIdentity(ctx context.Context, id uuid.UUID, at time.Time
 	at = at.UTC()
 	// A record ingested into the customer while it is being erased is
 	// caught by the next round.
+	conflicts := 0
 	for round := 0; ; round++ {
-		n, err := eraseRound(ctx, es, id, ids, at)
+		n, err := eraseRound(ctx, es, id, ids, at, beforeDelete)
+		if errors.Is(err, ErrConflict) && conflicts < r.retries && ctx.Err() == nil {
+			// A store may lose a deadlock with a concurrent write and
+			// report ErrConflict; a round is idempotent, so run it again.
+			conflicts++
+			round--
+			continue
+		}
 		if err != nil {
 			return Erasure{}, err
 		}
@@ -259,7 +297,7 @@ func (r *Resolver) EraseIdentity(ctx context.Context, id uuid.UUID, at time.Time
 			if ts[0].Customer != id {
 				// A former id of a customer erased earlier: that
 				// erasure is the answer.
-				return r.EraseIdentity(ctx, ts[0].Customer, at)
+				return r.EraseIdentityFunc(ctx, ts[0].Customer, at, beforeDelete)
 			}
 			break
 		}
@@ -288,7 +326,7 @@ func (r *Resolver) EraseIdentity(ctx context.Context, id uuid.UUID, at time.Time
 
 // eraseRound tombstones and deletes the records the customers hold now
 // and returns how many there were.
-func eraseRound(ctx context.Context, es EraseStore, id uuid.UUID, ids []uuid.UUID, at time.Time) (int, error) {
+func eraseRound(ctx context.Context, es EraseStore, id uuid.UUID, ids []uuid.UUID, at time.Time, beforeDelete func(context.Context, []string) error) (int, error) {
 	cs, err := es.IdentityCustomers(ctx, ids)
 	if err != nil {
 		return 0, fmt.Errorf("identity: customers: %w", err)
@@ -297,6 +335,8 @@ func eraseRound(ctx context.Context, es EraseStore, id uuid.UUID, ids []uuid.UUI
 	for _, c := range cs {
 		recIDs = append(recIDs, c.Records...)
 	}
+	slices.Sort(recIDs)
+	recIDs = slices.Compact(recIDs)
 	recs, err := es.IdentityRecords(ctx, recIDs)
 	if err != nil {
 		return 0, fmt.Errorf("identity: records: %w", err)
@@ -317,13 +357,18 @@ func eraseRound(ctx context.Context, es EraseStore, id uuid.UUID, ids []uuid.UUI
 	for _, e := range entries {
 		// A token another customer's record also holds (a shared
 		// device) is not tombstoned: that would lock the other out.
-		if !slices.ContainsFunc(e.Records, func(rid string) bool { return !slices.Contains(recIDs, rid) }) {
+		if !slices.ContainsFunc(e.Records, func(rid string) bool { _, ok := slices.BinarySearch(recIDs, rid); return !ok }) {
 			ts = append(ts, Tombstone{Hash: keyHash(e.Key), Kind: TombstoneKey, Customer: id, At: at})
 		}
 	}
 	if len(recs) > 0 {
 		if err := es.PutTombstones(ctx, ts); err != nil {
 			return 0, fmt.Errorf("identity: put tombstones: %w", err)
+		}
+		if beforeDelete != nil {
+			if err := beforeDelete(ctx, slices.Clone(recIDs)); err != nil {
+				return 0, fmt.Errorf("identity: erase: before delete: %w", err)
+			}
 		}
 		if err := es.DeleteIdentityRecords(ctx, recIDs); err != nil {
 			return 0, fmt.Errorf("identity: delete records: %w", err)

@@ -99,7 +99,7 @@ func (r *Resolver) ingestMatched(ctx context.Context, sr StoredRecord, es []Toke
 		}
 	}
 	// ExpectAbsent: a record being re-ingested takes the general path.
-	ch := Change{ExpectCustomers: []CustomerVersion{{c, cs[0].Version}}, ExpectAbsent: []string{sr.ID}}
+	ch := Change{ExpectCustomers: []CustomerVersion{{c, cs[0].Version}}, ExpectAbsent: []string{sr.ID}, RefuseErased: true}
 	for _, e := range es {
 		ch.ExpectTokens = append(ch.ExpectTokens, TokenVersion{e.Key, e.Version})
 	}

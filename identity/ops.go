@@ -17,6 +17,10 @@ func (r *Resolver) apply(ctx context.Context, what string, fn func() (Change, []
 		if err != nil {
 			return nil, err
 		}
+		// Operators move stored records, but a record read just before
+		// an erasure deleted it could be written back if its customer
+		// and tokens were read after: the tombstones refuse that.
+		ch.RefuseErased = true
 		err = r.store.ApplyIdentity(ctx, ch)
 		if err == nil {
 			return evs, nil

@@ -399,6 +399,7 @@ func (r *Resolver) IngestPrepared(ctx context.Context, sr StoredRecord) (Result,
 		if len(p.change.Records) == 0 {
 			return res, nil
 		}
+		p.change.RefuseErased = true
 		err = r.store.ApplyIdentity(ctx, p.change)
 		if err == nil {
 			return res, nil
@@ -477,7 +478,7 @@ func (r *Resolver) ingestNew(ctx context.Context, sr StoredRecord) (Result, []To
 		expect[i] = TokenVersion{e.Key, e.Version}
 	}
 	sr.CustomerID = r.newID()
-	err = r.store.ApplyIdentity(ctx, Change{ExpectTokens: expect, ExpectAbsent: []string{sr.ID}, Records: []StoredRecord{sr}})
+	err = r.store.ApplyIdentity(ctx, Change{ExpectTokens: expect, ExpectAbsent: []string{sr.ID}, Records: []StoredRecord{sr}, RefuseErased: true})
 	if err != nil {
 		if errors.Is(err, ErrConflict) {
 			return Result{}, nil, false, err

@@ -39,7 +39,11 @@ type Store interface {
 	IdentityConstraints(ctx context.Context, ids []string) ([]Constraint, error)
 	// ApplyIdentity applies c atomically: if any version in c.Expect*
 	// differs from the stored one, or a record in c.ExpectAbsent exists,
-	// it returns ErrConflict and writes nothing; otherwise it writes everything. Putting a record updates
+	// it returns ErrConflict and writes nothing; if c.RefuseErased is set
+	// and the store is an EraseStore holding a tombstone of a record id or
+	// linking key in c.Records, it returns an error wrapping ErrErased
+	// (never ErrConflict, naming neither ids nor values) and writes
+	// nothing; otherwise it writes everything. Putting a record updates
 	// the token index from its old Keys to its new Keys and moves the
 	// record from its old customer's list to its new one; it increments
 	// the version of every token in the old and new Keys and of the old
@@ -88,6 +92,15 @@ type Change struct {
 	// is, ApplyIdentity returns ErrConflict and writes nothing. (The
 	// Resolver's new-customer path uses it instead of a separate read.)
 	ExpectAbsent []string
+	// RefuseErased is a precondition checked atomically with the write
+	// by a store that implements EraseStore: if any record in Records
+	// has a tombstoned record id (TombstoneRecord) or a tombstoned
+	// linking key (TombstoneKey, see KeyTombstoneHash), ApplyIdentity
+	// writes nothing and returns an error wrapping ErrErased. A store
+	// without tombstones has nothing to refuse. The Resolver sets it on
+	// every change it writes, so a record cannot slip in between an
+	// erasure's tombstones and its deletion and bring the person back.
+	RefuseErased bool
 	// Records are upserted; each names its customer.
 	Records []StoredRecord
 	// Constraints are upserted; DeleteConstraints removed.

@@ -163,6 +163,11 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			return fmt.Errorf("memstore: identity record exists: %w", identity.ErrConflict)
 		}
 	}
+	if c.RefuseErased && len(st.tombstones) > 0 { // no hashing until something is erased
+		if err := refuseErased(st.tombstones, c.Records); err != nil {
+			return err
+		}
+	}
 	// Every list the change touches gets its version incremented once:
 	// the touched rows are collected, deduplicated, and bumped at the end.
 	var tokBuf [16]int32

@@ -86,3 +86,38 @@ func TestEraseSuiteCatchesBrokenStore(t *testing.T) {
 		}
 	}
 }
+
+// ignoresRefuseErased writes every change as if RefuseErased were unset.
+type ignoresRefuseErased struct{ *memstore.Store }
+
+func (s ignoresRefuseErased) ApplyIdentity(ctx context.Context, c identity.Change) error {
+	c.RefuseErased = false
+	return s.Store.ApplyIdentity(ctx, c)
+}
+
+func TestIgnoresRefuseErasedHelper(t *testing.T) {
+	if os.Getenv("STORETEST_IGNORES_REFUSE_ERASED") == "" {
+		t.Skip("run only as the child of TestEraseSuiteCatchesIgnoredRefuseErased")
+	}
+	storetest.RunIdentityErase(t, func(t *testing.T) identity.EraseStore { return ignoresRefuseErased{memstore.New()} })
+}
+
+func TestEraseSuiteCatchesIgnoredRefuseErased(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a child test process")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestIgnoresRefuseErasedHelper$", "-test.v")
+	cmd.Env = append(os.Environ(), "STORETEST_IGNORES_REFUSE_ERASED=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatal("the erase suite passed a store that ignores RefuseErased")
+	}
+	if !strings.Contains(string(out), "--- FAIL: TestIgnoresRefuseErasedHelper/ApplyRefusesErased ") {
+		t.Errorf("ApplyRefusesErased did not catch a store that ignores RefuseErased; output:\n%s", out)
+	}
+	for _, sub := range []string{"DeleteRecordsUnindexes", "TombstonesFirstWins"} {
+		if strings.Contains(string(out), "--- FAIL: TestIgnoresRefuseErasedHelper/"+sub+" ") {
+			t.Errorf("subtest %s failed a store whose only fault is RefuseErased; output:\n%s", sub, out)
+		}
+	}
+}

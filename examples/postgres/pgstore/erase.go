@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/cimkit/cimkit/customer"
@@ -119,4 +120,46 @@ func (s *Store) RedactActivity(ctx context.Context, customerID uuid.UUID) (int, 
 		return 0, mapErr("redact activity", err)
 	}
 	return int(n), nil
+}
+
+// refuseErased implements identity.Change.RefuseErased inside
+// ApplyIdentity's transaction: an error wrapping identity.ErrErased if a
+// record's id or linking key is tombstoned.
+//
+// It runs after the change's token and customer version rows are locked
+// and checked, and that order is what closes the race with an erasure
+// under READ COMMITTED, where each statement sees every transaction that
+// committed before it began. EraseIdentity commits a round's tombstones
+// before it starts deleting that round's records, and the deletion bumps
+// (so locks) the version row of every token the deleted records held. A
+// change can rely on those tokens being free only if it read them after
+// the deletion committed; then the deletion committed before our locks
+// were granted and before this statement began, and the tombstones,
+// committed earlier still, are visible here. A deletion that has not
+// committed when we take the locks must wait for our commit; our change
+// was then planned while the erased records still held the tokens, so the
+// record joins the customer being erased and the erasure's next round
+// deletes it. Checking before the locks would leave a window in which a
+// deletion commits after the check but before the locks, and the argument
+// would then rest on how the caller ordered its reads.
+func refuseErased(ctx context.Context, tx pgx.Tx, recs []identity.StoredRecord) error {
+	var hashes []string
+	for _, r := range recs {
+		hashes = append(hashes, identity.TombstoneHash(identity.TombstoneRecord, r.ID))
+		for _, k := range r.Keys {
+			hashes = append(hashes, identity.KeyTombstoneHash(k))
+		}
+	}
+	if len(hashes) == 0 {
+		return nil
+	}
+	var kind string
+	err := tx.QueryRow(ctx, `SELECT doc->>'Kind' FROM id_tombstones WHERE hash = ANY($1) LIMIT 1`, hashes).Scan(&kind)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("pgstore: identity %s tombstoned: %w", kind, identity.ErrErased)
 }

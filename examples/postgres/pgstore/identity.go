@@ -134,7 +134,9 @@ func (s *Store) IdentityConstraints(ctx context.Context, ids []string) ([]identi
 // ApplyIdentity implements identity.Store in one transaction. Every
 // version the writer read is locked (its row created at version 0 first if
 // missing, so two writers expecting a new token serialise on it) in a fixed
-// order, checked, and only then is anything written.
+// order, checked, then (with Change.RefuseErased) the tombstones are
+// checked (refuseErased says why after the locks), and only then is
+// anything written.
 func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -179,6 +181,11 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			}
 			if exists {
 				return fmt.Errorf("pgstore: identity record exists: %w", identity.ErrConflict)
+			}
+		}
+		if c.RefuseErased {
+			if err := refuseErased(ctx, tx, c.Records); err != nil {
+				return err
 			}
 		}
 		touched := &touchedLists{tokens: map[identity.Key]bool{}, customers: map[uuid.UUID]bool{}}

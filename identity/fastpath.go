@@ -99,12 +99,11 @@ func (r *Resolver) ingestMatched(ctx context.Context, sr StoredRecord, es []Toke
 		}
 	}
 	// ExpectAbsent: a record being re-ingested takes the general path.
-	ch := Change{ExpectCustomers: []CustomerVersion{{c, cs[0].Version}}, ExpectAbsent: []string{sr.ID}, RefuseErased: true}
-	for _, e := range es {
-		ch.ExpectTokens = append(ch.ExpectTokens, TokenVersion{e.Key, e.Version})
-	}
+	b := new(changeBufs)
 	sr.CustomerID = c
-	ch.Records = []StoredRecord{sr}
+	ch := b.change(sr, es)
+	b.custs[0] = CustomerVersion{c, cs[0].Version}
+	ch.ExpectCustomers = b.custs[:]
 	if err := r.store.ApplyIdentity(ctx, ch); err != nil {
 		if errors.Is(err, ErrConflict) {
 			return Result{}, false, err
@@ -112,7 +111,8 @@ func (r *Resolver) ingestMatched(ctx context.Context, sr StoredRecord, es []Toke
 		return Result{}, false, fmt.Errorf("identity: apply: %w", err)
 	}
 	via := r.via(es, func(string) bool { return true })
-	return Result{CustomerID: c, Outcome: Matched, Changed: []uuid.UUID{c}, Via: via}, true, nil
+	b.changed[0] = c
+	return Result{CustomerID: c, Outcome: Matched, Changed: b.changed[:], Via: via}, true, nil
 }
 
 // withinExpiry reports whether the record comes strictly after every

@@ -473,19 +473,38 @@ func (r *Resolver) ingestNew(ctx context.Context, sr StoredRecord) (Result, []To
 			return Result{}, es, false, nil
 		}
 	}
-	expect := make([]TokenVersion, len(es))
-	for i, e := range es {
-		expect[i] = TokenVersion{e.Key, e.Version}
-	}
+	b := new(changeBufs)
 	sr.CustomerID = r.newID()
-	err = r.store.ApplyIdentity(ctx, Change{ExpectTokens: expect, ExpectAbsent: []string{sr.ID}, Records: []StoredRecord{sr}, RefuseErased: true})
-	if err != nil {
+	ch := b.change(sr, es)
+	if err = r.store.ApplyIdentity(ctx, ch); err != nil {
 		if errors.Is(err, ErrConflict) {
 			return Result{}, nil, false, err
 		}
 		return Result{}, nil, false, fmt.Errorf("identity: apply: %w", err)
 	}
-	return Result{CustomerID: sr.CustomerID, Outcome: Created, Changed: []uuid.UUID{sr.CustomerID}}, nil, true, nil
+	b.changed[0] = sr.CustomerID
+	return Result{CustomerID: sr.CustomerID, Outcome: Created, Changed: b.changed[:]}, nil, true, nil
+}
+
+// changeBufs holds the small slices of a fast path's Change and Result in
+// one allocation (they escape through the Store interface).
+type changeBufs struct {
+	expect  [4]TokenVersion
+	absent  [1]string
+	records [1]StoredRecord
+	custs   [1]CustomerVersion
+	changed [1]uuid.UUID
+}
+
+// change returns the write of the new record sr, expecting the token
+// versions read in es and sr absent.
+func (b *changeBufs) change(sr StoredRecord, es []TokenEntry) Change {
+	ch := Change{ExpectTokens: b.expect[:0], ExpectAbsent: b.absent[:], Records: b.records[:], RefuseErased: true}
+	for _, e := range es {
+		ch.ExpectTokens = append(ch.ExpectTokens, TokenVersion{e.Key, e.Version})
+	}
+	b.absent[0], b.records[0] = sr.ID, sr
+	return ch
 }
 
 // Records returns the source records of a customer, oldest first (ties by

@@ -44,9 +44,31 @@ func (s *Store) IdentityTokens(ctx context.Context, keys []identity.Key) ([]iden
 	s.idmu.RLock()
 	defer s.idmu.RUnlock()
 	out := make([]identity.TokenEntry, len(keys))
+	var rowBuf [8]*idList
+	rows := rowBuf[:0]
+	n := 0
+	for _, k := range keys {
+		l := s.id.tokens.get(k)
+		rows = append(rows, l)
+		if l != nil {
+			n += int(l.n)
+		}
+	}
+	// One array holds every entry's ids (each capped, so appending to
+	// one cannot overwrite the next).
+	ids := make([]string, 0, n)
 	for i, k := range keys {
 		out[i].Key = k
-		out[i].Records, out[i].Version = s.id.tokens.get(k).snapshot()
+		l := rows[i]
+		if l == nil {
+			continue
+		}
+		start := len(ids)
+		ids = l.appendIDs(ids)
+		if len(ids) > start {
+			out[i].Records = ids[start:len(ids):len(ids)]
+		}
+		out[i].Version = l.version
 	}
 	return out, nil
 }

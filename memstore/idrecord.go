@@ -257,6 +257,17 @@ func (l *idList) snapshot() ([]string, int64) {
 	return slices.Clone(l.more), l.version
 }
 
+// appendIDs appends the ids to dst.
+func (l *idList) appendIDs(dst []string) []string {
+	switch l.n {
+	case 0:
+		return dst
+	case 1:
+		return append(dst, l.one)
+	}
+	return append(dst, l.more...)
+}
+
 func (l *idList) add(id string) {
 	switch l.n {
 	case 0:

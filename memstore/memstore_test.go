@@ -40,3 +40,5 @@ func TestTagConformance(t *testing.T) {
 func TestIdentityErase(t *testing.T) {
 	storetest.RunIdentityErase(t, func(t *testing.T) identity.EraseStore { return memstore.New() })
 }
+
+func TestEraseRacesIngest(t *testing.T) { storetest.RunEraseRace(t, memstore.New(), 20) }

@@ -93,3 +93,10 @@ func TestTagsConformance(t *testing.T) {
 func TestIdentityEraseConformance(t *testing.T) {
 	storetest.RunIdentityErase(t, func(t *testing.T) identity.EraseStore { return pgstore.New(freshPool(t)) })
 }
+
+// Each ingest and the erasure run in their own transactions (READ
+// COMMITTED); see erase.go for why the order of ApplyIdentity's checks
+// closes the race.
+func TestEraseRacesIngestOnPostgres(t *testing.T) {
+	storetest.RunEraseRace(t, pgstore.New(freshPool(t)), 6)
+}

@@ -158,7 +158,7 @@ func (r *Resolver) FormerIDs(ctx context.Context, id uuid.UUID) ([]uuid.UUID, er
 			return nil, fmt.Errorf("identity: events: %w", err)
 		}
 		for _, e := range evs {
-			if (e.Kind != EventMerge && e.Kind != EventManualMerge) || e.Survivor() != cur {
+			if !e.Kind.Merges() || e.Survivor() != cur {
 				continue
 			}
 			for _, b := range e.Before {
@@ -180,6 +180,47 @@ func (r *Resolver) FormerIDs(ctx context.Context, id uuid.UUID) ([]uuid.UUID, er
 	}
 	slices.SortFunc(out, cmpUUID)
 	return out, nil
+}
+
+// CurrentID returns the customer that holds id's records now: id itself
+// while it holds records, otherwise the customer it was merged into (by
+// resolution, an operator or a probable link), followed through later
+// merges. A customer id that never held records, or whose last change was
+// not a merge (an erasure, a split that emptied it), gives ErrNotFound.
+func (r *Resolver) CurrentID(ctx context.Context, id uuid.UUID) (uuid.UUID, error) {
+	seen := map[uuid.UUID]bool{}
+	for cur := id; !seen[cur]; {
+		seen[cur] = true
+		cs, err := r.store.IdentityCustomers(ctx, []uuid.UUID{cur})
+		if err != nil {
+			return uuid.Nil, fmt.Errorf("identity: customers: %w", err)
+		}
+		if len(cs) == 1 && len(cs[0].Records) > 0 {
+			return cur, nil
+		}
+		evs, err := r.store.IdentityEvents(ctx, cur)
+		if err != nil {
+			return uuid.Nil, fmt.Errorf("identity: events: %w", err)
+		}
+		// The last event that emptied cur must be a merge into another.
+		next := uuid.Nil
+		for _, e := range slices.Backward(evs) {
+			if slices.ContainsFunc(e.After, func(c CustomerEntry) bool { return c.ID == cur && len(c.Records) > 0 }) {
+				break // it held records after this event: emptied otherwise
+			}
+			if slices.ContainsFunc(e.Before, func(c CustomerEntry) bool { return c.ID == cur }) {
+				if e.Kind.Merges() && e.Survivor() != cur {
+					next = e.Survivor()
+				}
+				break
+			}
+		}
+		if next == uuid.Nil {
+			break
+		}
+		cur = next
+	}
+	return uuid.Nil, fmt.Errorf("identity: current id: customer: %w", ErrNotFound)
 }
 
 // MergeHistory returns the events naming any of the customers (merges,

@@ -42,7 +42,7 @@ func (r *Resolver) Unmerge(ctx context.Context, mergeID uuid.UUID) (Event, error
 	if err != nil {
 		return Event{}, err
 	}
-	if ev.Kind != EventMerge && ev.Kind != EventManualMerge && ev.Kind != EventProbableMerge || len(ev.Before) < 2 {
+	if !ev.Kind.Merges() || len(ev.Before) < 2 {
 		return Event{}, fmt.Errorf("%w: event %s is not a merge", ErrInvalid, mergeID)
 	}
 	evs, err := r.apply(ctx, "unmerge", func() (Change, []Event, error) {

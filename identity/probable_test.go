@@ -16,6 +16,7 @@ import (
 	"github.com/cimkit/cimkit/identity/match"
 	"github.com/cimkit/cimkit/internal/corrupt"
 	"github.com/cimkit/cimkit/memstore"
+	"github.com/google/uuid"
 )
 
 // probFields are the profile fields the test model compares.
@@ -414,5 +415,48 @@ func TestProbableFieldMapping(t *testing.T) {
 		if got := len(rep.Merges); got != map[bool]int{false: 0, true: 1}[mapped] {
 			t.Fatalf("mapped=%v: %d merges", mapped, got)
 		}
+	}
+}
+
+// A customer absorbed by a probable merge is a former id of the survivor
+// (so erasure, export and the 360° view follow it) and leads to the
+// survivor (CurrentID); after an unmerge it is itself again.
+func TestProbableMergeFormerIDs(t *testing.T) {
+	ctx := context.Background()
+	st := memstore.New()
+	r := probResolver(t, st, pairProbability(t, recA, recB).Probability, 0)
+	ingestAll(t, r, recA, recB, recC)
+	rep, err := r.ScanProbable(ctx, []string{"a", "b", "c"})
+	if err != nil || len(rep.Merges) != 1 {
+		t.Fatalf("scan: %+v %v", rep, err)
+	}
+	ev := rep.Merges[0]
+	surv := ev.Survivor()
+	var gone uuid.UUID
+	for _, b := range ev.Before {
+		if b.ID != surv {
+			gone = b.ID
+		}
+	}
+	former, err := r.FormerIDs(ctx, surv)
+	if err != nil || !slices.Equal(former, []uuid.UUID{gone}) {
+		t.Fatalf("FormerIDs(survivor) = %v, %v; want [%v]", former, err, gone)
+	}
+	for _, id := range []uuid.UUID{surv, gone} {
+		if cur, err := r.CurrentID(ctx, id); err != nil || cur != surv {
+			t.Fatalf("CurrentID(%v) = %v, %v; want the survivor", id, cur, err)
+		}
+	}
+	if _, err := r.CurrentID(ctx, uuid.New()); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("CurrentID(unknown): %v", err)
+	}
+	if _, err := r.Unmerge(ctx, ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	if former, err := r.FormerIDs(ctx, surv); err != nil || len(former) != 0 {
+		t.Fatalf("FormerIDs after unmerge = %v, %v", former, err)
+	}
+	if cur, err := r.CurrentID(ctx, gone); err != nil || cur != gone {
+		t.Fatalf("CurrentID(unmerged) = %v, %v; want itself", cur, err)
 	}
 }

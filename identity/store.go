@@ -124,6 +124,12 @@ const (
 	EventProbableMerge EventKind = "probable_merge"
 )
 
+// Merges reports whether the kind joins customers: a resolution merge, an
+// operator's manual merge or a probable merge.
+func (k EventKind) Merges() bool {
+	return k == EventMerge || k == EventManualMerge || k == EventProbableMerge
+}
+
 // Event records one change of customers with its reason.
 type Event struct {
 	ID   uuid.UUID

@@ -33,7 +33,7 @@ func (s *Service) AddOrder(ctx context.Context, o Order) (Order, error) {
 	if err := o.Validate(); err != nil {
 		return Order{}, err
 	}
-	if _, err := s.store.GetCustomer(ctx, o.CustomerID); err != nil {
+	if err := s.activityFor(ctx, o.CustomerID); err != nil {
 		return Order{}, fmt.Errorf("add order: customer: %w", err)
 	}
 	if err := s.store.CreateOrder(ctx, o); err != nil {
@@ -175,7 +175,7 @@ func (s *Service) RecordEvents(ctx context.Context, events ...Event) ([]Event, e
 			return nil, err
 		}
 		if !seen[e.CustomerID] {
-			if _, err := s.store.GetCustomer(ctx, e.CustomerID); err != nil {
+			if err := s.activityFor(ctx, e.CustomerID); err != nil {
 				return nil, fmt.Errorf("record events: customer: %w", err)
 			}
 			seen[e.CustomerID] = true

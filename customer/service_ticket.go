@@ -28,7 +28,7 @@ func (s *Service) OpenTicket(ctx context.Context, t Ticket) (Ticket, error) {
 	if err := t.Validate(); err != nil {
 		return Ticket{}, err
 	}
-	if _, err := s.store.GetCustomer(ctx, t.CustomerID); err != nil {
+	if err := s.activityFor(ctx, t.CustomerID); err != nil {
 		return Ticket{}, fmt.Errorf("open ticket: customer: %w", err)
 	}
 	if err := s.store.CreateTicket(ctx, t); err != nil {
@@ -110,7 +110,7 @@ func (s *Service) RecordFeedback(ctx context.Context, f Feedback) (Feedback, err
 	if err := f.Validate(); err != nil {
 		return Feedback{}, err
 	}
-	if _, err := s.store.GetCustomer(ctx, f.CustomerID); err != nil {
+	if err := s.activityFor(ctx, f.CustomerID); err != nil {
 		return Feedback{}, fmt.Errorf("record feedback: customer: %w", err)
 	}
 	if err := s.store.CreateFeedback(ctx, f); err != nil {

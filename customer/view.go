@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"maps"
 	"slices"
 	"time"
 
+	"github.com/cimkit/cimkit/identity"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -151,6 +153,29 @@ func (s *Service) mergedIDs(ctx context.Context, id uuid.UUID) ([]uuid.UUID, err
 		return nil, fmt.Errorf("merged customers: %w", err)
 	}
 	return ids, nil
+}
+
+// activityFor returns nil when id names a customer that activity
+// (orders, events, tickets, feedback) may be recorded for: one with a
+// profile, or one merged into another, whose activity the survivor's view
+// then includes (and which takes it back if the merge is undone).
+// Otherwise it returns the profile store's error (ErrNotFound for an
+// unknown or erased id).
+func (s *Service) activityFor(ctx context.Context, id uuid.UUID) error {
+	_, err := s.store.GetCustomer(ctx, id)
+	if !errors.Is(err, ErrNotFound) || s.resolver == nil {
+		return err
+	}
+	cur, rerr := s.resolver.CurrentID(ctx, id)
+	switch {
+	case errors.Is(rerr, identity.ErrNotFound):
+		return err
+	case rerr != nil:
+		return rerr
+	case cur == id:
+		return err // records but no profile: not projected yet
+	}
+	return nil
 }
 
 // OrdersWithMerged iterates over the orders of the customer and of every

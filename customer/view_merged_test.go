@@ -2,6 +2,7 @@ package customer_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -57,12 +58,23 @@ func TestViewIncludesMergedCustomers(t *testing.T) {
 	if surv == a {
 		gone = b
 	}
+	// Activity for the absorbed id is still accepted, under that id.
+	late := order(gone, 777)
+	late.PlacedAt = at.Add(-30 * time.Minute)
+	lateOrder, err := svc.AddOrder(ctx, late)
+	if err != nil {
+		t.Fatalf("order for the absorbed customer: %v", err)
+	}
+	orders[gone] = append(orders[gone], lateOrder)
+	if _, err := svc.AddOrder(ctx, order(uuid.New(), 100)); !errors.Is(err, customer.ErrNotFound) {
+		t.Fatalf("order for an unknown customer: %v, want ErrNotFound", err)
+	}
 	v, err := svc.View(ctx, surv, &customer.ViewOptions{RecentEvents: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
 	all := slices.Concat(orders[a], orders[b])
-	if want := customer.Summarize(all); !reflect.DeepEqual(v.Orders, want) || v.Orders.Count != 5 {
+	if want := customer.Summarize(all); !reflect.DeepEqual(v.Orders, want) || v.Orders.Count != 6 {
 		t.Errorf("merged view orders = %+v, want %+v", v.Orders, want)
 	}
 	if !slices.Equal(v.MergedIDs, []uuid.UUID{gone}) {
@@ -84,8 +96,8 @@ func TestViewIncludesMergedCustomers(t *testing.T) {
 		}
 		n++
 	}
-	if n != 5 {
-		t.Errorf("OrdersWithMerged gave %d orders, want 5", n)
+	if n != 6 {
+		t.Errorf("OrdersWithMerged gave %d orders, want 6", n)
 	}
 	if _, err := svc.Unmerge(ctx, ev.ID); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,117 @@
+package identity_test
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/cimkit/cimkit/identity"
+	"github.com/cimkit/cimkit/memstore"
+	"github.com/google/uuid"
+)
+
+// TestOperationsKeepPartition runs random mixes of ingests, re-ingests,
+// operator merges and unmerges over a handful of phones, devices, member
+// ids and names, and after every step checks the stored partition against
+// Resolve over the stored records and constraints: what the store holds
+// must always be the partition the records and the operators' decisions
+// define, however they arrived.
+func TestOperationsKeepPartition(t *testing.T) {
+	seeds, steps := 200, 30
+	if raceEnabled {
+		seeds = 40
+	}
+	phones := []string{"13812340001", "13812340002", "13812340003"}
+	names := []string{"张三", "李四", "王五"}
+	for seed := range uint64(seeds) {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		st := memstore.New()
+		r := identity.NewResolver(st, &identity.Options{NewID: seqIDs(fmt.Sprint(t.Name(), seed)), Now: func() time.Time { return t0 }})
+		var ids []string
+		var merges []uuid.UUID
+		record := func(id string) identity.Record {
+			x := identity.Record{ID: id, Channel: "app", At: t0.Add(time.Duration(rng.IntN(400*24)) * time.Hour)}
+			add := func(k identity.Kind, v string) {
+				x.Identifiers = append(x.Identifiers, identity.Identifier{Kind: k, Value: v})
+			}
+			if rng.IntN(4) > 0 {
+				add(identity.KindPhone, phones[rng.IntN(len(phones))])
+			}
+			if rng.IntN(2) == 0 {
+				add(identity.KindDevice, fmt.Sprintf("dev-%d-abcdef", rng.IntN(3)))
+			}
+			if rng.IntN(4) == 0 {
+				add(identity.KindMemberID, fmt.Sprintf("M%d", rng.IntN(3)))
+			}
+			if rng.IntN(2) == 0 {
+				add(identity.KindName, names[rng.IntN(len(names))])
+			}
+			return x
+		}
+		for step := range steps {
+			op := rng.IntN(10)
+			var what string
+			switch {
+			case op < 5 || len(ids) < 2:
+				id := fmt.Sprintf("r%02d", len(ids))
+				what = "ingest " + id
+				if _, err := r.Ingest(ctx, record(id)); err == nil {
+					ids = append(ids, id)
+				} else if !isNoID(err) {
+					t.Fatalf("seed %d step %d: %s: %v", seed, step, what, err)
+				}
+			case op < 7:
+				id := ids[rng.IntN(len(ids))]
+				what = "re-ingest " + id
+				if _, err := r.Ingest(ctx, record(id)); err != nil && !isNoID(err) {
+					t.Fatalf("seed %d step %d: %s: %v", seed, step, what, err)
+				}
+			case op < 9:
+				part := snapshot(t, st, ids)
+				a, b := part[ids[rng.IntN(len(ids))]], part[ids[rng.IntN(len(ids))]]
+				what = "merge"
+				if a == b || a == uuid.Nil || b == uuid.Nil {
+					continue
+				}
+				ev, err := r.Merge(ctx, a, b, "operator")
+				switch {
+				case err == nil:
+					merges = append(merges, ev.ID)
+				case errors.Is(err, identity.ErrInvalid):
+				default:
+					t.Fatalf("seed %d step %d: merge: %v", seed, step, err)
+				}
+			default:
+				if len(merges) == 0 {
+					continue
+				}
+				what = "unmerge"
+				if _, err := r.Unmerge(ctx, merges[rng.IntN(len(merges))]); err != nil && !errors.Is(err, identity.ErrInvalid) && !errors.Is(err, identity.ErrNotFound) {
+					t.Fatalf("seed %d step %d: unmerge: %v", seed, step, err)
+				}
+			}
+			recs, err := st.IdentityRecords(ctx, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ns []identity.Node
+			var cids []string
+			for _, x := range recs {
+				ns = append(ns, identity.Node{ID: x.ID, At: x.At, Keys: slices.Concat(x.Keys, x.Evidence)})
+				cids = append(cids, x.Constraints...)
+			}
+			slices.Sort(cids)
+			cons, err := st.IdentityConstraints(ctx, slices.Compact(cids))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := clusters(identity.Resolve(ns, r.Rules(), cons, false).Clusters)
+			if got := storedPartition(t, st, ids); got != want {
+				t.Fatalf("seed %d step %d (%s): stored partition\n %s\nResolve says\n %s", seed, step, what, got, want)
+			}
+		}
+	}
+}

@@ -75,6 +75,29 @@ func BenchmarkResolveBatch(b *testing.B) {
 	b.ReportMetric(float64(len(ns))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
 
+// BenchmarkPrepare only cleans and tokenises the same records (no store,
+// no resolution): the floor under BenchmarkResolve.
+func BenchmarkPrepare(b *testing.B) {
+	recs := benchRecords(b, benchN)
+	r := identity.NewResolver(memstore.New(), nil)
+	ctx := context.Background()
+	b.ReportAllocs()
+	var cpu time.Duration
+	for b.Loop() {
+		c0 := cpuTime()
+		for _, x := range recs {
+			if _, _, _, err := r.Prepare(ctx, x); err != nil && !isNoID(err) {
+				b.Fatal(err)
+			}
+		}
+		cpu += cpuTime() - c0
+	}
+	b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(len(recs))*float64(b.N)/cpu.Seconds(), "records/cpu-s")
+	}
+}
+
 // benchN is the benchmark corpus size: 1,000,000 unless IDENTITY_BENCH_N
 // says otherwise (for quick profiling).
 var benchN = func() int {

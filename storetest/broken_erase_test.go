@@ -3,7 +3,6 @@ package storetest_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -74,17 +73,8 @@ func TestEraseSuiteCatchesBrokenStore(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns a child test process")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenEraseStoreHelper$", "-test.v")
-	cmd.Env = append(os.Environ(), "STORETEST_BROKEN_ERASE=1")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatal("the erase suite passed a broken store")
-	}
-	for _, sub := range []string{"DeleteRecordsUnindexes", "TombstonesFirstWins"} {
-		if !strings.Contains(string(out), "--- FAIL: TestBrokenEraseStoreHelper/"+sub+" ") {
-			t.Errorf("subtest %s did not catch the broken store; output:\n%s", sub, out)
-		}
-	}
+	runBroken(t, "TestBrokenEraseStoreHelper", "STORETEST_BROKEN_ERASE=1", "keeps the last tombstone and deletes nothing",
+		[]string{"DeleteRecordsUnindexes", "TombstonesFirstWins"}, nil)
 }
 
 // ignoresRefuseErased writes every change as if RefuseErased were unset.
@@ -106,18 +96,6 @@ func TestEraseSuiteCatchesIgnoredRefuseErased(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns a child test process")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestIgnoresRefuseErasedHelper$", "-test.v")
-	cmd.Env = append(os.Environ(), "STORETEST_IGNORES_REFUSE_ERASED=1")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatal("the erase suite passed a store that ignores RefuseErased")
-	}
-	if !strings.Contains(string(out), "--- FAIL: TestIgnoresRefuseErasedHelper/ApplyRefusesErased ") {
-		t.Errorf("ApplyRefusesErased did not catch a store that ignores RefuseErased; output:\n%s", out)
-	}
-	for _, sub := range []string{"DeleteRecordsUnindexes", "TombstonesFirstWins"} {
-		if strings.Contains(string(out), "--- FAIL: TestIgnoresRefuseErasedHelper/"+sub+" ") {
-			t.Errorf("subtest %s failed a store whose only fault is RefuseErased; output:\n%s", sub, out)
-		}
-	}
+	runBroken(t, "TestIgnoresRefuseErasedHelper", "STORETEST_IGNORES_REFUSE_ERASED=1", "ignores RefuseErased",
+		[]string{"ApplyRefusesErased"}, []string{"DeleteRecordsUnindexes", "TombstonesFirstWins"})
 }

@@ -3,8 +3,6 @@ package storetest_test
 import (
 	"context"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/cimkit/cimkit/memstore"
@@ -103,20 +101,7 @@ func TestSuiteCatchesBrokenPrivacyStores(t *testing.T) {
 	}
 	for name, wantFail := range cases {
 		t.Run(name, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenPrivacyStoreHelper$", "-test.v")
-			cmd.Env = append(os.Environ(), "STORETEST_BROKEN_PRIVACY="+name)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the suite passed a store that %s", name)
-			}
-			for _, sub := range wantFail {
-				if !strings.Contains(string(out), "--- FAIL: TestBrokenPrivacyStoreHelper/"+sub+" ") {
-					t.Errorf("subtest %s did not catch a store that %s", sub, name)
-				}
-			}
-			if t.Failed() {
-				t.Logf("child output:\n%s", out)
-			}
+			runBroken(t, "TestBrokenPrivacyStoreHelper", "STORETEST_BROKEN_PRIVACY="+name, name, wantFail, nil)
 		})
 	}
 }

@@ -3,8 +3,6 @@ package storetest_test
 import (
 	"context"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/cimkit/cimkit/customer"
@@ -87,20 +85,7 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 	}
 	for name, wantFail := range cases {
 		t.Run(name, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenStoreHelper$", "-test.v")
-			cmd.Env = append(os.Environ(), "STORETEST_BROKEN="+name)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the suite passed a store that %s", name)
-			}
-			for _, sub := range wantFail {
-				if !strings.Contains(string(out), "--- FAIL: TestBrokenStoreHelper/"+sub+" ") {
-					t.Errorf("subtest %s did not catch a store that %s", sub, name)
-				}
-			}
-			if t.Failed() {
-				t.Logf("child output:\n%s", out)
-			}
+			runBroken(t, "TestBrokenStoreHelper", "STORETEST_BROKEN="+name, name, wantFail, nil)
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
@@ -105,3 +106,59 @@ func storedPartition(t testing.TB, st identity.Store, ids []string) string {
 func isNoID(err error) bool { return errors.Is(err, identity.ErrNoIdentifier) }
 
 func memstoreNew() *memstore.Store { return memstore.New() }
+
+// tinyRecord draws a record from a tiny universe (three phones, three
+// devices, three member ids, three names, times over 400 days), so that
+// shared values, unique-kind conflicts and ownership expiry are common.
+func tinyRecord(rng *rand.Rand, id string) identity.Record {
+	phones := []string{"13812340001", "13812340002", "13812340003"}
+	names := []string{"张三", "李四", "王五"}
+	r := identity.Record{ID: id, Channel: "app", At: t0.Add(time.Duration(rng.IntN(400*24)) * time.Hour)}
+	add := func(k identity.Kind, v string) {
+		r.Identifiers = append(r.Identifiers, identity.Identifier{Kind: k, Value: v})
+	}
+	if rng.IntN(5) > 0 {
+		add(identity.KindPhone, phones[rng.IntN(len(phones))])
+	}
+	if rng.IntN(2) == 0 {
+		add(identity.KindDevice, fmt.Sprintf("dev-%d-abcdef", rng.IntN(3)))
+	}
+	for range 1 + rng.IntN(2) { // sometimes two member ids in one record
+		if rng.IntN(3) == 0 {
+			add(identity.KindMemberID, fmt.Sprintf("M%d", rng.IntN(3)))
+		}
+	}
+	if rng.IntN(2) == 0 {
+		add(identity.KindName, names[rng.IntN(len(names))])
+	}
+	return r
+}
+
+// fastSlowAgree ingests recs, in order, through a Resolver with the
+// matched-record fast path and one without: every ingest must give the
+// same customer and outcome, and both final partitions must equal batch
+// Resolve.
+func fastSlowAgree(t *testing.T, seed uint64, recs []identity.Record) {
+	t.Helper()
+	var ids []string
+	for _, x := range recs {
+		ids = append(ids, x.ID)
+	}
+	fast, stFast := newResolver(t)
+	slow, stSlow := newResolver(t)
+	identity.SetFastMatch(slow, false)
+	for _, x := range recs {
+		a, errA := fast.Ingest(ctx, x)
+		b, errB := slow.Ingest(ctx, x)
+		if (errA == nil) != (errB == nil) || a.CustomerID != b.CustomerID || a.Outcome != b.Outcome || a.Summary() != b.Summary() {
+			t.Fatalf("seed %d record %s: fast %v %s %v, slow %v %s %v", seed, x.ID, a.CustomerID, a.Summary(), errA, b.CustomerID, b.Summary(), errB)
+		}
+	}
+	want := clusters(identity.Resolve(nodes(t, fast, recs), fast.Rules(), nil, false).Clusters)
+	if got := storedPartition(t, stFast, ids); got != want {
+		t.Fatalf("seed %d: fast-path partition differs from batch:\n got %s\nwant %s", seed, got, want)
+	}
+	if got := storedPartition(t, stSlow, ids); got != want {
+		t.Fatalf("seed %d: slow-path partition differs from batch", seed)
+	}
+}

@@ -24,33 +24,13 @@ func TestOperationsKeepPartition(t *testing.T) {
 	if raceEnabled {
 		seeds = 40
 	}
-	phones := []string{"13812340001", "13812340002", "13812340003"}
-	names := []string{"张三", "李四", "王五"}
 	for seed := range uint64(seeds) {
 		rng := rand.New(rand.NewPCG(seed, 11))
 		st := memstore.New()
 		r := identity.NewResolver(st, &identity.Options{NewID: seqIDs(fmt.Sprint(t.Name(), seed)), Now: func() time.Time { return t0 }})
 		var ids []string
 		var merges []uuid.UUID
-		record := func(id string) identity.Record {
-			x := identity.Record{ID: id, Channel: "app", At: t0.Add(time.Duration(rng.IntN(400*24)) * time.Hour)}
-			add := func(k identity.Kind, v string) {
-				x.Identifiers = append(x.Identifiers, identity.Identifier{Kind: k, Value: v})
-			}
-			if rng.IntN(4) > 0 {
-				add(identity.KindPhone, phones[rng.IntN(len(phones))])
-			}
-			if rng.IntN(2) == 0 {
-				add(identity.KindDevice, fmt.Sprintf("dev-%d-abcdef", rng.IntN(3)))
-			}
-			if rng.IntN(4) == 0 {
-				add(identity.KindMemberID, fmt.Sprintf("M%d", rng.IntN(3)))
-			}
-			if rng.IntN(2) == 0 {
-				add(identity.KindName, names[rng.IntN(len(names))])
-			}
-			return x
-		}
+		record := func(id string) identity.Record { return tinyRecord(rng, id) }
 		for step := range steps {
 			op := rng.IntN(10)
 			var what string

@@ -204,28 +204,10 @@ func TestFastPathChangesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		var recs []identity.Record
-		var ids []string
 		for _, x := range d.Records {
 			recs = append(recs, fromSynth(x))
-			ids = append(ids, x.ID)
 		}
 		rand.New(rand.NewPCG(seed, 1)).Shuffle(len(recs), func(a, b int) { recs[a], recs[b] = recs[b], recs[a] })
-		fast, stFast := newResolver(t)
-		slow, stSlow := newResolver(t)
-		identity.SetFastMatch(slow, false)
-		for _, x := range recs {
-			a, errA := fast.Ingest(ctx, x)
-			b, errB := slow.Ingest(ctx, x)
-			if (errA == nil) != (errB == nil) || a.CustomerID != b.CustomerID || a.Outcome != b.Outcome || a.Summary() != b.Summary() {
-				t.Fatalf("seed %d record %s: fast %v %s %v, slow %v %s %v", seed, x.ID, a.CustomerID, a.Outcome, errA, b.CustomerID, b.Outcome, errB)
-			}
-		}
-		want := clusters(identity.Resolve(nodes(t, fast, recs), fast.Rules(), nil, false).Clusters)
-		if got := storedPartition(t, stFast, ids); got != want {
-			t.Fatalf("seed %d: fast-path partition differs from batch", seed)
-		}
-		if got := storedPartition(t, stSlow, ids); got != want {
-			t.Fatalf("seed %d: slow-path partition differs from batch", seed)
-		}
+		fastSlowAgree(t, seed, recs)
 	}
 }

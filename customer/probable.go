@@ -15,12 +15,20 @@ import (
 // are removed. The resolver must be built with identity.Options.Probable.
 // Record fields are those Ingest stores: "name", "birth_date", "gender",
 // "phone", "email", "address", "address.province", "address.city",
-// "address.district", "address.detail", "address.postal_code".
+// "address.district", "address.detail", "address.postal_code". With a
+// Sealer they are opened in memory to be scored; nothing opened is stored.
 func (s *Service) ScanProbable(ctx context.Context, recordIDs []string) (identity.ProbableReport, error) {
 	if s.resolver == nil {
 		return identity.ProbableReport{}, ErrNoResolver
 	}
-	rep, err := s.resolver.ScanProbable(ctx, recordIDs)
+	var open identity.RecordOpener
+	if s.sealer != nil {
+		// Sealed record fields are opened in memory to be scored.
+		open = func(ctx context.Context, recs []identity.StoredRecord) ([]identity.StoredRecord, error) {
+			return s.openRecordFields(ctx, recs, nil)
+		}
+	}
+	rep, err := s.resolver.ScanProbableOpened(ctx, recordIDs, open)
 	// Reproject whatever was written, also when a later pair failed.
 	for _, ev := range rep.Events {
 		if perr := s.reprojectEvent(ctx, ev); perr != nil && err == nil {

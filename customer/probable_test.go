@@ -49,6 +49,14 @@ func serviceModel(t *testing.T) *match.Model {
 }
 
 func TestServiceScanProbable(t *testing.T) {
+	for _, sealed := range []bool{false, true} {
+		t.Run(fmt.Sprint("sealed=", sealed), func(t *testing.T) { testServiceScanProbable(t, sealed) })
+	}
+}
+
+// testServiceScanProbable: with or without sealed record fields, the scan
+// merges the two records of one person and an unmerge splits them again.
+func testServiceScanProbable(t *testing.T, sealed bool) {
 	ctx := context.Background()
 	st := memstore.New()
 	n := 0
@@ -59,7 +67,11 @@ func TestServiceScanProbable(t *testing.T) {
 	now := func() time.Time { return ingestT0 }
 	r := identity.NewResolver(st, &identity.Options{NewID: newID, Now: now,
 		Probable: &identity.ProbableOptions{Model: serviceModel(t), Threshold: 0.9}})
-	svc := customer.New(st, &customer.Options{Identity: r, Now: now, NewID: newID})
+	opts := &customer.Options{Identity: r, Now: now, NewID: newID}
+	if sealed {
+		opts.Sealer = customer.VaultSealer(newVault(t, st, t.TempDir()), tenant)
+	}
+	svc := customer.New(st, opts)
 	if _, err := customer.New(memstore.New(), &customer.Options{}).ScanProbable(ctx, nil); !errors.Is(err, identity.ErrInvalid) {
 		t.Fatalf("scan with a resolver without a model: %v, want ErrInvalid", err)
 	}
@@ -85,6 +97,13 @@ func TestServiceScanProbable(t *testing.T) {
 	}
 	if count() != 3 {
 		t.Fatalf("%d profiles before the scan, want 3", count())
+	}
+	if sealed {
+		// The resolver alone sees only ciphertext: nothing to merge on.
+		rep, err := r.ScanProbable(ctx, []string{"pos-1", "app-1", "web-1"})
+		if err != nil || len(rep.Merges) != 0 {
+			t.Fatalf("scan over sealed fields without opening them: %d merges, %v", len(rep.Merges), err)
+		}
 	}
 	rep, err := svc.ScanProbable(ctx, []string{"pos-1", "app-1", "web-1"})
 	if err != nil {

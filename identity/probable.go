@@ -40,7 +40,8 @@ type ProbableOptions struct {
 	Model *match.Model
 	// Fields names, for each model field in order, the key of
 	// Record.Fields holding its value; nil means the model's field names.
-	// Fields the host sealed cannot be compared.
+	// Fields the host sealed are compared only when the scan opens them
+	// (ScanProbableOpened; customer.Service.ScanProbable does).
 	Fields []string
 	// Threshold is the probability at or above which a pair is merged,
 	// in (0, 1].
@@ -112,6 +113,18 @@ type ProbableReport struct {
 // weight; Explain shows it and Unmerge undoes it like any other merge.
 // The result depends on the set of ids, not their order.
 func (r *Resolver) ScanProbable(ctx context.Context, recordIDs []string) (ProbableReport, error) {
+	return r.ScanProbableOpened(ctx, recordIDs, nil)
+}
+
+// RecordOpener returns the records with their profile fields readable: a
+// host that seals the fields before they reach the Store (customer.Service
+// with a Sealer) opens them here. It must keep the records' order and ids;
+// the opened values are used in memory, for scoring, and never written.
+type RecordOpener func(ctx context.Context, recs []StoredRecord) ([]StoredRecord, error)
+
+// ScanProbableOpened is ScanProbable over records passed through open
+// first (nil: as stored).
+func (r *Resolver) ScanProbableOpened(ctx context.Context, recordIDs []string, open RecordOpener) (ProbableReport, error) {
 	var rep ProbableReport
 	if err := r.prob.check(); err != nil {
 		return rep, err
@@ -120,6 +133,9 @@ func (r *Resolver) ScanProbable(ctx context.Context, recordIDs []string) (Probab
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	recs, err := r.store.IdentityRecords(ctx, ids)
+	if err == nil && open != nil {
+		recs, err = openRecords(ctx, open, recs)
+	}
 	if err != nil {
 		return rep, err
 	}
@@ -219,6 +235,23 @@ func (r *Resolver) LinkProbable(ctx context.Context, a, b string) ([]Event, Prob
 		return nil, p, err
 	}
 	return append([]Event{ev}, slices.DeleteFunc(all, func(e Event) bool { return e.ID == ev.ID })...), p, nil
+}
+
+// openRecords passes recs through open and checks it kept them.
+func openRecords(ctx context.Context, open RecordOpener, recs []StoredRecord) ([]StoredRecord, error) {
+	out, err := open(ctx, recs)
+	if err != nil {
+		return nil, fmt.Errorf("identity: open records: %w", err)
+	}
+	if len(out) != len(recs) {
+		return nil, fmt.Errorf("%w: open records: %d records for %d", ErrInvalid, len(out), len(recs))
+	}
+	for i := range out {
+		if out[i].ID != recs[i].ID || out[i].CustomerID != recs[i].CustomerID {
+			return nil, fmt.Errorf("%w: open records: records changed", ErrInvalid)
+		}
+	}
+	return out, nil
 }
 
 // matchRecord reads the model's fields from a stored record.

@@ -460,3 +460,43 @@ func TestProbableMergeFormerIDs(t *testing.T) {
 		t.Fatalf("CurrentID(unmerged) = %v, %v; want itself", cur, err)
 	}
 }
+
+// ScanProbableOpened scores the opened records, and refuses an opener that
+// loses or reorders them.
+func TestScanProbableOpened(t *testing.T) {
+	ctx := context.Background()
+	st := memstore.New()
+	r := probResolver(t, st, pairProbability(t, recA, recB).Probability, 0)
+	ingestAll(t, r, recA, recB, recC)
+	ids := []string{"a", "b", "c"}
+	// An opener that blanks every field: nothing left to match on.
+	blank := func(_ context.Context, recs []identity.StoredRecord) ([]identity.StoredRecord, error) {
+		out := slices.Clone(recs)
+		for i := range out {
+			out[i].Fields = nil
+		}
+		return out, nil
+	}
+	if rep, err := r.ScanProbableOpened(ctx, ids, blank); err != nil || len(rep.Merges) != 0 {
+		t.Fatalf("blank opener: %d merges, %v", len(rep.Merges), err)
+	}
+	for name, bad := range map[string]identity.RecordOpener{
+		"drops one": func(_ context.Context, recs []identity.StoredRecord) ([]identity.StoredRecord, error) {
+			return recs[1:], nil
+		},
+		"reorders": func(_ context.Context, recs []identity.StoredRecord) ([]identity.StoredRecord, error) {
+			return append(slices.Clone(recs[1:]), recs[0]), nil
+		},
+	} {
+		if _, err := r.ScanProbableOpened(ctx, ids, bad); !errors.Is(err, identity.ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", name, err)
+		}
+	}
+	boom := errors.New("vault unavailable")
+	if _, err := r.ScanProbableOpened(ctx, ids, func(context.Context, []identity.StoredRecord) ([]identity.StoredRecord, error) { return nil, boom }); !errors.Is(err, boom) {
+		t.Errorf("opener error: %v", err)
+	}
+	if rep, err := r.ScanProbableOpened(ctx, ids, nil); err != nil || len(rep.Merges) != 1 {
+		t.Fatalf("no opener: %d merges, %v; want 1", len(rep.Merges), err)
+	}
+}

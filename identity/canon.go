@@ -151,6 +151,9 @@ func canonSimple(c Canon, s string) string {
 }
 
 func isNothing(s string) bool {
+	if len(s) > 3 { // the longest below is three bytes
+		return false
+	}
 	switch strings.ToLower(s) {
 	case "-", "--", "n/a", "na", "无":
 		return true

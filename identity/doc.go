@@ -14,6 +14,9 @@
 // absorbed. Every merge and split is an Event with its reason; Unmerge undoes a
 // merge exactly and records a cannot-link so later ingests respect it;
 // Explain prints why records belong together with personal data masked.
+// An absorbed id stays meaningful: FormerIDs lists the ids merged into a
+// customer (so a host's activity recorded under them can follow it), and
+// CurrentID follows an absorbed id to the customer holding its records.
 //
 // Probable links. Records that share no identifier (a store customer with
 // name, address and birth date only) can be joined by a Fellegi-Sunter
@@ -31,7 +34,9 @@
 // values), and Unmerge undoes it exactly and records a cannot-link, so
 // later scans report the pair in KeptApart instead of merging it again.
 // Pairs between Review and Threshold are returned as suggestions for an
-// operator (Merge). A record needs one linking identifier to be stored; a
+// operator (Merge). A host that seals the records' profile fields passes a
+// RecordOpener to ScanProbableOpened, which scores the opened values in
+// memory and stores nothing of them. A record needs one linking identifier to be stored; a
 // host with records that have none registers a kind for its source record
 // id, which links nothing else:
 //

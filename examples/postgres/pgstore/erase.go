@@ -3,7 +3,6 @@ package pgstore
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/cimkit/cimkit/customer"
@@ -92,7 +91,9 @@ func (s *Store) DeleteIdentityRecords(ctx context.Context, ids []string) error {
 				return err
 			}
 		}
-		return touched.bump(ctx, tx)
+		b := &pgx.Batch{}
+		touched.queueBumps(b)
+		return tx.SendBatch(ctx, b).Close()
 	})
 	return idErr("delete identity records", err)
 }
@@ -122,12 +123,14 @@ func (s *Store) RedactActivity(ctx context.Context, customerID uuid.UUID) (int, 
 	return int(n), nil
 }
 
-// refuseErased implements identity.Change.RefuseErased inside
-// ApplyIdentity's transaction: an error wrapping identity.ErrErased if a
-// record's id or linking key is tombstoned.
+// queueRefuseErased implements identity.Change.RefuseErased inside
+// ApplyIdentity's transaction: fail gets an error wrapping
+// identity.ErrErased if a record's id or linking key is tombstoned.
 //
-// It runs after the change's token and customer version rows are locked
-// and checked, and that order is what closes the race with an erasure
+// It is queued in ApplyIdentity's first batch after the statements that
+// lock the change's token and customer version rows (a batch runs its
+// statements one after another, so it begins once they hold the locks),
+// and that order is what closes the race with an erasure
 // under READ COMMITTED, where each statement sees every transaction that
 // committed before it began. EraseIdentity commits a round's tombstones
 // before it starts deleting that round's records, and the deletion bumps
@@ -142,7 +145,7 @@ func (s *Store) RedactActivity(ctx context.Context, customerID uuid.UUID) (int, 
 // deletes it. Checking before the locks would leave a window in which a
 // deletion commits after the check but before the locks, and the argument
 // would then rest on how the caller ordered its reads.
-func refuseErased(ctx context.Context, tx pgx.Tx, recs []identity.StoredRecord) error {
+func queueRefuseErased(b *pgx.Batch, recs []identity.StoredRecord, fail func(error)) {
 	var hashes []string
 	for _, r := range recs {
 		hashes = append(hashes, identity.TombstoneHash(identity.TombstoneRecord, r.ID))
@@ -151,15 +154,16 @@ func refuseErased(ctx context.Context, tx pgx.Tx, recs []identity.StoredRecord) 
 		}
 	}
 	if len(hashes) == 0 {
-		return nil
+		return
 	}
-	var kind string
-	err := tx.QueryRow(ctx, `SELECT doc->>'Kind' FROM id_tombstones WHERE hash = ANY($1) LIMIT 1`, hashes).Scan(&kind)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return fmt.Errorf("pgstore: identity %s tombstoned: %w", kind, identity.ErrErased)
+	b.Queue(`SELECT doc->>'Kind' FROM id_tombstones WHERE hash = ANY($1) LIMIT 1`, hashes).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var kind string
+			if err := rows.Scan(&kind); err != nil {
+				return err
+			}
+			fail(fmt.Errorf("pgstore: identity %s tombstoned: %w", kind, identity.ErrErased))
+		}
+		return rows.Err()
+	})
 }

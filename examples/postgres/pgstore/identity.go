@@ -142,93 +142,153 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		return err
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		toks := slices.Clone(c.ExpectTokens)
-		slices.SortFunc(toks, func(a, b identity.TokenVersion) int {
-			return cmp.Or(strings.Compare(string(a.Key.Kind), string(b.Key.Kind)), strings.Compare(a.Key.Token, b.Key.Token))
+		// Two round trips: the locks and checks (with the records' old
+		// state), then every write. A batch runs its statements in order,
+		// each seeing what the ones before it locked, so the tombstone
+		// check still comes after the locks.
+		old, err := lockAndCheck(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		return writeChange(ctx, tx, c, old)
+	})
+	return idErr("apply identity change", err)
+}
+
+// lockAndCheck locks the rows of every version the change expects (in a
+// fixed order, each created at version 0 first if missing, so two writers
+// expecting a new token serialise on it), checks the versions, the records
+// that must be absent and (with RefuseErased) the tombstones, and returns
+// the stored state of the change's records, locked too.
+func lockAndCheck(ctx context.Context, tx pgx.Tx, c identity.Change) (map[string]identity.StoredRecord, error) {
+	b := &pgx.Batch{}
+	var failed error
+	fail := func(err error) {
+		if failed == nil {
+			failed = err
+		}
+	}
+	toks := slices.Clone(c.ExpectTokens)
+	slices.SortFunc(toks, func(a, b identity.TokenVersion) int {
+		return cmp.Or(strings.Compare(string(a.Key.Kind), string(b.Key.Kind)), strings.Compare(a.Key.Token, b.Key.Token))
+	})
+	for _, e := range toks {
+		b.Queue(`INSERT INTO id_token_versions (kind, token, version) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`, string(e.Key.Kind), e.Key.Token)
+		b.Queue(`SELECT version FROM id_token_versions WHERE kind = $1 AND token = $2 FOR UPDATE`, string(e.Key.Kind), e.Key.Token).
+			QueryRow(func(row pgx.Row) error {
+				var v int64
+				if err := row.Scan(&v); err != nil {
+					return err
+				}
+				if v != e.Version {
+					fail(fmt.Errorf("pgstore: identity token version: %w", identity.ErrConflict))
+				}
+				return nil
+			})
+	}
+	custs := slices.Clone(c.ExpectCustomers)
+	slices.SortFunc(custs, func(a, b identity.CustomerVersion) int { return strings.Compare(a.ID.String(), b.ID.String()) })
+	for _, e := range custs {
+		b.Queue(`INSERT INTO id_customer_versions (customer_id, version) VALUES ($1, 0) ON CONFLICT DO NOTHING`, e.ID)
+		b.Queue(`SELECT version FROM id_customer_versions WHERE customer_id = $1 FOR UPDATE`, e.ID).QueryRow(func(row pgx.Row) error {
+			var v int64
+			if err := row.Scan(&v); err != nil {
+				return err
+			}
+			if v != e.Version {
+				fail(fmt.Errorf("pgstore: identity customer version: %w", identity.ErrConflict))
+			}
+			return nil
 		})
-		for _, e := range toks {
-			if _, err := tx.Exec(ctx, `INSERT INTO id_token_versions (kind, token, version) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`,
-				string(e.Key.Kind), e.Key.Token); err != nil {
-				return err
-			}
-			var v int64
-			if err := tx.QueryRow(ctx, `SELECT version FROM id_token_versions WHERE kind = $1 AND token = $2 FOR UPDATE`,
-				string(e.Key.Kind), e.Key.Token).Scan(&v); err != nil {
-				return err
-			}
-			if v != e.Version {
-				return fmt.Errorf("pgstore: identity token version: %w", identity.ErrConflict)
-			}
-		}
-		custs := slices.Clone(c.ExpectCustomers)
-		slices.SortFunc(custs, func(a, b identity.CustomerVersion) int { return strings.Compare(a.ID.String(), b.ID.String()) })
-		for _, e := range custs {
-			if _, err := tx.Exec(ctx, `INSERT INTO id_customer_versions (customer_id, version) VALUES ($1, 0) ON CONFLICT DO NOTHING`, e.ID); err != nil {
-				return err
-			}
-			var v int64
-			if err := tx.QueryRow(ctx, `SELECT version FROM id_customer_versions WHERE customer_id = $1 FOR UPDATE`, e.ID).Scan(&v); err != nil {
-				return err
-			}
-			if v != e.Version {
-				return fmt.Errorf("pgstore: identity customer version: %w", identity.ErrConflict)
-			}
-		}
-		if len(c.ExpectAbsent) > 0 {
+	}
+	if len(c.ExpectAbsent) > 0 {
+		b.Queue(`SELECT EXISTS (SELECT 1 FROM id_records WHERE id = ANY($1))`, c.ExpectAbsent).QueryRow(func(row pgx.Row) error {
 			var exists bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM id_records WHERE id = ANY($1))`, c.ExpectAbsent).Scan(&exists); err != nil {
+			if err := row.Scan(&exists); err != nil {
 				return err
 			}
 			if exists {
-				return fmt.Errorf("pgstore: identity record exists: %w", identity.ErrConflict)
+				fail(fmt.Errorf("pgstore: identity record exists: %w", identity.ErrConflict))
 			}
-		}
-		if c.RefuseErased {
-			if err := refuseErased(ctx, tx, c.Records); err != nil {
-				return err
-			}
-		}
-		touched := &touchedLists{tokens: map[identity.Key]bool{}, customers: map[uuid.UUID]bool{}}
-		for _, r := range c.Records {
-			if err := applyRecord(ctx, tx, r, touched); err != nil {
-				return err
-			}
-		}
-		if err := touched.bump(ctx, tx); err != nil {
-			return err
-		}
-		for _, id := range c.DeleteConstraints {
-			if _, err := tx.Exec(ctx, `DELETE FROM id_constraints WHERE id = $1`, id); err != nil {
-				return err
-			}
-		}
-		for _, k := range c.Constraints {
-			doc, err := marshal(k)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO id_constraints (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc`, k.ID, doc); err != nil {
-				return err
-			}
-		}
-		for _, e := range c.Events {
-			doc, err := marshal(e)
-			if err != nil {
-				return err
-			}
-			var seq int64
-			if err := tx.QueryRow(ctx, `INSERT INTO id_events (id, doc) VALUES ($1, $2) RETURNING seq`, e.ID, doc).Scan(&seq); err != nil {
-				return err
-			}
-			for _, ce := range append(slices.Clone(e.Before), e.After...) {
-				if _, err := tx.Exec(ctx, `INSERT INTO id_event_customers (customer_id, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING`, ce.ID, seq); err != nil {
+			return nil
+		})
+	}
+	if c.RefuseErased {
+		queueRefuseErased(b, c.Records, fail)
+	}
+	old := map[string]identity.StoredRecord{}
+	for _, id := range recordIDs(c.Records) {
+		b.Queue(`SELECT doc FROM id_records WHERE id = $1 FOR UPDATE`, id).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var doc []byte
+				if err := rows.Scan(&doc); err != nil {
 					return err
 				}
+				var r identity.StoredRecord
+				if err := json.Unmarshal(doc, &r); err != nil {
+					return fmt.Errorf("decode identity record: %w", err)
+				}
+				old[id] = r
+			}
+			return rows.Err()
+		})
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+	return old, failed
+}
+
+// recordIDs returns the distinct ids of recs, sorted.
+func recordIDs(recs []identity.StoredRecord) []string {
+	ids := make([]string, 0, len(recs))
+	for _, r := range recs {
+		ids = append(ids, r.ID)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// writeChange writes the change in one batch: each record against its
+// stored state (or the state an earlier record of the change gave it),
+// then the version bumps, constraints and events.
+func writeChange(ctx context.Context, tx pgx.Tx, c identity.Change, old map[string]identity.StoredRecord) error {
+	b := &pgx.Batch{}
+	touched := &touchedLists{tokens: map[identity.Key]bool{}, customers: map[uuid.UUID]bool{}}
+	for _, r := range c.Records {
+		prev, existed := old[r.ID]
+		if err := queueRecord(b, r, prev, existed, touched); err != nil {
+			return err
+		}
+		old[r.ID] = r
+	}
+	touched.queueBumps(b)
+	for _, id := range c.DeleteConstraints {
+		b.Queue(`DELETE FROM id_constraints WHERE id = $1`, id)
+	}
+	for _, k := range c.Constraints {
+		doc, err := marshal(k)
+		if err != nil {
+			return err
+		}
+		b.Queue(`INSERT INTO id_constraints (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc`, k.ID, doc)
+	}
+	for _, e := range c.Events {
+		doc, err := marshal(e)
+		if err != nil {
+			return err
+		}
+		var named []uuid.UUID
+		for _, ce := range append(slices.Clone(e.Before), e.After...) {
+			if !slices.Contains(named, ce.ID) {
+				named = append(named, ce.ID)
 			}
 		}
-		return nil
-	})
-	return idErr("apply identity change", err)
+		b.Queue(`WITH e AS (INSERT INTO id_events (id, doc) VALUES ($1, $2) RETURNING seq)
+			INSERT INTO id_event_customers (customer_id, seq) SELECT c, e.seq FROM e, unnest($3::uuid[]) AS c ON CONFLICT DO NOTHING`,
+			e.ID, doc, named)
+	}
+	return tx.SendBatch(ctx, b).Close()
 }
 
 // touchedLists collects the token and customer lists a change touches;
@@ -238,7 +298,7 @@ type touchedLists struct {
 	customers map[uuid.UUID]bool
 }
 
-func (t *touchedLists) bump(ctx context.Context, tx pgx.Tx) error {
+func (t *touchedLists) queueBumps(b *pgx.Batch) {
 	keys := make([]identity.Key, 0, len(t.tokens))
 	for k := range t.tokens {
 		keys = append(keys, k)
@@ -247,9 +307,8 @@ func (t *touchedLists) bump(ctx context.Context, tx pgx.Tx) error {
 		return cmp.Or(strings.Compare(string(a.Kind), string(b.Kind)), strings.Compare(a.Token, b.Token))
 	})
 	for _, k := range keys {
-		if err := bumpToken(ctx, tx, k); err != nil {
-			return err
-		}
+		b.Queue(`INSERT INTO id_token_versions (kind, token, version) VALUES ($1, $2, 1)
+			ON CONFLICT (kind, token) DO UPDATE SET version = id_token_versions.version + 1`, string(k.Kind), k.Token)
 	}
 	ids := make([]uuid.UUID, 0, len(t.customers))
 	for id := range t.customers {
@@ -257,72 +316,40 @@ func (t *touchedLists) bump(ctx context.Context, tx pgx.Tx) error {
 	}
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
 	for _, id := range ids {
-		if err := bumpCustomer(ctx, tx, id); err != nil {
-			return err
-		}
+		b.Queue(`INSERT INTO id_customer_versions (customer_id, version) VALUES ($1, 1)
+			ON CONFLICT (customer_id) DO UPDATE SET version = id_customer_versions.version + 1`, id)
 	}
-	return nil
 }
 
-// applyRecord upserts one record and keeps the token index and customer
-// lists in step with it, noting every list it touches.
-func applyRecord(ctx context.Context, tx pgx.Tx, r identity.StoredRecord, touched *touchedLists) error {
-	var old identity.StoredRecord
-	var doc []byte
-	err := tx.QueryRow(ctx, `SELECT doc FROM id_records WHERE id = $1 FOR UPDATE`, r.ID).Scan(&doc)
-	existed := err == nil
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return err
-	}
+// queueRecord queues the upsert of r, whose stored state is old (when it
+// existed), keeping the token index and customer lists in step with it and
+// noting every list it touches.
+func queueRecord(b *pgx.Batch, r, old identity.StoredRecord, existed bool, touched *touchedLists) error {
 	if existed {
-		if err := json.Unmarshal(doc, &old); err != nil {
-			return fmt.Errorf("decode identity record: %w", err)
-		}
 		for _, k := range old.Keys {
 			touched.tokens[k] = true
-			if slices.Contains(r.Keys, k) {
-				continue
-			}
-			if _, err := tx.Exec(ctx, `DELETE FROM id_tokens WHERE kind = $1 AND token = $2 AND record_id = $3`, string(k.Kind), k.Token, r.ID); err != nil {
-				return err
+			if !slices.Contains(r.Keys, k) {
+				b.Queue(`DELETE FROM id_tokens WHERE kind = $1 AND token = $2 AND record_id = $3`, string(k.Kind), k.Token, r.ID)
 			}
 		}
 		touched.customers[old.CustomerID] = true
 		if old.CustomerID != r.CustomerID {
-			if _, err := tx.Exec(ctx, `DELETE FROM id_customers WHERE customer_id = $1 AND record_id = $2`, old.CustomerID, r.ID); err != nil {
-				return err
-			}
+			b.Queue(`DELETE FROM id_customers WHERE customer_id = $1 AND record_id = $2`, old.CustomerID, r.ID)
 		}
 	}
 	for _, k := range r.Keys {
 		touched.tokens[k] = true
-		if _, err := tx.Exec(ctx, `INSERT INTO id_tokens (kind, token, record_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, string(k.Kind), k.Token, r.ID); err != nil {
-			return err
-		}
+		b.Queue(`INSERT INTO id_tokens (kind, token, record_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, string(k.Kind), k.Token, r.ID)
 	}
 	touched.customers[r.CustomerID] = true
-	if _, err := tx.Exec(ctx, `INSERT INTO id_customers (customer_id, record_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, r.CustomerID, r.ID); err != nil {
-		return err
-	}
-	doc, err = marshal(r)
+	b.Queue(`INSERT INTO id_customers (customer_id, record_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, r.CustomerID, r.ID)
+	doc, err := marshal(r)
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO id_records (id, customer_id, doc) VALUES ($1, $2, $3)
+	b.Queue(`INSERT INTO id_records (id, customer_id, doc) VALUES ($1, $2, $3)
 		ON CONFLICT (id) DO UPDATE SET customer_id = EXCLUDED.customer_id, doc = EXCLUDED.doc`, r.ID, r.CustomerID, doc)
-	return err
-}
-
-func bumpToken(ctx context.Context, tx pgx.Tx, k identity.Key) error {
-	_, err := tx.Exec(ctx, `INSERT INTO id_token_versions (kind, token, version) VALUES ($1, $2, 1)
-		ON CONFLICT (kind, token) DO UPDATE SET version = id_token_versions.version + 1`, string(k.Kind), k.Token)
-	return err
-}
-
-func bumpCustomer(ctx context.Context, tx pgx.Tx, id uuid.UUID) error {
-	_, err := tx.Exec(ctx, `INSERT INTO id_customer_versions (customer_id, version) VALUES ($1, 1)
-		ON CONFLICT (customer_id) DO UPDATE SET version = id_customer_versions.version + 1`, id)
-	return err
+	return nil
 }
 
 // IdentityEvent implements identity.Store.

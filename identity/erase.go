@@ -143,9 +143,12 @@ func (r *Resolver) CheckErased(ctx context.Context, sr StoredRecord) error {
 }
 
 // FormerIDs follows the event log back from a customer: the ids of every
-// customer merged into it (by resolution or by an operator), directly or
-// through other merged customers, that no longer hold records. The result
-// is sorted and does not contain id.
+// customer merged into it (by resolution, an operator or a probable link),
+// directly or through other merged customers, whose records it still
+// holds: a customer that came back by an unmerge, and perhaps was merged
+// into someone else since, is no longer a former id of it (CurrentID of a
+// former id is the customer). The result is sorted and does not contain
+// id.
 func (r *Resolver) FormerIDs(ctx context.Context, id uuid.UUID) ([]uuid.UUID, error) {
 	seen := map[uuid.UUID]bool{id: true}
 	var out []uuid.UUID
@@ -166,12 +169,15 @@ func (r *Resolver) FormerIDs(ctx context.Context, id uuid.UUID) ([]uuid.UUID, er
 					continue
 				}
 				seen[b.ID] = true
-				cs, err := r.store.IdentityCustomers(ctx, []uuid.UUID{b.ID})
+				// Only if this customer still holds b's records: b may
+				// have come back (unmerged: someone else now) and even
+				// been merged into another customer since.
+				holds, into, err := r.emptiedBy(ctx, b.ID)
 				if err != nil {
-					return nil, fmt.Errorf("identity: customers: %w", err)
+					return nil, err
 				}
-				if len(cs) == 1 && len(cs[0].Records) > 0 {
-					continue // came back to life (unmerged): someone else now
+				if holds || into != cur {
+					continue
 				}
 				out = append(out, b.ID)
 				queue = append(queue, b.ID)
@@ -191,36 +197,49 @@ func (r *Resolver) CurrentID(ctx context.Context, id uuid.UUID) (uuid.UUID, erro
 	seen := map[uuid.UUID]bool{}
 	for cur := id; !seen[cur]; {
 		seen[cur] = true
-		cs, err := r.store.IdentityCustomers(ctx, []uuid.UUID{cur})
+		holds, into, err := r.emptiedBy(ctx, cur)
 		if err != nil {
-			return uuid.Nil, fmt.Errorf("identity: customers: %w", err)
+			return uuid.Nil, err
 		}
-		if len(cs) == 1 && len(cs[0].Records) > 0 {
+		if holds {
 			return cur, nil
 		}
-		evs, err := r.store.IdentityEvents(ctx, cur)
-		if err != nil {
-			return uuid.Nil, fmt.Errorf("identity: events: %w", err)
-		}
-		// The last event that emptied cur must be a merge into another.
-		next := uuid.Nil
-		for _, e := range slices.Backward(evs) {
-			if slices.ContainsFunc(e.After, func(c CustomerEntry) bool { return c.ID == cur && len(c.Records) > 0 }) {
-				break // it held records after this event: emptied otherwise
-			}
-			if slices.ContainsFunc(e.Before, func(c CustomerEntry) bool { return c.ID == cur }) {
-				if e.Kind.Merges() && e.Survivor() != cur {
-					next = e.Survivor()
-				}
-				break
-			}
-		}
-		if next == uuid.Nil {
+		if into == uuid.Nil {
 			break
 		}
-		cur = next
+		cur = into
 	}
 	return uuid.Nil, fmt.Errorf("identity: current id: customer: %w", ErrNotFound)
+}
+
+// emptiedBy reports whether the customer holds records now and, when it
+// does not, the customer it was merged into by the last event that
+// emptied it (uuid.Nil when that was no merge: an erasure, a split, or it
+// never held records).
+func (r *Resolver) emptiedBy(ctx context.Context, id uuid.UUID) (holds bool, into uuid.UUID, err error) {
+	cs, err := r.store.IdentityCustomers(ctx, []uuid.UUID{id})
+	if err != nil {
+		return false, uuid.Nil, fmt.Errorf("identity: customers: %w", err)
+	}
+	if len(cs) == 1 && len(cs[0].Records) > 0 {
+		return true, uuid.Nil, nil
+	}
+	evs, err := r.store.IdentityEvents(ctx, id)
+	if err != nil {
+		return false, uuid.Nil, fmt.Errorf("identity: events: %w", err)
+	}
+	for _, e := range slices.Backward(evs) {
+		if slices.ContainsFunc(e.After, func(c CustomerEntry) bool { return c.ID == id && len(c.Records) > 0 }) {
+			return false, uuid.Nil, nil // held records after it: emptied otherwise
+		}
+		if slices.ContainsFunc(e.Before, func(c CustomerEntry) bool { return c.ID == id }) {
+			if e.Kind.Merges() && e.Survivor() != id {
+				return false, e.Survivor(), nil
+			}
+			return false, uuid.Nil, nil
+		}
+	}
+	return false, uuid.Nil, nil
 }
 
 // MergeHistory returns the events naming any of the customers (merges,

@@ -417,30 +417,42 @@ func (s *Service) IngestBatch(ctx context.Context, records iter.Seq2[SourceRecor
 }
 
 // Merge joins two customers by operator decision (a must-link later
-// ingests respect) and recomputes the golden profile; the absorbed
-// profile is removed.
+// ingests respect) and recomputes the golden profiles of every customer
+// the merge changed; the absorbed profile is removed.
 func (s *Service) Merge(ctx context.Context, a, b uuid.UUID, reason string) (identity.Event, error) {
 	if s.resolver == nil {
 		return identity.Event{}, ErrNoResolver
 	}
-	ev, err := s.resolver.Merge(ctx, a, b, reason)
+	evs, err := s.resolver.MergeEvents(ctx, a, b, reason)
 	if err != nil {
-		return ev, fmt.Errorf("merge: %w", err)
+		return identity.Event{}, fmt.Errorf("merge: %w", err)
 	}
-	return ev, s.reprojectEvent(ctx, ev)
+	return evs[0], s.reprojectEvents(ctx, evs)
 }
 
 // Unmerge undoes a merge (see identity.Resolver.Unmerge) and recomputes
-// the golden profiles of the customers it restores.
+// the golden profiles of the customers it restores and of any other it
+// changed.
 func (s *Service) Unmerge(ctx context.Context, mergeID uuid.UUID) (identity.Event, error) {
 	if s.resolver == nil {
 		return identity.Event{}, ErrNoResolver
 	}
-	ev, err := s.resolver.Unmerge(ctx, mergeID)
+	evs, err := s.resolver.UnmergeEvents(ctx, mergeID)
 	if err != nil {
-		return ev, fmt.Errorf("unmerge: %w", err)
+		return identity.Event{}, fmt.Errorf("unmerge: %w", err)
 	}
-	return ev, s.reprojectEvent(ctx, ev)
+	return evs[0], s.reprojectEvents(ctx, evs)
+}
+
+// reprojectEvents recomputes the golden profile of every customer the
+// events name (an absorbed one's is removed).
+func (s *Service) reprojectEvents(ctx context.Context, evs []identity.Event) error {
+	for _, ev := range evs {
+		if err := s.reprojectEvent(ctx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Service) reprojectEvent(ctx context.Context, ev identity.Event) error {

@@ -151,6 +151,7 @@ func (r *Resolver) CheckErased(ctx context.Context, sr StoredRecord) error {
 // id.
 func (r *Resolver) FormerIDs(ctx context.Context, id uuid.UUID) ([]uuid.UUID, error) {
 	seen := map[uuid.UUID]bool{id: true}
+	emptied := map[uuid.UUID]uuid.UUID{} // emptiedBy's into, uuid.Nil when it holds records
 	var out []uuid.UUID
 	queue := []uuid.UUID{id}
 	for len(queue) > 0 {
@@ -168,17 +169,25 @@ func (r *Resolver) FormerIDs(ctx context.Context, id uuid.UUID) ([]uuid.UUID, er
 				if seen[b.ID] {
 					continue
 				}
-				seen[b.ID] = true
-				// Only if this customer still holds b's records: b may
-				// have come back (unmerged: someone else now) and even
-				// been merged into another customer since.
-				holds, into, err := r.emptiedBy(ctx, b.ID)
-				if err != nil {
-					return nil, err
+				// Only if cur still holds b's records: b may have come
+				// back (unmerged: someone else now) and even been merged
+				// into another customer since, which may itself be
+				// merged into id (then b is found from there).
+				into, ok := emptied[b.ID]
+				if !ok {
+					var holds bool
+					if holds, into, err = r.emptiedBy(ctx, b.ID); err != nil {
+						return nil, err
+					}
+					if holds {
+						into = uuid.Nil
+					}
+					emptied[b.ID] = into
 				}
-				if holds || into != cur {
+				if into != cur {
 					continue
 				}
+				seen[b.ID] = true
 				out = append(out, b.ID)
 				queue = append(queue, b.ID)
 			}

@@ -38,12 +38,24 @@ func (r *Resolver) apply(ctx context.Context, what string, fn func() (Change, []
 // keeps later ingests from merging them again. Records ingested since the
 // merge go with the side they resolve to. It returns the unmerge event.
 func (r *Resolver) Unmerge(ctx context.Context, mergeID uuid.UUID) (Event, error) {
-	ev, err := r.store.IdentityEvent(ctx, mergeID)
+	evs, err := r.UnmergeEvents(ctx, mergeID)
 	if err != nil {
 		return Event{}, err
 	}
+	return evs[0], nil
+}
+
+// UnmergeEvents is Unmerge returning every event it wrote: the unmerge
+// first, then any merge or split it caused elsewhere in the component (a
+// record the merge had kept apart from others may now join them). A host
+// recomputes the golden records of every customer they name.
+func (r *Resolver) UnmergeEvents(ctx context.Context, mergeID uuid.UUID) ([]Event, error) {
+	ev, err := r.store.IdentityEvent(ctx, mergeID)
+	if err != nil {
+		return nil, err
+	}
 	if !ev.Kind.Merges() || len(ev.Before) < 2 {
-		return Event{}, fmt.Errorf("%w: event %s is not a merge", ErrInvalid, mergeID)
+		return nil, fmt.Errorf("%w: event %s is not a merge", ErrInvalid, mergeID)
 	}
 	evs, err := r.apply(ctx, "unmerge", func() (Change, []Event, error) {
 		var recIDs []string
@@ -57,6 +69,18 @@ func (r *Resolver) Unmerge(ctx context.Context, mergeID uuid.UUID) (Event, error
 		c, err := r.load(ctx, nil, recIDs, []uuid.UUID{ev.Survivor()})
 		if err != nil {
 			return Change{}, nil, err
+		}
+		// The ids are only preferred for records still with the customer
+		// holding the survivor's records: one that left since (another
+		// unmerge gave it back, a split) keeps the customer it has.
+		home, err := r.CurrentID(ctx, ev.Survivor())
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return Change{}, nil, err
+		}
+		for id := range hint {
+			if c.prev[id] != home || home == uuid.Nil {
+				delete(hint, id)
+			}
 		}
 		var del []string
 		if ev.Constraint != "" {
@@ -82,6 +106,11 @@ func (r *Resolver) Unmerge(ctx context.Context, mergeID uuid.UUID) (Event, error
 			}
 			out = append(out, e)
 		}
+		if !slices.ContainsFunc(out, func(e Event) bool { return e.Kind == EventUnmerge }) {
+			// Nothing to separate (undone already, or split since):
+			// write nothing, not even the records' preferred ids.
+			return Change{}, nil, fmt.Errorf("%w: merge %s no longer joins anything", ErrNotFound, mergeID)
+		}
 		p.change.Events = out
 		p.change.DeleteConstraints = del
 		for _, id := range ids {
@@ -90,14 +119,17 @@ func (r *Resolver) Unmerge(ctx context.Context, mergeID uuid.UUID) (Event, error
 		return p.change, out, nil
 	})
 	if err != nil {
-		return Event{}, err
+		return nil, err
 	}
-	for _, e := range evs {
-		if e.Kind == EventUnmerge {
-			return e, nil
-		}
-	}
-	return Event{}, fmt.Errorf("%w: merge %s no longer joins anything", ErrNotFound, mergeID)
+	return leading(evs, EventUnmerge), nil
+}
+
+// leading returns evs with the first event of kind k moved to the front
+// (the caller made sure there is one).
+func leading(evs []Event, k EventKind) []Event {
+	i := slices.IndexFunc(evs, func(e Event) bool { return e.Kind == k })
+	out := append([]Event{evs[i]}, evs[:i]...)
+	return append(out, evs[i+1:]...)
 }
 
 // Merge joins two customers by operator decision: a must-link between their
@@ -105,8 +137,20 @@ func (r *Resolver) Unmerge(ctx context.Context, mergeID uuid.UUID) (Event, error
 // unmerge) is removed: the later decision wins. Unique-per-customer rules
 // still hold; if they forbid the merge, Merge returns ErrInvalid.
 func (r *Resolver) Merge(ctx context.Context, a, b uuid.UUID, reason string) (Event, error) {
+	evs, err := r.MergeEvents(ctx, a, b, reason)
+	if err != nil {
+		return Event{}, err
+	}
+	return evs[0], nil
+}
+
+// MergeEvents is Merge returning every event it wrote: the manual merge
+// first, then any split it caused (a shareable value carried by the
+// joined customer may now link too many customers and stop linking). A
+// host recomputes the golden records of every customer they name.
+func (r *Resolver) MergeEvents(ctx context.Context, a, b uuid.UUID, reason string) ([]Event, error) {
 	if a == b {
-		return Event{}, fmt.Errorf("%w: merge: same customer twice", ErrInvalid)
+		return nil, fmt.Errorf("%w: merge: same customer twice", ErrInvalid)
 	}
 	evs, err := r.apply(ctx, "merge", func() (Change, []Event, error) {
 		c, err := r.load(ctx, nil, nil, []uuid.UUID{a, b})
@@ -140,20 +184,18 @@ func (r *Resolver) Merge(ctx context.Context, a, b uuid.UUID, reason string) (Ev
 		if p.assign[ra[0]] != p.assign[rb[0]] {
 			return Change{}, nil, fmt.Errorf("%w: merge forbidden by a unique-per-customer rule", ErrInvalid)
 		}
+		if !slices.ContainsFunc(out, func(e Event) bool { return e.Kind == EventManualMerge }) {
+			return Change{}, nil, fmt.Errorf("%w: merge: customers already joined", ErrInvalid)
+		}
 		p.change.Events = out
 		p.change.Constraints = []Constraint{k}
 		p.change.DeleteConstraints = del
 		return p.change, out, nil
 	})
 	if err != nil {
-		return Event{}, err
+		return nil, err
 	}
-	for _, e := range evs {
-		if e.Kind == EventManualMerge {
-			return e, nil
-		}
-	}
-	return Event{}, fmt.Errorf("%w: merge: customers already joined", ErrInvalid)
+	return leading(evs, EventManualMerge), nil
 }
 
 func overlaps(a, b []string) bool {

@@ -3,6 +3,7 @@ package identity_test
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -69,7 +70,16 @@ func TestOperationsKeepPartition(t *testing.T) {
 					continue
 				}
 				what = "unmerge"
-				if _, err := r.Unmerge(ctx, merges[rng.IntN(len(merges))]); err != nil && !errors.Is(err, identity.ErrInvalid) && !errors.Is(err, identity.ErrNotFound) {
+				before := snapshot(t, st, ids)
+				_, err := r.Unmerge(ctx, merges[rng.IntN(len(merges))])
+				switch {
+				case err == nil:
+				case errors.Is(err, identity.ErrInvalid), errors.Is(err, identity.ErrNotFound):
+					// A refused unmerge writes nothing.
+					if after := snapshot(t, st, ids); !maps.Equal(before, after) {
+						t.Fatalf("seed %d step %d: refused unmerge (%v) moved records", seed, step, err)
+					}
+				default:
 					t.Fatalf("seed %d step %d: unmerge: %v", seed, step, err)
 				}
 			}
@@ -93,5 +103,33 @@ func TestOperationsKeepPartition(t *testing.T) {
 				t.Fatalf("seed %d step %d (%s): stored partition\n %s\nResolve says\n %s", seed, step, what, got, want)
 			}
 		}
+	}
+}
+
+// An unmerge that has nothing left to separate writes nothing: not the
+// records' former ids, not an event.
+func TestUnmergeTwiceWritesNothing(t *testing.T) {
+	r, st := newResolver(t)
+	a := mustIngest(t, r, rec("a", t0, "phone", "13812345678"))
+	b := mustIngest(t, r, rec("b", t0.Add(time.Hour), "email", "z@qq.com"))
+	mustIngest(t, r, rec("c", t0.Add(2*time.Hour), "phone", "13812345678"))
+	ev, err := r.Merge(ctx, a.CustomerID, b.CustomerID, "operator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Unmerge(ctx, ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"a", "b", "c"}
+	before := snapshot(t, st, ids)
+	evsBefore, _ := st.IdentityEvents(ctx, a.CustomerID)
+	if _, err := r.Unmerge(ctx, ev.ID); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("second unmerge: %v, want ErrNotFound", err)
+	}
+	if after := snapshot(t, st, ids); !maps.Equal(before, after) {
+		t.Fatalf("second unmerge moved records: %v -> %v", before, after)
+	}
+	if evs, _ := st.IdentityEvents(ctx, a.CustomerID); len(evs) != len(evsBefore) {
+		t.Fatalf("second unmerge wrote %d events", len(evs)-len(evsBefore))
 	}
 }

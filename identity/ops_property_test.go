@@ -102,6 +102,33 @@ func TestOperationsKeepPartition(t *testing.T) {
 			if got := storedPartition(t, st, ids); got != want {
 				t.Fatalf("seed %d step %d (%s): stored partition\n %s\nResolve says\n %s", seed, step, what, got, want)
 			}
+			// Explain shows exactly the records of a customer, and every
+			// edge it names joins two of them or keeps one of them apart.
+			if len(recs) > 0 {
+				c := recs[rng.IntN(len(recs))].CustomerID
+				ex, err := r.Explain(ctx, c)
+				if err != nil {
+					t.Fatalf("seed %d step %d: explain: %v", seed, step, err)
+				}
+				var got, mine []string
+				for _, x := range ex.Records {
+					got = append(got, x.ID)
+				}
+				for _, x := range recs {
+					if x.CustomerID == c {
+						mine = append(mine, x.ID)
+					}
+				}
+				slices.Sort(got)
+				if !slices.Equal(got, mine) {
+					t.Fatalf("seed %d step %d: Explain(%v) records %v, stored %v", seed, step, c, got, mine)
+				}
+				for _, e := range ex.Edges {
+					if !slices.Contains(mine, e.A) && !slices.Contains(mine, e.B) || e.Linked() && !(slices.Contains(mine, e.A) && slices.Contains(mine, e.B)) {
+						t.Fatalf("seed %d step %d: Explain(%v) edge %s-%s (%s) does not fit its records %v", seed, step, c, e.A, e.B, e.Rule, mine)
+					}
+				}
+			}
 		}
 	}
 }

@@ -20,7 +20,9 @@ func TestDryRunMatchesRealRun(t *testing.T) {
 	changes := map[string]func([]identity.Rule){
 		"device never shared": func(rs []identity.Rule) { set(rs, identity.KindDevice, func(r *identity.Rule) { r.MaxCustomers = 0 }) },
 		"device shared by 3":  func(rs []identity.Rule) { set(rs, identity.KindDevice, func(r *identity.Rule) { r.MaxCustomers = 3 }) },
-		"phones never expire": func(rs []identity.Rule) { set(rs, identity.KindPhone, func(r *identity.Rule) { r.OwnershipExpiry = 0 }) },
+		"phones never expire": func(rs []identity.Rule) {
+			set(rs, identity.KindPhone, func(r *identity.Rule) { r.OwnershipExpiry = 0 })
+		},
 		"phone expiry 30 days": func(rs []identity.Rule) {
 			set(rs, identity.KindPhone, func(r *identity.Rule) { r.OwnershipExpiry = 30 * 24 * time.Hour })
 		},

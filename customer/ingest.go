@@ -255,10 +255,10 @@ func (s *Service) applyGolden(c *Customer, recs []identity.StoredRecord) {
 	c.Phones = contacts(recs, "phone")
 	c.Emails = contacts(recs, "email")
 	c.Addresses = addresses(recs)
-	if c.RegistrationVia == "" {
-		if ch := Channel(recs[0].Channel); checkChannel("", ch, true) == nil {
-			c.RegistrationVia = ch
-		}
+	// The channel of the oldest record (recs are oldest first), however
+	// late it arrived.
+	if ch := Channel(recs[0].Channel); checkChannel("", ch, true) == nil {
+		c.RegistrationVia = ch
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,12 +20,11 @@ import (
 
 var t0 = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// seqIDs returns a deterministic id generator.
+// seqIDs returns a deterministic id generator, safe for concurrent use.
 func seqIDs(prefix string) func() uuid.UUID {
-	n := 0
+	var n atomic.Int64
 	return func() uuid.UUID {
-		n++
-		return uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s/%d", prefix, n))
+		return uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s/%d", prefix, n.Add(1)))
 	}
 }
 

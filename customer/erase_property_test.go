@@ -88,6 +88,22 @@ func TestEraseFollowsMergesProperty(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The export holds exactly the orders whose ids lead to it.
+		ex, err := rights.Export(ctx, victim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exported := map[uuid.UUID]bool{}
+		for _, it := range ex.Items {
+			if o, ok := it.Data.(customer.Order); ok {
+				exported[o.ID] = true
+			}
+		}
+		for id := range orders {
+			if exported[id] != (owner[id] == victim) {
+				t.Fatalf("seed %d: order under %v (its records with %v) exported %v for %v", seed, orders[id], owner[id], exported[id], victim)
+			}
+		}
 		if _, err := rights.Erase(ctx, victim, "data subject request"); err != nil {
 			t.Fatalf("seed %d: erase: %v", seed, err)
 		}

@@ -132,6 +132,7 @@ func New(ks KeyStore, km KeyManager, opts *Options) (*Vault, error) {
 		ks: ks, km: km, keyName: o.KeyName, indexBits: o.IndexBits, ttl: o.CacheTTL,
 		rand: o.Rand, now: o.Now, log: o.Logger,
 	}
+	v.nonces.size = nonceRandBuffer
 	v.elapsed = elapsedClock(opts)
 	v.deks = newLRU[customerRef, *customerKeys](o.CacheSize, o.CacheTTL, v.elapsed)
 	v.tenants = newLRU[tenantRef, *tenantKeySet](1024, o.CacheTTL, v.elapsed)

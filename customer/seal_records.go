@@ -137,7 +137,7 @@ func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRe
 		}
 		var fields map[string]string
 		if v1 {
-			err = json.Unmarshal(pt, &fields)
+			fields, err = decodeRecordFieldsV1(pt)
 		} else {
 			fields, err = decodeRecordFields(pt)
 		}
@@ -148,6 +148,17 @@ func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRe
 		out[i].Fields = fields
 	}
 	return out, nil
+}
+
+// decodeRecordFieldsV1 decodes an "s1:" (JSON) record value. It is not
+// inlined, so that the usual "s2:" path does not move a map variable to
+// the heap for json.Unmarshal.
+//
+//go:noinline
+func decodeRecordFieldsV1(pt []byte) (map[string]string, error) {
+	var fields map[string]string
+	err := json.Unmarshal(pt, &fields)
+	return fields, err
 }
 
 // recordFieldOrder is the sorted list of the fields sourceToRecord makes,

@@ -1,6 +1,7 @@
 package customer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -239,11 +240,17 @@ func (s *Service) openKept(ctx context.Context, c Customer, golden map[string]id
 	}
 	_, err := time.Parse("2006-01-02", golden["birth_date"].Value)
 	keepBirth := err != nil // else applyGolden replaces it
+	// A host FieldSealer might open in place: it gets copies. The Vault
+	// only reads a ciphertext.
+	_, vault := s.sealer.(vaultSealer)
 	var kept map[string][]byte
 	for f, ct := range c.Sealed {
 		if (f == "birth_date" && keepBirth) || strings.HasPrefix(f, "attributes[") {
 			if kept == nil {
 				kept = make(map[string][]byte, 1)
+			}
+			if !vault {
+				ct = bytes.Clone(ct)
 			}
 			kept[f] = ct
 		}

@@ -159,3 +159,68 @@ func TestReprojectLeavesSharedSealedAlone(t *testing.T) {
 		t.Fatal("wrong customer")
 	}
 }
+
+// inPlaceSealer is a host FieldSealer (not encryption) whose Open works in
+// place, as a host's may: it must never be given the store's own bytes.
+type inPlaceSealer struct{}
+
+func (inPlaceSealer) Seal(_ context.Context, _ uuid.UUID, _ string, pt []byte) ([]byte, error) {
+	out := append([]byte("x:"), pt...)
+	for i := 2; i < len(out); i++ {
+		out[i] ^= 0x5a
+	}
+	return out, nil
+}
+
+func (inPlaceSealer) Open(_ context.Context, _ uuid.UUID, _ string, ct []byte) ([]byte, error) {
+	if !bytes.HasPrefix(ct, []byte("x:")) {
+		return nil, errors.New("not sealed by inPlaceSealer")
+	}
+	for i := range ct {
+		ct[i] ^= 0x5a // the prefix too: the caller's bytes are spoiled
+	}
+	return ct[2:], nil
+}
+
+// TestReprojectHostSealerGetsCopies: with a host FieldSealer that opens in
+// place, re-projection opens copies of the stored values it keeps, so the
+// store's shared map is not spoiled.
+func TestReprojectHostSealerGetsCopies(t *testing.T) {
+	ctx := context.Background()
+	st := memstore.New()
+	svc := customer.New(st, &customer.Options{Now: func() time.Time { return t0 }, NewID: demo.SeqIDs(1),
+		Sealer: inPlaceSealer{}, SealAttributes: []string{"id_card"}})
+	first, err := svc.Ingest(ctx, customer.SourceRecord{ID: "pos:1", Channel: customer.ChannelStorePOS, At: t0, Name: "王五", Phone: "13712345678"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := first.CustomerID
+	if _, err := svc.Modify(ctx, id, func(c *customer.Customer) error {
+		c.Attributes = map[string]string{"id_card": "110101199001010011"}
+		c.BirthDate = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC) // in no record: kept and opened
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := st.GetCustomerShared(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snapshot := map[string][]byte{}
+	for k, v := range before.Sealed {
+		snapshot[k] = bytes.Clone(v)
+	}
+	if _, err := svc.Ingest(ctx, customer.SourceRecord{ID: "app:2", Channel: customer.ChannelApp, At: t0, Phone: "137 1234 5678", Email: "ww@qq.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if !maps.EqualFunc(before.Sealed, snapshot, bytes.Equal) {
+		t.Fatal("a host sealer opened the store's own bytes in place")
+	}
+	got, err := svc.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Attributes["id_card"] != "110101199001010011" || got.BirthDate.Year() != 1990 || len(got.Emails) != 1 {
+		t.Fatal("kept fields were not opened back")
+	}
+}

@@ -112,7 +112,8 @@ type TicketStore interface {
 // slices in it, are never modified once handed to the store. The store
 // replaces a customer's map as a whole on update and never writes into
 // it; the Service hands over maps it built itself and never touches
-// again, and does not modify a map it reads with GetCustomerShared.
+// again, and does not modify a map it reads with GetCustomerShared (a host
+// FieldSealer, which might open in place, is given copies of its bytes).
 type SealedHandoff interface {
 	// CreateCustomerHandoff is CreateCustomer, except that the store
 	// keeps c.Sealed itself (the map and its byte slices) rather than a

@@ -1,6 +1,7 @@
 package customer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -172,14 +173,8 @@ func (s *Service) reproject(ctx context.Context, id uuid.UUID, known *openedReco
 	// The profile is read before the records so that a concurrent
 	// ingest either sees this write or makes it fail on the version.
 	for range 8 {
-		cur, err := s.store.GetCustomer(ctx, id)
+		cur, err := s.getForReproject(ctx, id)
 		missing := errors.Is(err, ErrNotFound)
-		if err == nil {
-			// With a Sealer: open what applyGolden may keep (the birth
-			// date, sealed host attributes); the fields it replaces are
-			// dropped unopened. A shredded customer fails here.
-			cur, err = s.openKept(ctx, cur)
-		}
 		if err != nil && !missing {
 			return fmt.Errorf("reproject: %w", err)
 		}
@@ -199,10 +194,17 @@ func (s *Service) reproject(ctx context.Context, id uuid.UUID, known *openedReco
 		if recs, err = s.openRecordFields(ctx, recs, known); err != nil {
 			return fmt.Errorf("reproject: %w", err)
 		}
+		golden := s.resolver.Golden(recs)
 		if missing {
 			cur = Customer{ID: id}
+		} else if cur, err = s.openKept(ctx, cur, golden); err != nil {
+			// With a Sealer: open what applyGolden keeps (the birth date
+			// when the records give none, sealed host attributes); the
+			// fields it replaces are dropped unopened. A shredded
+			// customer fails here, or when the profile is sealed again.
+			return fmt.Errorf("reproject: %w", err)
 		}
-		s.applyGolden(&cur, recs)
+		s.applyGolden(&cur, recs, golden)
 		if missing {
 			_, err = s.create(ctx, cur, false)
 			if err == nil || !errors.Is(err, ErrAlreadyExists) {
@@ -219,29 +221,53 @@ func (s *Service) reproject(ctx context.Context, id uuid.UUID, known *openedReco
 	return fmt.Errorf("reproject: %w", ErrConflict)
 }
 
-// openKept opens the sealed fields of c that applyGolden does not always
-// replace (birth date, attributes) and drops the others: name, phones,
-// e-mails and addresses are recomputed from the records.
-func (s *Service) openKept(ctx context.Context, c Customer) (Customer, error) {
+// getForReproject reads the profile reproject rewrites. With a Sealer and
+// a SealedHandoff store its Sealed map is the store's own, which openKept
+// reads without modifying.
+func (s *Service) getForReproject(ctx context.Context, id uuid.UUID) (Customer, error) {
+	if s.sealer != nil && s.handoff != nil {
+		return s.handoff.GetCustomerShared(ctx, id)
+	}
+	return s.store.GetCustomer(ctx, id)
+}
+
+// openKept opens the sealed fields of c that applyGolden keeps (the birth
+// date unless golden has a valid one, attributes) and drops the others:
+// name, phones, e-mails and addresses are recomputed from the records.
+// c.Sealed is only read (it may be the store's own map): c gets a new map
+// of the fields to open.
+func (s *Service) openKept(ctx context.Context, c Customer, golden map[string]identity.Pick) (Customer, error) {
 	if s.sealer == nil || len(c.Sealed) == 0 {
 		return c, nil
 	}
-	for f := range c.Sealed {
-		if f != "birth_date" && !strings.HasPrefix(f, "attributes[") {
-			delete(c.Sealed, f)
+	_, err := time.Parse("2006-01-02", golden["birth_date"].Value)
+	keepBirth := err != nil // else applyGolden replaces it
+	// A host FieldSealer might open in place: it gets copies. The Vault
+	// only reads a ciphertext.
+	_, vault := s.sealer.(vaultSealer)
+	var kept map[string][]byte
+	for f, ct := range c.Sealed {
+		if (f == "birth_date" && keepBirth) || strings.HasPrefix(f, "attributes[") {
+			if kept == nil {
+				kept = make(map[string][]byte, 1)
+			}
+			if !vault {
+				ct = bytes.Clone(ct)
+			}
+			kept[f] = ct
 		}
 	}
 	c.Name, c.Phones, c.Emails, c.Addresses = "", nil, nil, nil
-	if len(c.Sealed) == 0 {
-		c.Sealed = nil
+	c.Sealed = kept
+	if kept == nil {
 		return c, nil
 	}
 	return s.open(ctx, c)
 }
 
 // applyGolden sets the profile fields the golden record decides.
-func (s *Service) applyGolden(c *Customer, recs []identity.StoredRecord) {
-	golden := s.resolver.Golden(recs)
+// golden is s.resolver.Golden(recs).
+func (s *Service) applyGolden(c *Customer, recs []identity.StoredRecord, golden map[string]identity.Pick) {
 	c.Name = golden["name"].Value
 	switch golden["gender"].Value {
 	case "male":

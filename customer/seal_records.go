@@ -5,11 +5,7 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/base64"
-	"encoding/binary"
-	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/cimkit/cimkit/identity"
@@ -28,12 +24,13 @@ import (
 var recordKeyNS = uuid.MustParse("5b1c3e9a-7d2f-4f0e-9a51-3c0e8f7d2b64")
 
 // sealedPrefix marks a sealed record field value: a version, then the
-// ciphertext in base64. In version "s2:" the plaintext is the fields in
-// key order, each key and value preceded by its length as a uvarint;
-// version "s1:" (JSON) is still read. Values without a prefix (ingested
-// before sealing was configured) are read as they are.
+// ciphertext in base64. The plaintext of version "s3:" is described at
+// encodeRecordFields (seal_records_codec.go); versions "s2:" and "s1:"
+// (JSON) are still read. Values without a prefix (ingested before sealing
+// was configured) are read as they are. All prefixes have the same length.
 const (
-	sealedPrefix   = "s2:"
+	sealedPrefix   = "s3:"
+	sealedPrefixV2 = "s2:"
 	sealedPrefixV1 = "s1:"
 )
 
@@ -119,8 +116,15 @@ func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRe
 			out[i].Fields = known.fields
 			continue
 		}
-		v1 := strings.HasPrefix(v, sealedPrefixV1)
-		if !v1 && !strings.HasPrefix(v, sealedPrefix) {
+		var version int
+		switch {
+		case strings.HasPrefix(v, sealedPrefix):
+			version = 3
+		case strings.HasPrefix(v, sealedPrefixV2):
+			version = 2
+		case strings.HasPrefix(v, sealedPrefixV1):
+			version = 1
+		default:
 			continue
 		}
 		if s.sealer == nil {
@@ -136,9 +140,12 @@ func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRe
 			return nil, fmt.Errorf("open record fields: %w: %w", ErrSealed, err)
 		}
 		var fields map[string]string
-		if v1 {
-			err = json.Unmarshal(pt, &fields)
-		} else {
+		switch version {
+		case 1:
+			fields, err = decodeRecordFieldsV1(pt)
+		case 2:
+			fields, err = decodeRecordFieldsV2(pt)
+		default:
 			fields, err = decodeRecordFields(pt)
 		}
 		clear(pt)
@@ -148,107 +155,4 @@ func (s *Service) openRecordFields(ctx context.Context, recs []identity.StoredRe
 		out[i].Fields = fields
 	}
 	return out, nil
-}
-
-// recordFieldOrder is the sorted list of the fields sourceToRecord makes,
-// so the usual record is encoded without sorting its keys.
-var recordFieldOrder = func() [14]string {
-	f := [...]string{"name", "gender", "birth_date", "phone", "phone_raw", "email", "email_raw",
-		"address", "address_raw", "address.province", "address.city", "address.district",
-		"address.detail", "address.postal_code"}
-	slices.Sort(f[:])
-	return f
-}()
-
-// encodeRecordFields appends to b the fields in key order (deterministic):
-// per field the key and the value, each preceded by its length as a
-// uvarint. When b lacks room it grows once, before anything is written,
-// so no partial copy of the plaintext is left in a discarded buffer.
-func encodeRecordFields(b []byte, fields map[string]string) []byte {
-	// The usual record has only fields of recordFieldOrder: one lookup
-	// each, then encoded in that (sorted) order.
-	var keysA, valsA [len(recordFieldOrder)]string
-	keys, vals := keysA[:0], valsA[:0]
-	for _, k := range recordFieldOrder {
-		if v, ok := fields[k]; ok {
-			keys, vals = append(keys, k), append(vals, v)
-		}
-	}
-	if len(keys) != len(fields) {
-		keys = slices.Sorted(maps.Keys(fields))
-		vals = vals[:0]
-		for _, k := range keys {
-			vals = append(vals, fields[k])
-		}
-	}
-	n := 0
-	for i, k := range keys {
-		n += uvarintLen(len(k)) + len(k) + uvarintLen(len(vals[i])) + len(vals[i])
-	}
-	b = slices.Grow(b, n)
-	for i, k := range keys {
-		b = binary.AppendUvarint(b, uint64(len(k)))
-		b = append(b, k...)
-		b = binary.AppendUvarint(b, uint64(len(vals[i])))
-		b = append(b, vals[i]...)
-	}
-	return b
-}
-
-// uvarintLen is the length of n as a uvarint.
-func uvarintLen(n int) int {
-	l := 1
-	for ; n >= 0x80; n >>= 7 {
-		l++
-	}
-	return l
-}
-
-// errRecordFields: an opened record value does not decode.
-var errRecordFields = fmt.Errorf("%w: record fields are malformed", ErrSealed)
-
-// countRecordFields returns the number of fields b encodes if it is well
-// formed (a size hint for decodeRecordFields, which checks the form).
-func countRecordFields(b []byte) int {
-	n := 0
-	for off := 0; off < len(b); n++ {
-		for range 2 {
-			l, w := binary.Uvarint(b[off:])
-			if w <= 0 || l > uint64(len(b)-off-w) {
-				return n
-			}
-			off += w + int(l)
-		}
-	}
-	return n
-}
-
-// decodeRecordFields reverses encodeRecordFields. Lengths must be minimal
-// and keys strictly increasing, so decoding then encoding gives the input
-// back.
-func decodeRecordFields(b []byte) (map[string]string, error) {
-	// One string holds every key and value; the map's strings share it.
-	all := string(b)
-	fields := make(map[string]string, countRecordFields(b))
-	prev, first := "", true
-	for off := 0; off < len(all); {
-		var kv [2]string
-		for j := range kv {
-			l, w := binary.Uvarint(b[off:])
-			// A length must fit, and in its shortest form (no final
-			// zero byte after a continuation).
-			if w <= 0 || (w > 1 && b[off+w-1] == 0) || l > uint64(len(all)-off-w) {
-				return nil, errRecordFields
-			}
-			off += w
-			kv[j] = all[off : off+int(l)]
-			off += int(l)
-		}
-		if !first && kv[0] <= prev {
-			return nil, errRecordFields
-		}
-		prev, first = kv[0], false
-		fields[kv[0]] = kv[1]
-	}
-	return fields, nil
 }

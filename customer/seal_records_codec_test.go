@@ -15,20 +15,24 @@ import (
 	"github.com/google/uuid"
 )
 
+// recordFieldsCases are field sets for the codec tests.
+var recordFieldsCases = []map[string]string{
+	{},
+	{"name": "张三"},
+	{"name": "张三", "phone": "+8613812345678", "phone_raw": "138 1234 5678", "address.detail": "", "email": "a@b.cn"},
+	{"": "", "k": string(make([]byte, 300))},
+	{"name": "a", "zz": "b", "address.city": "c", "a": "d"}, // keys sourceToRecord does not make
+	{"phone": "1", "name": "2", "gender": "female", "birth_date": "2000-01-01", "email": "e", "email_raw": "E",
+		"address": "a", "address_raw": "A", "address.province": "p", "address.city": "c", "address.district": "d",
+		"address.detail": "x", "address.postal_code": "100000", "phone_raw": "11"},
+}
+
 // TestRecordFieldsCodec round-trips record fields through the sealed
-// plaintext encoding and checks it against an independent reading: the
-// JSON form (version s1) of the same fields.
+// plaintext encoding ("s3:") and checks it against an independent
+// reading: the JSON form (version s1) of the same fields, and bytes built
+// from the sorted keys and the tag table.
 func TestRecordFieldsCodec(t *testing.T) {
-	for _, f := range []map[string]string{
-		{},
-		{"name": "张三"},
-		{"name": "张三", "phone": "+8613812345678", "phone_raw": "138 1234 5678", "address.detail": "", "email": "a@b.cn"},
-		{"": "", "k": string(make([]byte, 300))},
-		{"name": "a", "zz": "b", "address.city": "c"}, // a key sourceToRecord does not make
-		{"phone": "1", "name": "2", "gender": "female", "birth_date": "2000-01-01", "email": "e", "email_raw": "E",
-			"address": "a", "address_raw": "A", "address.province": "p", "address.city": "c", "address.district": "d",
-			"address.detail": "x", "address.postal_code": "100000", "phone_raw": "11"},
-	} {
+	for _, f := range recordFieldsCases {
 		b := encodeRecordFields(nil, f)
 		got, err := decodeRecordFields(b)
 		if err != nil {
@@ -42,21 +46,69 @@ func TestRecordFieldsCodec(t *testing.T) {
 		if !bytes.Equal(b, encodeRecordFields(nil, maps.Clone(f))) {
 			t.Fatal("encoding is not deterministic")
 		}
-		// Independent oracle: keys in sorted order.
+		// Independent oracle: keys in sorted order, a known key as its
+		// 1-based position in the list of sourceToRecord's keys.
+		known := []string{"address", "address.city", "address.detail", "address.district", "address.postal_code",
+			"address.province", "address_raw", "birth_date", "email", "email_raw", "gender", "name", "phone", "phone_raw"}
 		var want []byte
 		for _, k := range slices.Sorted(maps.Keys(f)) {
-			want = binary.AppendUvarint(want, uint64(len(k)))
-			want = append(want, k...)
+			if i := slices.Index(known, k); i >= 0 {
+				want = append(want, byte(i+1))
+			} else {
+				want = append(want, 0)
+				want = binary.AppendUvarint(want, uint64(len(k)))
+				want = append(want, k...)
+			}
 			want = binary.AppendUvarint(want, uint64(len(f[k])))
 			want = append(want, f[k]...)
 		}
 		if !bytes.Equal(b, want) {
-			t.Fatalf("encoding %x, want keys in sorted order %x", b, want)
+			t.Fatalf("encoding %x, want %x", b, want)
 		}
 		// Appending to a buffer that is too small keeps what it holds.
 		small := append(make([]byte, 0, 4), 'x', 'y')
 		if got := encodeRecordFields(small, f); !bytes.Equal(got, append([]byte("xy"), want...)) {
 			t.Fatalf("appending to a small buffer: %x, want xy + %x", got, want)
+		}
+		if len(f) == len(known) && len(b) >= len(encodeRecordFieldsV2(nil, f))*3/4 {
+			t.Fatalf("s3 is %d bytes, s2 %d: the tags do not shorten it", len(b), len(encodeRecordFieldsV2(nil, f)))
+		}
+	}
+	for _, bad := range [][]byte{
+		{15, 0},                       // unknown tag
+		{0, 4, 'n', 'a', 'm', 'e', 0}, // a known key spelled out
+		{0, 5, 'a'},                   // key longer than the input
+		{12},                          // value missing
+		{12, 0, 1, 0},                 // keys out of order (name, address)
+		{12, 0, 12, 0},                // duplicate key
+		{0, 1, 'a', 0, 0, 1, 'a', 0},  // duplicate spelled-out key
+		{12, 0x80, 0x00},              // non-minimal length
+		{12, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}, // varint overflow
+	} {
+		if _, err := decodeRecordFields(bad); err == nil {
+			t.Fatalf("decode(%x) accepted malformed input", bad)
+		}
+	}
+}
+
+// encodeRecordFieldsV2 is the "s2:" encoding (no longer written): per
+// field the key and the value, each preceded by its length, in key order.
+func encodeRecordFieldsV2(b []byte, f map[string]string) []byte {
+	for _, k := range slices.Sorted(maps.Keys(f)) {
+		b = binary.AppendUvarint(b, uint64(len(k)))
+		b = append(b, k...)
+		b = binary.AppendUvarint(b, uint64(len(f[k])))
+		b = append(b, f[k]...)
+	}
+	return b
+}
+
+// TestRecordFieldsCodecV2: values sealed in version "s2:" still decode.
+func TestRecordFieldsCodecV2(t *testing.T) {
+	for _, f := range recordFieldsCases {
+		got, err := decodeRecordFieldsV2(encodeRecordFieldsV2(nil, f))
+		if err != nil || !maps.Equal(got, f) {
+			t.Fatalf("s2 round trip: %v", err)
 		}
 	}
 	for _, bad := range [][]byte{
@@ -67,7 +119,7 @@ func TestRecordFieldsCodec(t *testing.T) {
 		{0x80, 0x00},           // non-minimal length
 		{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}, // varint overflow
 	} {
-		if _, err := decodeRecordFields(bad); err == nil {
+		if _, err := decodeRecordFieldsV2(bad); err == nil {
 			t.Fatalf("decode(%x) accepted malformed input", bad)
 		}
 	}
@@ -76,9 +128,10 @@ func TestRecordFieldsCodec(t *testing.T) {
 // FuzzDecodeRecordFields: any input decodes or fails without panicking,
 // and what decodes encodes back to the same bytes.
 func FuzzDecodeRecordFields(f *testing.F) {
-	f.Add(encodeRecordFields(nil, map[string]string{"name": "李四", "phone": "+8613900000000"}))
+	f.Add(encodeRecordFields(nil, map[string]string{"name": "李四", "phone": "+8613900000000", "x": "y"}))
 	f.Add([]byte{})
-	f.Add([]byte{1, 'a'})
+	f.Add([]byte{12, 1, 'a'})
+	f.Add([]byte{0, 1, 'a', 0})
 	f.Add([]byte{0x80})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := decodeRecordFields(b)
@@ -86,6 +139,24 @@ func FuzzDecodeRecordFields(f *testing.F) {
 			return
 		}
 		if !bytes.Equal(encodeRecordFields(nil, m), b) {
+			t.Fatalf("decode/encode of %x is not the identity", b)
+		}
+	})
+}
+
+// FuzzDecodeRecordFieldsV2: the "s2:" decoder never panics, and what it
+// decodes is what the s2 encoding of the result gives back.
+func FuzzDecodeRecordFieldsV2(f *testing.F) {
+	f.Add(encodeRecordFieldsV2(nil, map[string]string{"name": "李四", "phone": "+8613900000000"}))
+	f.Add([]byte{})
+	f.Add([]byte{1, 'a'})
+	f.Add([]byte{0x80})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := decodeRecordFieldsV2(b)
+		if err != nil {
+			return
+		}
+		if !bytes.Equal(encodeRecordFieldsV2(nil, m), b) {
 			t.Fatalf("decode/encode of %x is not the identity", b)
 		}
 	})
@@ -122,13 +193,16 @@ func TestOpenRecordFieldsVersions(t *testing.T) {
 	j, _ := json.Marshal(want)
 	ct, _ := xorSealer{}.Seal(ctx, uuid.Nil, "", j)
 	s1 := map[string]string{sealedFieldsKey: sealedPrefixV1 + base64.RawStdEncoding.EncodeToString(ct)}
+	ct, _ = xorSealer{}.Seal(ctx, uuid.Nil, "", encodeRecordFieldsV2(nil, want))
+	v2 := map[string]string{sealedFieldsKey: sealedPrefixV2 + base64.RawStdEncoding.EncodeToString(ct)}
 	known := &openedRecord{id: "r3", sealed: s2[sealedFieldsKey], fields: map[string]string{"name": "known"}}
-	recs := []identity.StoredRecord{{ID: "r2", Fields: s2}, {ID: "r1", Fields: s1}, {ID: "r3", Fields: s2}, {ID: "r4", Fields: map[string]string{"name": "plain"}}}
+	recs := []identity.StoredRecord{{ID: "r2", Fields: s2}, {ID: "r1", Fields: s1}, {ID: "r3", Fields: s2}, {ID: "r4", Fields: map[string]string{"name": "plain"}},
+		{ID: "r5", Fields: v2}}
 	got, err := s.openRecordFields(ctx, recs, known)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, w := range []map[string]string{want, want, known.fields, recs[3].Fields} {
+	for i, w := range []map[string]string{want, want, known.fields, recs[3].Fields, want} {
 		if !maps.Equal(got[i].Fields, w) {
 			t.Fatalf("record %d opened to %v, want %v", i, got[i].Fields, w)
 		}

@@ -64,8 +64,9 @@ type Service struct {
 	log      *slog.Logger
 	pageSize int
 
-	sealer    FieldSealer // nil: store plaintext
-	sealAttrs []string    // sorted, unique
+	sealer    FieldSealer   // nil: store plaintext
+	handoff   SealedHandoff // store, when it takes Sealed maps over
+	sealAttrs []string      // sorted, unique
 	resolver  *identity.Resolver
 	cleaner   *clean.Cleaner
 	filter    ReadFilter
@@ -94,6 +95,9 @@ func New(store Store, opts *Options) *Service {
 	}
 	if s.cleaner == nil {
 		s.cleaner = clean.Default()
+	}
+	if h, ok := store.(SealedHandoff); ok {
+		s.handoff = h
 	}
 	if is, ok := store.(identity.Store); ok && s.resolver == nil {
 		s.resolver = identity.NewResolver(is, &identity.Options{Cleaner: s.cleaner, Now: s.now, NewID: s.newID})
@@ -141,7 +145,14 @@ func (s *Service) create(ctx context.Context, c Customer, result bool) (Customer
 			return Customer{}, fmt.Errorf("create customer: %w", err)
 		}
 	}
-	if err := s.store.CreateCustomer(ctx, st); err != nil {
+	var err error
+	if s.sealer != nil && s.handoff != nil {
+		// st.Sealed was made by seal for this write alone.
+		err = s.handoff.CreateCustomerHandoff(ctx, st)
+	} else {
+		err = s.store.CreateCustomer(ctx, st)
+	}
+	if err != nil {
 		return Customer{}, fmt.Errorf("create customer: %w", err)
 	}
 	if !result {
@@ -215,6 +226,13 @@ func (s *Service) update(ctx context.Context, c Customer, result bool) (Customer
 		if c, err = s.sealOwned(ctx, c); err != nil { // c is update's own copy
 			return Customer{}, fmt.Errorf("update customer: %w", err)
 		}
+	}
+	if !result && s.sealer != nil && s.handoff != nil {
+		// c.Sealed was made by sealOwned for this write alone.
+		if err := s.handoff.UpdateCustomerHandoff(ctx, c); err != nil {
+			return Customer{}, fmt.Errorf("update customer: %w", err)
+		}
+		return Customer{}, nil
 	}
 	out, err := s.store.UpdateCustomer(ctx, c)
 	if err == nil && result {

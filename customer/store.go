@@ -100,3 +100,30 @@ type TicketStore interface {
 	// (ties by ID).
 	ListFeedback(ctx context.Context, customerID uuid.UUID, pageToken string, limit int) ([]Feedback, string, error)
 }
+
+// SealedHandoff is an optional ProfileStore extension, found by type
+// assertion, for stores that keep Customer values in memory (memstore).
+// It lets a Service with a Sealer skip copying Customer.Sealed, an
+// 11-entry map of ciphertexts for a typical profile, on its own writes
+// and re-projection reads. Every other field is still copied in both
+// directions, as the Store rules require.
+//
+// The invariant that makes sharing safe: a Sealed map, and the byte
+// slices in it, are never modified once handed to the store. The store
+// replaces a customer's map as a whole on update and never writes into
+// it; the Service hands over maps it built itself and never touches
+// again, and does not modify a map it reads with GetCustomerShared (a host
+// FieldSealer, which might open in place, is given copies of its bytes).
+type SealedHandoff interface {
+	// CreateCustomerHandoff is CreateCustomer, except that the store
+	// keeps c.Sealed itself (the map and its byte slices) rather than a
+	// copy. The caller must not read or modify them afterwards.
+	CreateCustomerHandoff(ctx context.Context, c Customer) error
+	// UpdateCustomerHandoff is UpdateCustomer with the same handoff of
+	// c.Sealed; on success the stored version is c.Version+1.
+	UpdateCustomerHandoff(ctx context.Context, c Customer) error
+	// GetCustomerShared is GetCustomer, except that the returned Sealed
+	// map and its byte slices are the store's own: the caller must not
+	// modify them (it may read them, and replace c.Sealed as a whole).
+	GetCustomerShared(ctx context.Context, id uuid.UUID) (Customer, error)
+}

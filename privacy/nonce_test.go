@@ -11,8 +11,16 @@ import (
 // every nonce is distinct (a repeat among 2^96-bit values means reuse of
 // the buffer) and the taken bytes are cleared from the buffer.
 func TestNonceBuffer(t *testing.T) {
-	var nb nonceBuffer
-	const workers, per = 4, 1000 // about 31 refills
+	for _, size := range []int{0, nonceRandBuffer} { // the key buffer, the nonce buffer
+		t.Run(fmt.Sprint(size), func(t *testing.T) { testNonceBuffer(t, &nonceBuffer{size: size}) })
+	}
+}
+
+func testNonceBuffer(t *testing.T, nb *nonceBuffer) {
+	workers, per := 4, 1000 // about 31 refills of the default size
+	if nb.size > 0 {
+		per = 8 * nb.size / nonceLen / workers // 8 refills
+	}
 	var mu sync.Mutex
 	seen := map[[nonceLen]byte]bool{}
 	var wg sync.WaitGroup

@@ -132,6 +132,7 @@ func New(ks KeyStore, km KeyManager, opts *Options) (*Vault, error) {
 		ks: ks, km: km, keyName: o.KeyName, indexBits: o.IndexBits, ttl: o.CacheTTL,
 		rand: o.Rand, now: o.Now, log: o.Logger,
 	}
+	v.nonces.size = nonceRandBuffer
 	v.elapsed = elapsedClock(opts)
 	v.deks = newLRU[customerRef, *customerKeys](o.CacheSize, o.CacheTTL, v.elapsed)
 	v.tenants = newLRU[tenantRef, *tenantKeySet](1024, o.CacheTTL, v.elapsed)
@@ -215,7 +216,8 @@ func (v *Vault) Seal(ctx context.Context, ad AssociatedData, plaintext []byte) (
 // altered or misplaced ciphertext returns an error matching ErrDecrypt; a
 // shredded customer's value returns an error matching both ErrShredded and
 // ErrDecrypt. Errors from the KeyStore or KeyManager are returned as they
-// are (wrapped), so an outage is not mistaken for tampering.
+// are (wrapped), so an outage is not mistaken for tampering. ciphertext is
+// only read.
 func (v *Vault) Open(ctx context.Context, ad AssociatedData, ciphertext []byte) ([]byte, error) {
 	if err := ad.validate(); err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ import (
 // TestGoldenProfileOrderIndependent: the same source records ingested in
 // two random orders give the same customers (as sets of records) with
 // the same golden profiles: survivorship depends on the records, not on
-// when they arrived.
+// when they arrived (gender and birth date aside, see below).
 func TestGoldenProfileOrderIndependent(t *testing.T) {
 	ctx := context.Background()
 	names := []string{"张三", "张三丰", "李四", "王五", "Zhang San"}
@@ -65,8 +65,13 @@ func TestGoldenProfileOrderIndependent(t *testing.T) {
 					ids = append(ids, r.ID)
 				}
 				slices.Sort(ids)
-				// Compare what survivorship chose, not ids or clocks.
+				// Compare what survivorship chose, not ids or clocks. Gender
+				// and birth date are left out: a value the records once
+				// gave is kept when they no longer give one (so that a
+				// host-set one survives), which after a split depends on
+				// the order (README Limits).
 				c.ID, c.CreatedAt, c.UpdatedAt, c.Version = [16]byte{}, time.Time{}, time.Time{}, 0
+				c.Gender, c.BirthDate = customer.GenderUnknown, time.Time{}
 				views[run][strings.Join(ids, ",")] = c
 			}
 		}

@@ -15,6 +15,7 @@ type value struct {
 	kind  Kind
 	canon string
 	mask  maskKind
+	weak  bool   // the kind's rule is weak (set by canonValues)
 	src   string // what maskEmail masks (the cleaned address, not the match key)
 }
 
@@ -61,8 +62,9 @@ func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]va
 		switch {
 		case errors.Is(err, clean.ErrMasked):
 			m := clean.Mask(clean.FieldPhone, id.Value)
-			if rs.rule(KindMaskedPhone) != nil && strings.Count(m, "*") < len(m) {
-				return append(out, value{kind: KindMaskedPhone, canon: m}), flags, nil
+			// (Returned without the blocklist check below, as always.)
+			if mr := rs.rule(KindMaskedPhone); mr != nil && strings.Count(m, "*") < len(m) {
+				return append(out, value{kind: KindMaskedPhone, canon: m, weak: mr.Weak}), flags, nil
 			}
 			return nil, flags, bad("value is masked", errors.Join(ErrInvalid, err))
 		case errors.Is(err, clean.ErrPlaceholder):
@@ -129,8 +131,19 @@ func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]va
 		}
 		out = append(out, value{kind: id.Kind, canon: v, mask: maskEnds})
 	}
-	for _, v := range out[start:] {
-		if rs.block[v.kind][v.canon] {
+	for i := start; i < len(out); i++ {
+		v := &out[i]
+		vr := r
+		if v.kind != id.Kind {
+			vr = rs.rule(v.kind)
+		}
+		if vr == nil {
+			continue // not reached: extra kinds are added only when ruled
+		}
+		v.weak = vr.Weak
+		// The blocklist map of a kind is empty exactly when its rule lists
+		// nothing; most kinds (phone, email, name) list nothing.
+		if len(vr.Blocklist) > 0 && rs.block[v.kind][v.canon] {
 			return nil, flags, &IdentifierError{Kind: v.kind, Reason: "value is blocklisted", Err: ErrBlocked}
 		}
 	}
@@ -140,6 +153,11 @@ func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]va
 // canonSimple applies the text-only canonicalisations; the cleaner-based
 // ones fall back to trimming (used for blocklist entries).
 func canonSimple(c Canon, s string) string {
+	if c == CanonLower || c == CanonDevice || c == CanonEmail {
+		if plainLower(s) {
+			return s
+		}
+	}
 	s = strings.TrimSpace(s)
 	switch c {
 	case CanonLower, CanonDevice, CanonEmail:
@@ -148,6 +166,26 @@ func canonSimple(c Canon, s string) string {
 		return strings.ToUpper(s)
 	}
 	return s
+}
+
+// plainLower reports, in one pass, that s is ASCII without upper-case
+// letters and without white space at either end, so that trimming and
+// lower-casing would return it unchanged.
+func plainLower(s string) bool {
+	if s == "" || asciiSpace(s[0]) || asciiSpace(s[len(s)-1]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiSpace reports the ASCII bytes strings.TrimSpace removes.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 func isNothing(s string) bool {

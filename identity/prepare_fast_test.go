@@ -63,6 +63,8 @@ func testRuleSets(t *testing.T) map[string]*Rules {
 			custom[i].Blocklist = []string{"139****0000"}
 		case KindName:
 			custom[i].Blocklist = []string{"李"}
+		case KindPhone:
+			custom[i].Blocklist = []string{"+8613912345678"}
 		}
 	}
 	rs, err := NewRules(custom)
@@ -114,27 +116,31 @@ func TestPrepareFastPathsMatchReference(t *testing.T) {
 					maxIDs = 20 // more than 12 values: the general sort
 				}
 				ids := randomIdentifiers(rng, maxIDs)
-				var got, want []value
+				var got, want, mat []value
 				for _, id := range ids {
-					var gf, wf clean.Flags
-					var gerr, werr error
-					got, gf, gerr = rs.canonicalise(r.clean, id, got)
+					var gf, wf, mf clean.Flags
+					var gerr, werr, merr error
+					got, gf, gerr = rs.canonicaliseLazy(r.clean, id, got) // as Prepare
+					mat, mf, merr = rs.canonicalise(r.clean, id, mat)     // as Lookup
 					want, wf, werr = canonicaliseRef(rs, r.clean, id, want)
-					if gf != wf || errorText(gerr) != errorText(werr) || errors.Is(gerr, ErrBlocked) != errors.Is(werr, ErrBlocked) {
+					if gf != wf || mf != wf || errorText(gerr) != errorText(werr) || errorText(merr) != errorText(werr) || errors.Is(gerr, ErrBlocked) != errors.Is(werr, ErrBlocked) {
 						t.Fatalf("%s: canonicalise(%s %q): flags %v err %v; reference %v %v", rsName, id.Kind, id.Value, gf, gerr, wf, werr)
 					}
 				}
-				if len(got) != len(want) {
-					t.Fatalf("%s: %d values, reference %d", rsName, len(got), len(want))
+				if len(got) != len(want) || len(mat) != len(want) {
+					t.Fatalf("%s: %d and %d values, reference %d", rsName, len(got), len(mat), len(want))
 				}
 				for j := range got {
-					g := got[j]
-					if g.weak != rs.rule(g.kind).Weak {
+					g, m := got[j], mat[j]
+					if g.weak != rs.rule(g.kind).Weak || m.weak != g.weak {
 						t.Fatalf("%s: value %d (%s) weak %v", rsName, j, g.kind, g.weak)
 					}
-					g.weak = false
-					if g != want[j] {
-						t.Fatalf("%s: value %d = %+v, reference %+v", rsName, j, got[j], want[j])
+					if m.ne164 != 0 || g.kind == KindPhone && g.ne164 == 0 {
+						t.Fatalf("%s: value %d (%s): lazy phone %d, materialised %d", rsName, j, g.kind, g.ne164, m.ne164)
+					}
+					g.canon, g.e164, g.ne164, g.weak, m.weak = g.canonical(), [16]byte{}, 0, false, false
+					if g != want[j] || m != want[j] {
+						t.Fatalf("%s: value %d = %+v (materialised %+v), reference %+v", rsName, j, got[j], m, want[j])
 					}
 				}
 				if len(got) == 0 {

@@ -200,7 +200,7 @@ func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, sk
 	vals := vbuf[:0]
 	for _, id := range rec.Identifiers {
 		var f clean.Flags
-		vals, f, err = r.rules.canonicalise(r.clean, id, vals)
+		vals, f, err = r.rules.canonicaliseLazy(r.clean, id, vals)
 		flags |= f
 		if err != nil {
 			if errors.Is(err, ErrUnknownKind) {
@@ -264,15 +264,17 @@ func (r *Resolver) assemble(ctx context.Context, vals []value) (keys, evidence [
 		x := assembled{kind: v.kind, weak: v.weak}
 		x.tok[0] = int32(len(buf))
 		switch {
+		case isPlain && v.ne164 > 0:
+			buf = appendPlainToken(buf, v.kind, v.e164[:v.ne164])
 		case isPlain:
 			buf = appendPlainToken(buf, v.kind, v.canon)
 		case app != nil:
 			// Through a separate (heap) buffer, so buf stays on the stack.
-			hb, err = app.AppendToken(ctx, hb[:0], v.kind, v.canon)
+			hb, err = app.AppendToken(ctx, hb[:0], v.kind, v.canonical())
 			buf = append(buf, hb...)
 		default:
 			var t string
-			t, err = r.tok.Token(ctx, v.kind, v.canon)
+			t, err = r.tok.Token(ctx, v.kind, v.canonical())
 			buf = append(buf, t...)
 		}
 		if err != nil {

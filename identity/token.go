@@ -41,7 +41,7 @@ func (PlainTokenizer) AppendToken(_ context.Context, dst []byte, kind Kind, cano
 }
 
 // appendPlainToken appends PlainTokenizer's token for (kind, canonical).
-func appendPlainToken(dst []byte, kind Kind, canonical string) []byte {
+func appendPlainToken[T string | []byte](dst []byte, kind Kind, canonical T) []byte {
 	var buf [160]byte
 	b := append(buf[:0], kind...)
 	b = append(b, 0)

@@ -102,8 +102,8 @@ func errorText(err error) string {
 // tokenizer and with tokenizers used through the interfaces.
 func TestPrepareFastPathsMatchReference(t *testing.T) {
 	n := 3_000 // per rule set and tokenizer: 27,000 records
-	if testing.Short() {
-		n = 400
+	if testing.Short() || raceOn {
+		n = 500
 	}
 	toks := map[string]Tokenizer{"plain": PlainTokenizer{}, "token-only": tokenOnly{}, "appender": appender{}}
 	for rsName, rs := range testRuleSets(t) {

@@ -13,9 +13,23 @@ import (
 // assembled, so canonicalising allocates no display strings.
 type value struct {
 	kind  Kind
-	canon string
+	canon string // "" for a phone until materialised (see e164)
 	mask  maskKind
+	weak  bool   // the kind's rule is weak (set by canonValues)
 	src   string // what maskEmail masks (the cleaned address, not the match key)
+	// e164 holds a phone's canonical value (its first ne164 bytes), so
+	// that Prepare hashes and masks it without making a string.
+	e164  [16]byte
+	ne164 uint8
+}
+
+// canonical returns the canonical value as a string (allocating for a
+// phone not materialised).
+func (v *value) canonical() string {
+	if v.ne164 > 0 {
+		return string(v.e164[:v.ne164])
+	}
+	return v.canon
 }
 
 // maskKind says how a value's display is derived.
@@ -34,6 +48,18 @@ const (
 // (a name also yields its surname; a masked phone becomes a weak
 // phone_masked value). On error dst is returned unchanged.
 func (rs *Rules) canonicalise(c *clean.Cleaner, id Identifier, dst []value) ([]value, clean.Flags, error) {
+	out, flags, err := rs.canonicaliseLazy(c, id, dst)
+	for i := len(dst); i < len(out); i++ {
+		if v := &out[i]; v.ne164 > 0 {
+			v.canon, v.e164, v.ne164 = string(v.e164[:v.ne164]), [16]byte{}, 0
+		}
+	}
+	return out, flags, err
+}
+
+// canonicaliseLazy is canonicalise leaving phones' canonical values in
+// value.e164 (Prepare's assemble reads them there).
+func (rs *Rules) canonicaliseLazy(c *clean.Cleaner, id Identifier, dst []value) ([]value, clean.Flags, error) {
 	out, flags, err := rs.canonValues(c, id, dst)
 	if err != nil {
 		return dst, flags, err
@@ -61,8 +87,9 @@ func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]va
 		switch {
 		case errors.Is(err, clean.ErrMasked):
 			m := clean.Mask(clean.FieldPhone, id.Value)
-			if rs.rule(KindMaskedPhone) != nil && strings.Count(m, "*") < len(m) {
-				return append(out, value{kind: KindMaskedPhone, canon: m}), flags, nil
+			// (Returned without the blocklist check below, as always.)
+			if mr := rs.rule(KindMaskedPhone); mr != nil && strings.Count(m, "*") < len(m) {
+				return append(out, value{kind: KindMaskedPhone, canon: m, weak: mr.Weak}), flags, nil
 			}
 			return nil, flags, bad("value is masked", errors.Join(ErrInvalid, err))
 		case errors.Is(err, clean.ErrPlaceholder):
@@ -74,8 +101,13 @@ func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]va
 		case err != nil:
 			return nil, flags, bad("value not usable: "+clean.ErrorClass(err), errors.Join(ErrInvalid, err))
 		}
-		e164 := p.E164()
-		out = append(out, value{kind: id.Kind, canon: e164, mask: maskPhone})
+		out = append(out, value{kind: id.Kind, mask: maskPhone})
+		v := &out[len(out)-1]
+		if n := len(p.AppendE164(v.e164[:0])); n > 0 && n <= len(v.e164) {
+			v.ne164 = uint8(n) // AppendE164 wrote into v.e164
+		} else {
+			v.canon = p.E164()
+		}
 	case CanonEmail:
 		e, err := c.Email(id.Value)
 		flags = e.Flags
@@ -129,8 +161,19 @@ func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]va
 		}
 		out = append(out, value{kind: id.Kind, canon: v, mask: maskEnds})
 	}
-	for _, v := range out[start:] {
-		if rs.block[v.kind][v.canon] {
+	for i := start; i < len(out); i++ {
+		v := &out[i]
+		vr := r
+		if v.kind != id.Kind {
+			vr = rs.rule(v.kind)
+		}
+		if vr == nil {
+			continue // not reached: extra kinds are added only when ruled
+		}
+		v.weak = vr.Weak
+		// The blocklist map of a kind is empty exactly when its rule lists
+		// nothing; most kinds (phone, email, name) list nothing.
+		if len(vr.Blocklist) > 0 && (v.ne164 > 0 && rs.block[v.kind][string(v.e164[:v.ne164])] || v.ne164 == 0 && rs.block[v.kind][v.canon]) {
 			return nil, flags, &IdentifierError{Kind: v.kind, Reason: "value is blocklisted", Err: ErrBlocked}
 		}
 	}
@@ -140,6 +183,11 @@ func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]va
 // canonSimple applies the text-only canonicalisations; the cleaner-based
 // ones fall back to trimming (used for blocklist entries).
 func canonSimple(c Canon, s string) string {
+	if c == CanonLower || c == CanonDevice || c == CanonEmail {
+		if plainLower(s) {
+			return s
+		}
+	}
 	s = strings.TrimSpace(s)
 	switch c {
 	case CanonLower, CanonDevice, CanonEmail:
@@ -148,6 +196,26 @@ func canonSimple(c Canon, s string) string {
 		return strings.ToUpper(s)
 	}
 	return s
+}
+
+// plainLower reports, in one pass, that s is ASCII without upper-case
+// letters and without white space at either end, so that trimming and
+// lower-casing would return it unchanged.
+func plainLower(s string) bool {
+	if s == "" || asciiSpace(s[0]) || asciiSpace(s[len(s)-1]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiSpace reports the ASCII bytes strings.TrimSpace removes.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 func isNothing(s string) bool {
@@ -184,6 +252,9 @@ func oneRepeated(s string) bool {
 func appendDisplay(dst []byte, v value) []byte {
 	switch v.mask {
 	case maskPhone:
+		if v.ne164 > 0 {
+			return appendMaskPhone(dst, v.e164[:v.ne164])
+		}
 		return appendMaskPhone(dst, v.canon)
 	case maskEmail:
 		return appendMaskEmail(dst, v.src)
@@ -200,8 +271,9 @@ func appendDisplay(dst []byte, v value) []byte {
 // appendMaskPhone masks an E.164 number, keeping the country code
 // readable: +86 138****5678. Canonical values are ASCII, so bytes are
 // characters.
-func appendMaskPhone(dst []byte, e164 string) []byte {
-	if rest, ok := strings.CutPrefix(e164, "+86"); ok && len(rest) >= 8 {
+func appendMaskPhone[T string | []byte](dst []byte, e164 T) []byte {
+	if len(e164) >= 3+8 && string(e164[:3]) == "+86" {
+		rest := e164[3:]
 		dst = append(dst, "+86 "...)
 		dst = append(dst, rest[:3]...)
 		for range len(rest) - 7 {
@@ -209,7 +281,7 @@ func appendMaskPhone(dst []byte, e164 string) []byte {
 		}
 		return append(dst, rest[len(rest)-4:]...)
 	}
-	return append(dst, clean.Mask(clean.FieldPhone, e164)...)
+	return append(dst, clean.Mask(clean.FieldPhone, string(e164))...)
 }
 
 // appendMaskEmail keeps the first character and the domain: l***@qq.com.

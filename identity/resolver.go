@@ -195,11 +195,12 @@ func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, sk
 		return sr, nil, 0, fmt.Errorf("%w: identifiers: more than %d", ErrInvalid, MaxIdentifiers)
 	}
 	sr = StoredRecord{ID: rec.ID, Channel: rec.Channel, At: rec.At.UTC(), Fields: rec.Fields}
+	touchValues(rec.Identifiers)
 	var vbuf [12]value
 	vals := vbuf[:0]
 	for _, id := range rec.Identifiers {
 		var f clean.Flags
-		vals, f, err = r.rules.canonicalise(r.clean, id, vals)
+		vals, f, err = r.rules.canonicaliseLazy(r.clean, id, vals)
 		flags |= f
 		if err != nil {
 			if errors.Is(err, ErrUnknownKind) {
@@ -226,87 +227,142 @@ func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, sk
 	return sr, skipped, flags, nil
 }
 
+// touchValues reads the first byte of every value. Prepare calls it before
+// cleaning any value so that, for input no longer in the CPU cache (a large
+// batch read earlier), the memory loads of all values overlap instead of
+// each cleaner waiting for its own in turn. It is not inlined so that the
+// loads are kept although the result is not used.
+//
+//go:noinline
+func touchValues(ids []Identifier) byte {
+	var b byte
+	for i := range ids {
+		if v := ids[i].Value; v != "" {
+			b |= v[0]
+		}
+	}
+	return b
+}
+
 // assemble tokenises the canonical values and returns the record's linking
 // keys and weak evidence, each sorted by kind then token without repeats,
 // and the display values (keys', then evidence's). The tokens and display
 // values share one string, so a record costs three allocations however
 // many identifiers it has.
 func (r *Resolver) assemble(ctx context.Context, vals []value) (keys, evidence []Key, display []string, err error) {
-	type kv struct {
-		kind      Kind
-		tok, disp [2]int // offsets into the shared buffer
-		weak      bool
-		tokenStr  string
-	}
-	var kbuf [12]kv
+	var kbuf [12]assembled
 	kvs := kbuf[:0]
 	var bbuf [512]byte
 	buf := bbuf[:0]
 	// The default tokenizer is called directly so that the stack buffer
 	// does not escape through an interface call.
-	plain, isPlain := r.tok.(PlainTokenizer)
+	_, isPlain := r.tok.(PlainTokenizer)
 	app, _ := r.tok.(TokenAppender)
 	var hb []byte
-	for _, v := range vals {
-		x := kv{kind: v.kind, weak: r.rules.rule(v.kind).Weak}
-		x.tok[0] = len(buf)
+	for i := range vals {
+		v := &vals[i]
+		x := assembled{kind: v.kind, weak: v.weak}
+		x.tok[0] = int32(len(buf))
 		switch {
+		case isPlain && v.ne164 > 0:
+			buf = appendPlainToken(buf, v.kind, v.e164[:v.ne164])
 		case isPlain:
-			buf, err = plain.AppendToken(ctx, buf, v.kind, v.canon)
+			buf = appendPlainToken(buf, v.kind, v.canon)
 		case app != nil:
 			// Through a separate (heap) buffer, so buf stays on the stack.
-			hb, err = app.AppendToken(ctx, hb[:0], v.kind, v.canon)
+			hb, err = app.AppendToken(ctx, hb[:0], v.kind, v.canonical())
 			buf = append(buf, hb...)
 		default:
 			var t string
-			t, err = r.tok.Token(ctx, v.kind, v.canon)
+			t, err = r.tok.Token(ctx, v.kind, v.canonical())
 			buf = append(buf, t...)
 		}
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("identity: tokenize %s: %w", v.kind, err)
 		}
-		x.tok[1] = len(buf)
-		x.disp[0] = len(buf)
-		buf = appendDisplay(buf, v)
-		x.disp[1] = len(buf)
+		x.tok[1] = int32(len(buf))
+		buf = appendDisplay(buf, *v)
+		x.disp = int32(len(buf))
 		kvs = append(kvs, x)
 	}
 	s := string(buf)
 	for i := range kvs {
-		kvs[i].tokenStr = s[kvs[i].tok[0]:kvs[i].tok[1]]
+		kvs[i].token = s[kvs[i].tok[0]:kvs[i].tok[1]]
 	}
-	slices.SortFunc(kvs, func(a, b kv) int {
-		if c := strings.Compare(string(a.kind), string(b.kind)); c != 0 {
-			return c
+	sortAssembled(kvs)
+	// Drop repeats (the first of equal ones stays, as slices.CompactFunc).
+	n, nk := 0, 0
+	for i := range kvs {
+		if n > 0 && kvs[i].kind == kvs[n-1].kind && kvs[i].token == kvs[n-1].token {
+			continue
 		}
-		return strings.Compare(a.tokenStr, b.tokenStr)
-	})
-	kvs = slices.CompactFunc(kvs, func(a, b kv) bool { return a.kind == b.kind && a.tokenStr == b.tokenStr })
-	// Keys then Evidence share one exactly sized array; Display is in the
-	// same order.
-	all := make([]Key, 0, len(kvs))
-	display = make([]string, 0, len(kvs))
-	for _, weak := range []bool{false, true} {
-		for _, x := range kvs {
-			if x.weak == weak {
-				all = append(all, Key{x.kind, x.tokenStr})
-				display = append(display, s[x.disp[0]:x.disp[1]])
-			}
-		}
-	}
-	nk := 0
-	for _, x := range kvs {
-		if !x.weak {
+		kvs[n] = kvs[i]
+		n++
+		if !kvs[i].weak {
 			nk++
 		}
+	}
+	kvs = kvs[:n]
+	// Keys then Evidence share one exactly sized array; Display is in the
+	// same order.
+	all := make([]Key, n)
+	display = make([]string, n)
+	ki, ei := 0, nk
+	for i := range kvs {
+		x := &kvs[i]
+		j := &ki
+		if x.weak {
+			j = &ei
+		}
+		all[*j] = Key{x.kind, x.token}
+		display[*j] = s[x.tok[1]:x.disp]
+		*j++
 	}
 	if nk > 0 {
 		keys = all[:nk:nk]
 	}
-	if nk < len(all) {
+	if nk < n {
 		evidence = all[nk:]
 	}
 	return keys, evidence, display, nil
+}
+
+// assembled is one tokenised value while a record is assembled: its token
+// and then its display value lie at tok[0]:tok[1]:disp in the shared
+// buffer.
+type assembled struct {
+	kind  Kind
+	token string
+	tok   [2]int32
+	disp  int32
+	weak  bool
+}
+
+// sortAssembled sorts by kind then token: an insertion sort for the usual
+// handful of values (stable, as slices.SortFunc is for up to 12), else
+// slices.SortFunc.
+func sortAssembled(kvs []assembled) {
+	if len(kvs) > 12 {
+		slices.SortFunc(kvs, func(a, b assembled) int {
+			if c := strings.Compare(string(a.kind), string(b.kind)); c != 0 {
+				return c
+			}
+			return strings.Compare(a.token, b.token)
+		})
+		return
+	}
+	for i := 1; i < len(kvs); i++ {
+		for j := i; j > 0 && assembledLess(&kvs[j], &kvs[j-1]); j-- {
+			kvs[j], kvs[j-1] = kvs[j-1], kvs[j]
+		}
+	}
+}
+
+func assembledLess(a, b *assembled) bool {
+	if a.kind != b.kind {
+		return a.kind < b.kind
+	}
+	return a.token < b.token
 }
 
 // NoIdentifierError is returned for a record with no usable identifier. It

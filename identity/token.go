@@ -37,10 +37,15 @@ func (p PlainTokenizer) Token(ctx context.Context, kind Kind, canonical string) 
 
 // AppendToken implements TokenAppender.
 func (PlainTokenizer) AppendToken(_ context.Context, dst []byte, kind Kind, canonical string) ([]byte, error) {
+	return appendPlainToken(dst, kind, canonical), nil
+}
+
+// appendPlainToken appends PlainTokenizer's token for (kind, canonical).
+func appendPlainToken[T string | []byte](dst []byte, kind Kind, canonical T) []byte {
 	var buf [160]byte
 	b := append(buf[:0], kind...)
 	b = append(b, 0)
 	b = append(b, canonical...)
 	sum := sha256.Sum256(b)
-	return hex.AppendEncode(dst, sum[:16]), nil
+	return hex.AppendEncode(dst, sum[:16])
 }

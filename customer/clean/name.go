@@ -1,6 +1,7 @@
 package clean
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -81,9 +82,14 @@ func (c *Cleaner) Name(raw string) (NameResult, error) {
 		r.Flags |= FlagPlaceholder
 		return r, fieldErr("name", ErrPlaceholder, "placeholder name")
 	}
-	han, latin := 0, 0
+	han, latin, runes := 0, 0, 0
 	for _, ch := range s {
+		runes++
 		switch {
+		case isCJKUnified(ch): // fast path: the common Han block
+			han++
+		case ch < utf8.RuneSelf && ('a' <= ch|0x20 && ch|0x20 <= 'z'): // fast path: ASCII letters
+			latin++
 		case unicode.Is(unicode.Han, ch):
 			han++
 		case unicode.IsLetter(ch):
@@ -93,7 +99,7 @@ func (c *Cleaner) Name(raw string) (NameResult, error) {
 			return r, fieldErr("name", ErrInvalid, "digits or symbols in a name")
 		}
 	}
-	if utf8.RuneCountInString(s) > maxNameRunes {
+	if runes > maxNameRunes {
 		return r, fieldErr("name", ErrInvalid, "name too long")
 	}
 	switch {
@@ -107,11 +113,12 @@ func (c *Cleaner) Name(raw string) (NameResult, error) {
 	default:
 		return r, fieldErr("name", ErrInvalid, "no letters")
 	}
-	if strings.IndexFunc(r.Value, unicode.IsLetter) < 0 {
+	if !hasLetter(r.Value) {
 		r.Value, r.Surname, r.Given = "", "", ""
 		return r, fieldErr("name", ErrInvalid, "no name left after removing the title")
 	}
-	if isNamePlaceholder(r.Value) {
+	// s was checked above; only a changed value needs checking again.
+	if r.Value != s && isNamePlaceholder(r.Value) {
 		r.Flags |= FlagPlaceholder
 		r.Value, r.Surname, r.Given = "", "", ""
 		return r, fieldErr("name", ErrPlaceholder, "placeholder name")
@@ -139,9 +146,74 @@ func nfkcStable(s string) bool {
 	return true
 }
 
+// isCJKUnified reports a character of the CJK Unified Ideographs block
+// (U+4E00 to U+9FFF): all of them are Han letters without case that NFKC
+// leaves alone (TestCJKUnifiedFacts checks this against the tables).
+func isCJKUnified(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }
+
+// hasLetter is strings.IndexFunc(s, unicode.IsLetter) >= 0, deciding on the
+// first character when it is an ASCII letter or a CJK ideograph.
+func hasLetter(s string) bool {
+	if s != "" {
+		if c := s[0]; c < utf8.RuneSelf && 'a' <= c|0x20 && c|0x20 <= 'z' {
+			return true
+		}
+		if r, _ := utf8.DecodeRuneInString(s); isCJKUnified(r) {
+			return true
+		}
+	}
+	return strings.IndexFunc(s, unicode.IsLetter) >= 0
+}
+
+// lowerName is strings.ToLower(s), returning s itself without scanning
+// the case tables when s holds only ASCII without upper case, CJK
+// ideographs and the middle dot (which have no case).
+func lowerName(s string) string {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				return strings.ToLower(s)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isCJKUnified(r) && r != 0xb7 {
+			return strings.ToLower(s)
+		}
+		i += n
+	}
+	return s
+}
+
+// placeholderFirst has bit r%256 set for the first character r of every
+// namePlaceholders entry, so most names skip the map lookup;
+// placeholderMaxLen is the longest entry in bytes.
+var placeholderFirst, placeholderMaxLen = func() (set [4]uint64, maxLen int) {
+	for p := range namePlaceholders {
+		r, _ := utf8.DecodeRuneInString(p)
+		set[r%256/64] |= 1 << (r % 64)
+		maxLen = max(maxLen, len(p))
+	}
+	return set, maxLen
+}()
+
+// inNamePlaceholders is namePlaceholders[l] with a cheap filter first.
+func inNamePlaceholders(l string) bool {
+	if len(l) > placeholderMaxLen {
+		return false // no entry is longer
+	}
+	r, _ := utf8.DecodeRuneInString(l)
+	if placeholderFirst[r%256/64]&(1<<(r%64)) == 0 {
+		return false
+	}
+	return namePlaceholders[l]
+}
+
 func isNamePlaceholder(s string) bool {
-	l := strings.ToLower(s)
-	if namePlaceholders[l] || strings.HasPrefix(l, "test") && len(l) <= 8 || strings.HasPrefix(l, "测试") {
+	l := lowerName(s)
+	if inNamePlaceholders(l) || strings.HasPrefix(l, "test") && len(l) <= 8 || strings.HasPrefix(l, "测试") {
 		return true
 	}
 	// One character repeated (啊啊啊, aaaa, xx); a single character is a
@@ -172,7 +244,7 @@ func (c *Cleaner) hanName(s string, r *NameResult) {
 	}
 	// Strip titles until none is left, so that cleaning is idempotent
 	// (王先生先生 → 王); the outermost one is reported.
-	for stripped := true; stripped; {
+	for stripped := endsLikeHanTitle(s); stripped; {
 		stripped = false
 		for _, t := range hanTitles {
 			if rest, ok := strings.CutSuffix(s, t); ok && rest != "" && titledNameLen(rest) {
@@ -196,6 +268,25 @@ func (c *Cleaner) hanName(s string, r *NameResult) {
 		return
 	}
 	r.Surname, r.Given = s[:w], s[w:]
+}
+
+// hanTitleEnds holds the last character of every hanTitles entry.
+var hanTitleEnds = func() []rune {
+	var out []rune
+	for _, t := range hanTitles {
+		r, _ := utf8.DecodeLastRuneInString(t)
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}()
+
+// endsLikeHanTitle reports whether s ends with the last character of some
+// title: only then can a title be stripped.
+func endsLikeHanTitle(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return slices.Contains(hanTitleEnds, r)
 }
 
 func latinName(s string, r *NameResult) {

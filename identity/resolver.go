@@ -195,7 +195,6 @@ func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, sk
 		return sr, nil, 0, fmt.Errorf("%w: identifiers: more than %d", ErrInvalid, MaxIdentifiers)
 	}
 	sr = StoredRecord{ID: rec.ID, Channel: rec.Channel, At: rec.At.UTC(), Fields: rec.Fields}
-	touchValues(rec.Identifiers)
 	var vbuf [12]value
 	vals := vbuf[:0]
 	for _, id := range rec.Identifiers {
@@ -225,23 +224,6 @@ func (r *Resolver) Prepare(ctx context.Context, rec Record) (sr StoredRecord, sk
 		return sr, skipped, flags, &NoIdentifierError{Record: rec.ID, Reasons: reasons}
 	}
 	return sr, skipped, flags, nil
-}
-
-// touchValues reads the first byte of every value. Prepare calls it before
-// cleaning any value so that, for input no longer in the CPU cache (a large
-// batch read earlier), the memory loads of all values overlap instead of
-// each cleaner waiting for its own in turn. It is not inlined so that the
-// loads are kept although the result is not used.
-//
-//go:noinline
-func touchValues(ids []Identifier) byte {
-	var b byte
-	for i := range ids {
-		if v := ids[i].Value; v != "" {
-			b |= v[0]
-		}
-	}
-	return b
 }
 
 // assemble tokenises the canonical values and returns the record's linking

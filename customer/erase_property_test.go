@@ -3,10 +3,8 @@ package customer_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"testing"
-	"time"
 
 	"github.com/cimkit/cimkit/customer"
 	"github.com/cimkit/cimkit/identity"
@@ -22,53 +20,9 @@ func TestEraseFollowsMergesProperty(t *testing.T) {
 	ctx := context.Background()
 	for seed := range uint64(40) {
 		rng := rand.New(rand.NewPCG(seed, 17))
-		svc, _ := newIngestService()
-		res := svc.Resolver()
+		h := randomHistory(t, seed, rng, 40, "call before delivery")
+		svc, res, orders := h.svc, h.svc.Resolver(), h.orders
 		rights := customer.NewRights(svc, nil)
-		var known []uuid.UUID
-		var merges []uuid.UUID
-		orders := map[uuid.UUID]uuid.UUID{} // order id → recorded customer id
-		for step := range 40 {
-			switch op := rng.IntN(10); {
-			case op < 4 || len(known) == 0:
-				src := customer.SourceRecord{ID: fmt.Sprintf("s%02d", step), Channel: customer.ChannelApp, At: ingestT0.Add(time.Duration(step) * time.Hour)}
-				if rng.IntN(3) > 0 {
-					src.Phone = fmt.Sprintf("1381234000%d", rng.IntN(4))
-				}
-				if rng.IntN(2) == 0 {
-					src.Device = fmt.Sprintf("dev-%d-abcdef", rng.IntN(3))
-				}
-				if r, err := svc.Ingest(ctx, src); err == nil {
-					known = append(known, r.CustomerID)
-				} else if !errors.Is(err, identity.ErrNoIdentifier) {
-					t.Fatal(err)
-				}
-			case op < 7:
-				o, err := svc.AddOrder(ctx, order(known[rng.IntN(len(known))], 100))
-				if errors.Is(err, customer.ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := svc.AdvanceOrder(ctx, o.ID, customer.Transition{To: "paid", Note: "call before delivery"}); err != nil {
-					t.Fatal(err)
-				}
-				orders[o.ID] = o.CustomerID
-			case op < 9:
-				if ev, err := svc.Merge(ctx, known[rng.IntN(len(known))], known[rng.IntN(len(known))], "operator"); err == nil {
-					merges = append(merges, ev.ID)
-				}
-			default:
-				if len(merges) > 0 {
-					if ev, err := svc.Unmerge(ctx, merges[rng.IntN(len(merges))]); err == nil {
-						for _, c := range ev.After {
-							known = append(known, c.ID)
-						}
-					}
-				}
-			}
-		}
 		var live []uuid.UUID
 		for c, err := range svc.Customers(ctx) {
 			if err != nil {

@@ -95,11 +95,24 @@ func (s *Service) Ingest(ctx context.Context, src SourceRecord) (IngestResult, e
 		}
 	}
 	for _, id := range res.Changed {
-		if err := s.reproject(ctx, id, &known); err != nil {
+		if err := s.reproject(ctx, id, &known, heldBefore(res.Events, id)); err != nil {
 			return out, err
 		}
 	}
 	return out, nil
+}
+
+// heldBefore returns the records the customer held before the first of
+// the events that names it before (nil when none does).
+func heldBefore(evs []identity.Event, id uuid.UUID) []string {
+	for _, e := range evs {
+		for _, b := range e.Before {
+			if b.ID == id {
+				return b.Records
+			}
+		}
+	}
+	return nil
 }
 
 // sourceToRecord cleans the profile fields and lists the identifiers.
@@ -161,12 +174,15 @@ func (s *Service) sourceToRecord(src SourceRecord) (identity.Record, map[string]
 // when missing). Fields the host set itself (membership level, points,
 // attributes) are kept.
 func (s *Service) Reproject(ctx context.Context, id uuid.UUID) error {
-	return s.reproject(ctx, id, nil)
+	return s.reproject(ctx, id, nil, nil)
 }
 
 // reproject is Reproject; known, when not nil, is a record whose sealed
-// value and plaintext fields the caller already has.
-func (s *Service) reproject(ctx context.Context, id uuid.UUID, known *openedRecord) error {
+// value and plaintext fields the caller already has; before, when not
+// nil, lists the records the customer held before the change being
+// projected, so that a gender or birth date that came from records which
+// left is cleared (see applyGolden).
+func (s *Service) reproject(ctx context.Context, id uuid.UUID, known *openedRecord, before []string) error {
 	if s.resolver == nil {
 		return ErrNoResolver
 	}
@@ -204,7 +220,13 @@ func (s *Service) reproject(ctx context.Context, id uuid.UUID, known *openedReco
 			// customer fails here, or when the profile is sealed again.
 			return fmt.Errorf("reproject: %w", err)
 		}
-		s.applyGolden(&cur, recs, golden)
+		var was map[string]identity.Pick
+		if before != nil && !missing && (golden["gender"].Value == "" || golden["birth_date"].Value == "") {
+			if was, err = s.goldenOf(ctx, before, known); err != nil {
+				return fmt.Errorf("reproject: %w", err)
+			}
+		}
+		s.applyGolden(&cur, recs, golden, was)
 		if missing {
 			_, err = s.create(ctx, cur, false)
 			if err == nil || !errors.Is(err, ErrAlreadyExists) {
@@ -265,18 +287,37 @@ func (s *Service) openKept(ctx context.Context, c Customer, golden map[string]id
 	return s.open(ctx, c)
 }
 
+// goldenOf returns the golden record of the stored records with the ids
+// (those still stored), opened.
+func (s *Service) goldenOf(ctx context.Context, ids []string, known *openedRecord) (map[string]identity.Pick, error) {
+	recs, err := s.resolver.RecordsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	if recs, err = s.openRecordFields(ctx, recs, known); err != nil {
+		return nil, err
+	}
+	return s.resolver.Golden(recs), nil
+}
+
 // applyGolden sets the profile fields the golden record decides.
-// golden is s.resolver.Golden(recs).
-func (s *Service) applyGolden(c *Customer, recs []identity.StoredRecord, golden map[string]identity.Pick) {
+// golden is s.resolver.Golden(recs). A gender or birth date the records
+// do not give is kept, so that a value the host set survives, unless was
+// (the golden record of the records the customer held before this
+// change) gave exactly that value: then it came from records that have
+// left, and goes with them.
+func (s *Service) applyGolden(c *Customer, recs []identity.StoredRecord, golden, was map[string]identity.Pick) {
 	c.Name = golden["name"].Value
-	switch golden["gender"].Value {
-	case "male":
-		c.Gender = GenderMale
-	case "female":
-		c.Gender = GenderFemale
+	switch g := genderOf(golden["gender"].Value); {
+	case g != GenderUnknown:
+		c.Gender = g
+	case was != nil && c.Gender != GenderUnknown && genderOf(was["gender"].Value) == c.Gender:
+		c.Gender = GenderUnknown
 	}
 	if t, err := time.Parse("2006-01-02", golden["birth_date"].Value); err == nil {
 		c.BirthDate = t
+	} else if t, err := time.Parse("2006-01-02", was["birth_date"].Value); err == nil && c.BirthDate.Equal(t) {
+		c.BirthDate = time.Time{}
 	}
 	c.Phones = contacts(recs, "phone")
 	c.Emails = contacts(recs, "email")
@@ -486,10 +527,21 @@ func (s *Service) reprojectEvent(ctx context.Context, ev identity.Event) error {
 	for _, c := range append(slices.Clone(ev.Before), ev.After...) {
 		if !seen[c.ID] {
 			seen[c.ID] = true
-			if err := s.Reproject(ctx, c.ID); err != nil {
+			if err := s.reproject(ctx, c.ID, nil, heldBefore([]identity.Event{ev}, c.ID)); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// genderOf maps a golden gender value to a Gender.
+func genderOf(v string) Gender {
+	switch v {
+	case "male":
+		return GenderMale
+	case "female":
+		return GenderFemale
+	}
+	return GenderUnknown
 }

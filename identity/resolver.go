@@ -568,6 +568,12 @@ func (r *Resolver) Records(ctx context.Context, customerID uuid.UUID) ([]StoredR
 	return recs, nil
 }
 
+// RecordsByID returns the stored records with the given ids, in the order
+// asked; unknown ids are left out.
+func (r *Resolver) RecordsByID(ctx context.Context, ids []string) ([]StoredRecord, error) {
+	return r.store.IdentityRecords(ctx, ids)
+}
+
 // Golden computes the golden record of the records with the Resolver's
 // survivorship rules.
 func (r *Resolver) Golden(recs []StoredRecord) map[string]Pick { return r.surv.Golden(recs) }

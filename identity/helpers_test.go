@@ -15,6 +15,7 @@ import (
 	"github.com/cimkit/cimkit/identity"
 	"github.com/cimkit/cimkit/internal/synth"
 	"github.com/cimkit/cimkit/memstore"
+	"github.com/cimkit/cimkit/storetest"
 	"github.com/google/uuid"
 )
 
@@ -107,32 +108,8 @@ func isNoID(err error) bool { return errors.Is(err, identity.ErrNoIdentifier) }
 
 func memstoreNew() *memstore.Store { return memstore.New() }
 
-// tinyRecord draws a record from a tiny universe (three phones, three
-// devices, three member ids, three names, times over 400 days), so that
-// shared values, unique-kind conflicts and ownership expiry are common.
-func tinyRecord(rng *rand.Rand, id string) identity.Record {
-	phones := []string{"13812340001", "13812340002", "13812340003"}
-	names := []string{"张三", "李四", "王五"}
-	r := identity.Record{ID: id, Channel: "app", At: t0.Add(time.Duration(rng.IntN(400*24)) * time.Hour)}
-	add := func(k identity.Kind, v string) {
-		r.Identifiers = append(r.Identifiers, identity.Identifier{Kind: k, Value: v})
-	}
-	if rng.IntN(5) > 0 {
-		add(identity.KindPhone, phones[rng.IntN(len(phones))])
-	}
-	if rng.IntN(2) == 0 {
-		add(identity.KindDevice, fmt.Sprintf("dev-%d-abcdef", rng.IntN(3)))
-	}
-	for range 1 + rng.IntN(2) { // sometimes two member ids in one record
-		if rng.IntN(3) == 0 {
-			add(identity.KindMemberID, fmt.Sprintf("M%d", rng.IntN(3)))
-		}
-	}
-	if rng.IntN(2) == 0 {
-		add(identity.KindName, names[rng.IntN(len(names))])
-	}
-	return r
-}
+// tinyRecord draws a record from storetest's tiny identifier universe.
+func tinyRecord(rng *rand.Rand, id string) identity.Record { return storetest.TinyRecord(rng, id) }
 
 // fastSlowAgree ingests recs, in order, through a Resolver with the
 // matched-record fast path and one without: every ingest must give the

@@ -94,6 +94,12 @@ func TestIdentityEraseConformance(t *testing.T) {
 	storetest.RunIdentityErase(t, func(t *testing.T) identity.EraseStore { return pgstore.New(freshPool(t)) })
 }
 
+// Random ingests, merges and unmerges through a Resolver on PostgreSQL: the
+// stored partition stays the one Resolve gives.
+func TestIdentityOperationsOnPostgres(t *testing.T) {
+	storetest.RunIdentityOperations(t, func(t *testing.T) identity.Store { return pgstore.New(freshPool(t)) }, 12, 25)
+}
+
 // Each ingest and the erasure run in their own transactions (READ
 // COMMITTED); see erase.go for why the order of ApplyIdentity's checks
 // closes the race.

@@ -324,8 +324,10 @@ func (s *Service) applyGolden(c *Customer, recs []identity.StoredRecord, golden,
 	c.Addresses = addresses(recs)
 	// The channel of the oldest record (recs are oldest first), however
 	// late it arrived.
-	if ch := Channel(recs[0].Channel); checkChannel("", ch, true) == nil {
-		c.RegistrationVia = ch
+	if len(recs) > 0 {
+		if ch := Channel(recs[0].Channel); checkChannel("", ch, true) == nil {
+			c.RegistrationVia = ch
+		}
 	}
 }
 

@@ -559,6 +559,10 @@ func (r *Resolver) Records(ctx context.Context, customerID uuid.UUID) ([]StoredR
 	if err != nil {
 		return nil, err
 	}
+	if len(recs) == 0 {
+		// Deleted between the two reads (an erasure).
+		return nil, fmt.Errorf("identity: records: customer: %w", ErrNotFound)
+	}
 	slices.SortFunc(recs, func(a, b StoredRecord) int {
 		if c := a.At.Compare(b.At); c != 0 {
 			return c

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"sort"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -75,16 +73,7 @@ func nodes(t testing.TB, rs *identity.Resolver, recs []identity.Record) []identi
 }
 
 // clusters renders a partition canonically.
-func clusters(cs [][]string) string {
-	parts := make([]string, len(cs))
-	for i, c := range cs {
-		c = slices.Clone(c)
-		sort.Strings(c)
-		parts[i] = strings.Join(c, ",")
-	}
-	sort.Strings(parts)
-	return strings.Join(parts, " | ")
-}
+func clusters(cs [][]string) string { return storetest.PartitionString(cs) }
 
 // storedPartition reads the customers of the given records from the store.
 func storedPartition(t testing.TB, st identity.Store, ids []string) string {

@@ -139,8 +139,8 @@ func runOperations(t *testing.T, st identity.Store, seed uint64, steps int) {
 		for _, cl := range by {
 			stored = append(stored, cl)
 		}
-		want := partitionString(identity.Resolve(ns, r.Rules(), cons, false).Clusters)
-		if got := partitionString(stored); got != want {
+		want := PartitionString(identity.Resolve(ns, r.Rules(), cons, false).Clusters)
+		if got := PartitionString(stored); got != want {
 			t.Fatalf("seed %d step %d (%s): stored partition\n %s\nResolve says\n %s", seed, step, what, got, want)
 		}
 		// Explain shows exactly a customer's records, and every edge
@@ -183,8 +183,10 @@ func customersOf(t *testing.T, st identity.Store, ids []string) map[string]uuid.
 	return m
 }
 
-// partitionString renders a partition canonically.
-func partitionString(cs [][]string) string {
+// PartitionString renders a partition (clusters of record ids) canonically:
+// ids sorted within a cluster, clusters sorted, so that equal partitions
+// give equal strings.
+func PartitionString(cs [][]string) string {
 	parts := make([]string, len(cs))
 	for i, c := range cs {
 		c = slices.Clone(c)

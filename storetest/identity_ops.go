@@ -48,8 +48,9 @@ func TinyRecord(rng *rand.Rand, id string) identity.Record {
 // ingests, re-ingests, operator merges and unmerges of TinyRecords, seeds
 // histories of steps operations each, and after every operation checks
 // that the stored partition is the one Resolve gives for the stored
-// records and constraints, that a refused unmerge moved nothing and that
-// Explain shows exactly a customer's records. It
+// records and constraints, that a refused unmerge moved nothing, that
+// Explain shows exactly a customer's records and that Lookup, by a phone
+// written any way, finds the customer of its most recent record. It
 // exercises the store's atomic writes the way production does (fast
 // paths, component loads, splits, constraints).
 func RunIdentityOperations(t *testing.T, newStore func(t *testing.T) identity.Store, seeds, steps int) {
@@ -142,6 +143,25 @@ func runOperations(t *testing.T, st identity.Store, seed uint64, steps int) {
 		want := PartitionString(identity.Resolve(ns, r.Rules(), cons, false).Clusters)
 		if got := PartitionString(stored); got != want {
 			t.Fatalf("seed %d step %d (%s): stored partition\n %s\nResolve says\n %s", seed, step, what, got, want)
+		}
+		// Lookup, by a phone written any way, finds the customer of
+		// the most recent record holding it.
+		phone := fmt.Sprintf("1381234000%d", 1+rng.IntN(3))
+		probe, _, _, err := r.Prepare(ctx, identity.Record{ID: "probe", Identifiers: []identity.Identifier{{Kind: identity.KindPhone, Value: phone}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner := uuid.Nil
+		var latest identity.StoredRecord
+		for _, x := range recs {
+			if slices.Contains(x.Keys, probe.Keys[0]) && (owner == uuid.Nil || x.At.After(latest.At) || x.At.Equal(latest.At) && x.ID > latest.ID) {
+				owner, latest = x.CustomerID, x
+			}
+		}
+		messy := []string{"+86 " + phone[:3] + "-" + phone[3:7] + "-" + phone[7:], "0086" + phone, strings.Map(func(r rune) rune { return r - '0' + '０' }, phone)}
+		got, err := r.Lookup(ctx, identity.KindPhone, messy[rng.IntN(len(messy))])
+		if owner == uuid.Nil && !errors.Is(err, identity.ErrNotFound) || owner != uuid.Nil && (err != nil || got != owner) {
+			t.Fatalf("seed %d step %d: Lookup(phone) = %v, %v; want %v", seed, step, got, err, owner)
 		}
 		// Explain shows exactly a customer's records, and every edge
 		// it names joins two of them or keeps one of them apart.

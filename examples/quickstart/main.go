@@ -62,6 +62,9 @@ func run(out io.Writer, args []string) error {
 	if err := showView(ctx, p, env); err != nil {
 		return err
 	}
+	if err := supportStage(ctx, p, env); err != nil {
+		return err
+	}
 	a, err := rfmStage(ctx, p, env)
 	if err != nil {
 		return err

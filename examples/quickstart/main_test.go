@@ -14,7 +14,7 @@ func TestQuickstartRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := out.String()
-	for _, want := range []string{"orders 2000, net revenue", "360-degree view", "payment mix:", "pairwise precision", "probable merges", "signed checkpoint verified", "done in"} {
+	for _, want := range []string{"orders 2000, net revenue", "360-degree view", "payment mix:", "pairwise precision", "probable merges", "merge by hand", "unmerge: back to", "signed checkpoint verified", "done in"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}

@@ -167,7 +167,22 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		}
 		seen = append(seen, tokenRow{e.Key, i})
 	}
+	// A large change (a batch import) finds its rows through a map; a
+	// small one scans.
+	var seenAt map[identity.Key]int32
+	if len(seen) > 16 {
+		seenAt = make(map[identity.Key]int32, len(seen))
+		for _, x := range seen {
+			seenAt[x.key] = x.row
+		}
+	}
 	tokenAt := func(k identity.Key) int32 {
+		if seenAt != nil {
+			if i, ok := seenAt[k]; ok {
+				return i
+			}
+			return st.tokens.at(k)
+		}
 		for _, x := range seen {
 			if x.key == k {
 				return x.row
@@ -185,6 +200,14 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			return fmt.Errorf("memstore: identity record exists: %w", identity.ErrConflict)
 		}
 	}
+	absent := func(id string) bool { return slices.Contains(c.ExpectAbsent, id) }
+	if len(c.ExpectAbsent) > 16 {
+		set := make(map[string]struct{}, len(c.ExpectAbsent))
+		for _, id := range c.ExpectAbsent {
+			set[id] = struct{}{}
+		}
+		absent = func(id string) bool { _, ok := set[id]; return ok }
+	}
 	if c.RefuseErased && len(st.tombstones) > 0 { // no hashing until something is erased
 		if err := refuseErased(st.tombstones, c.Records); err != nil {
 			return err
@@ -199,7 +222,7 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		nr := enc[j]
 		// A record ExpectAbsent just proved absent is not looked up again.
 		var old *idRec
-		if !slices.Contains(c.ExpectAbsent, r.ID) {
+		if !absent(r.ID) {
 			old = st.records.get(r.ID)
 		}
 		if old != nil {

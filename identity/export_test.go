@@ -3,3 +3,7 @@ package identity
 // SetFastMatch turns the matched-record fast path on or off, so tests can
 // check that it changes nothing.
 func SetFastMatch(r *Resolver, on bool) { r.fastMatch = on }
+
+// OnBulkWrite makes IngestBatch tell f how many records each chunk wrote
+// in bulk (nil: stop). Not for parallel tests.
+func OnBulkWrite(f func(n int)) { bulkWritten = f }

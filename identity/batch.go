@@ -1,0 +1,647 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+
+	"github.com/cimkit/cimkit/customer/clean"
+	"github.com/google/uuid"
+)
+
+var debugStats func(b *batch)
+
+// bulkWritten, when set (by tests), is told how many records each chunk
+// wrote.
+var bulkWritten func(n int)
+
+// BatchChunk is how many records IngestBatch writes in one atomic change.
+const BatchChunk = 4096
+
+// IngestBatch ingests the records as Ingest would, one after another in
+// the order given, and calls each (if not nil) once per record with its
+// index, result and error, as records complete: not in input order.
+//
+// It is much faster than calling Ingest in a loop for a batch of records
+// that are new to the store (an import): the batch is resolved as a whole
+// in memory, and records that only link to each other are written in
+// chunks of BatchChunk records, one atomic change per chunk. A group of
+// records linked to each other takes that path when Ingest would have
+// taken its fast paths for every one of them (the first creates a
+// customer, each later one matches it, no rule fires: no unique-kind
+// conflict, no new anchoring value beside a shared one, no ownership
+// expiry); it then gets exactly the outcomes, customers and store state
+// Ingest would have given, with no events, as Ingest gives none there.
+// Every other record (linked to a stored record, sharing its id with
+// another record of the batch or a stored one, refused as erased, or
+// meeting another writer) goes through Ingest's general path, in input
+// order, after the chunks. Records that link nothing in common resolve
+// independently, so the order between the two groups changes nothing.
+//
+// Larger batches resolve more records in memory; the memory used is
+// about that of the prepared records. IngestBatch returns ctx's error if
+// it is cancelled (the records not done by then are reported with it).
+func (r *Resolver) IngestBatch(ctx context.Context, recs []Record, each func(i int, res Result, err error)) error {
+	if each == nil {
+		each = func(int, Result, error) {}
+	}
+	b := &batch{r: r, n: len(recs)}
+	b.srs = make([]StoredRecord, len(recs))
+	b.ok = make([]bool, len(recs))
+	skipped := make([][]error, len(recs))
+	flags := make([]clean.Flags, len(recs))
+	for i := range recs {
+		if i&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				// Records prepared so far and the rest are not done.
+				for j := range len(recs) {
+					if j >= i || b.ok[j] {
+						each(j, Result{Skipped: skipped[j], Flags: flags[j]}, err)
+					}
+				}
+				return err
+			}
+		}
+		sr, sk, fl, err := r.Prepare(ctx, recs[i])
+		skipped[i], flags[i] = sk, fl
+		if err != nil {
+			each(i, Result{Skipped: sk, Flags: fl}, err)
+			continue
+		}
+		b.srs[i], b.ok[i] = sr, true
+	}
+	b.link()
+	b.replay()
+	if debugStats != nil {
+		debugStats(b)
+	}
+
+	b.done = make([]bool, len(recs))
+	finish := func(i int, res Result, err error) {
+		b.done[i] = true
+		res.Skipped, res.Flags = skipped[i], flags[i]
+		each(i, res, err)
+	}
+	if err := b.write(ctx, finish); err != nil {
+		return err
+	}
+	// The rest, one by one in input order.
+	for i := range recs {
+		if !b.ok[i] || !b.isSlow(i) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			for j := i; j < len(recs); j++ {
+				if b.ok[j] && b.isSlow(j) {
+					finish(j, Result{}, err)
+				}
+			}
+			return err
+		}
+		res, err := r.IngestPrepared(ctx, b.srs[i])
+		finish(i, res, err)
+	}
+	return nil
+}
+
+// batch is IngestBatch's working state. Records are numbered by their
+// index in the batch; only prepared records (ok) take part.
+type batch struct {
+	r   *Resolver
+	n   int
+	srs []StoredRecord
+	ok  []bool
+	// comp is each record's component (the smallest index in it);
+	// from[c] is the first record of component c that takes the general
+	// path, with every later record of c (n: none).
+	comp []int32
+	from []int32
+	// keyOff[i]:keyOff[i+1] are record i's entries in keyGrp: the group
+	// of each of its Keys, in order. A group is the records holding one
+	// key, ascending: grpRecs[grpOff[g]:grpOff[g+1]].
+	keyOff  []int32
+	keyGrp  []int32
+	grpOff  []int32
+	grpRecs []int32
+	// grpKey is where each group's key is: record a's Keys[b].
+	grpKey []hashed
+	// size of each component, by component
+	size []int32
+	// outcome of each record on the fast path, its customer, and whether
+	// it was reported
+	matched []bool
+	cust    []uuid.UUID
+	done    []bool
+	// write's state: each fast component's records, the Result.Changed
+	// slab, and buffers reused from chunk to chunk
+	members map[int32][]int32
+	changed []uuid.UUID
+	keys    []Key
+	change  Change
+}
+
+// hashed is a hash with two numbers: what it hashes, found by them.
+type hashed struct {
+	h    uint64
+	a, b int32
+}
+
+// link groups equal keys (by sorting their hashes) and joins records
+// sharing one into components; records sharing an id are marked slow.
+func (b *batch) link() {
+	seed := maphash.MakeSeed()
+	n := b.n
+	b.keyOff = make([]int32, n+1)
+	total := 0
+	for i := range n {
+		b.keyOff[i] = int32(total)
+		if b.ok[i] {
+			total += len(b.srs[i].Keys)
+		}
+	}
+	b.keyOff[n] = int32(total)
+	hs := make([]hashed, 0, total)
+	for i := range n {
+		if !b.ok[i] {
+			continue
+		}
+		for j, k := range b.srs[i].Keys {
+			hs = append(hs, hashed{maphash.Comparable(seed, k), int32(i), int32(j)})
+		}
+	}
+	hs = radixSort(hs)
+	parent := make([]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	b.keyGrp = make([]int32, total)
+	b.grpRecs = make([]int32, 0, total)
+	b.grpOff = append(make([]int32, 0, total/2+1), 0)
+	keyOf := func(x hashed) Key { return b.srs[x.a].Keys[x.b] }
+	for start := 0; start < len(hs); {
+		end := start + 1
+		for end < len(hs) && hs[end].h == hs[start].h {
+			end++
+		}
+		run := hs[start:end]
+		// Almost always one key; a hash collision splits the run by key,
+		// each group keeping the records' ascending order.
+		for len(run) > 0 {
+			k := keyOf(run[0])
+			g := int32(len(b.grpOff) - 1)
+			rest := run[:0:0]
+			first := run[0].a
+			for _, x := range run {
+				if keyOf(x) != k {
+					rest = append(rest, x)
+					continue
+				}
+				b.keyGrp[b.keyOff[x.a]+x.b] = g
+				b.grpRecs = append(b.grpRecs, x.a)
+				union(parent, first, x.a)
+			}
+			b.grpOff = append(b.grpOff, int32(len(b.grpRecs)))
+			b.grpKey = append(b.grpKey, run[0])
+			run = rest
+		}
+		start = end
+	}
+	b.comp = make([]int32, n)
+	for i := range n {
+		b.comp[i] = find(parent, int32(i))
+	}
+	// Components are numbered by their smallest record, so the general
+	// path and the chunks visit them in input order.
+	minOf := make([]int32, n)
+	for i := range minOf {
+		minOf[i] = -1
+	}
+	for i := range n {
+		if c := b.comp[i]; minOf[c] < 0 {
+			minOf[c] = int32(i)
+		}
+	}
+	b.size = make([]int32, n)
+	for i := range n {
+		b.comp[i] = minOf[b.comp[i]]
+		if b.ok[i] {
+			b.size[b.comp[i]]++
+		}
+	}
+	b.from = make([]int32, n)
+	for i := range b.from {
+		b.from[i] = int32(n)
+	}
+	// Records sharing an id: Ingest would replace one by the other.
+	ids := make([]hashed, 0, n)
+	for i := range n {
+		if b.ok[i] {
+			ids = append(ids, hashed{maphash.String(seed, b.srs[i].ID), int32(i), 0})
+		}
+	}
+	ids = radixSort(ids)
+	for s := 0; s < len(ids); {
+		e := s + 1
+		for e < len(ids) && ids[e].h == ids[s].h {
+			e++
+		}
+		// From the second record with an id on, Ingest replaces the
+		// first: both components take the general path from there.
+		for x := s; x < e; x++ {
+			for y := x + 1; y < e; y++ {
+				if b.srs[ids[x].a].ID == b.srs[ids[y].a].ID {
+					at := max(ids[x].a, ids[y].a)
+					b.slowFrom(b.comp[ids[x].a], at)
+					b.slowFrom(b.comp[ids[y].a], at)
+				}
+			}
+		}
+		s = e
+	}
+}
+
+func find(parent []int32, x int32) int32 {
+	for parent[x] != x {
+		parent[x] = parent[parent[x]]
+		x = parent[x]
+	}
+	return x
+}
+
+func union(parent []int32, a, b int32) {
+	a, b = find(parent, a), find(parent, b)
+	if a == b {
+		return
+	}
+	if a < b {
+		parent[b] = a
+	} else {
+		parent[a] = b
+	}
+}
+
+// radixSort sorts by h, stably (least significant digit first), and may
+// return a different slice.
+func radixSort(xs []hashed) []hashed {
+	if len(xs) < 256 {
+		insertionSortHashed(xs)
+		return xs
+	}
+	tmp := make([]hashed, len(xs))
+	var count [1 << 16]int32
+	for shift := uint(0); shift < 64; shift += 16 {
+		clear(count[:])
+		for _, x := range xs {
+			count[(x.h>>shift)&0xffff]++
+		}
+		sum := int32(0)
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, x := range xs {
+			d := (x.h >> shift) & 0xffff
+			tmp[count[d]] = x
+			count[d]++
+		}
+		xs, tmp = tmp, xs
+	}
+	return xs
+}
+
+func insertionSortHashed(xs []hashed) {
+	for i := 1; i < len(xs); i++ {
+		for j := i; j > 0 && xs[j].h < xs[j-1].h; j-- {
+			xs[j], xs[j-1] = xs[j-1], xs[j]
+		}
+	}
+}
+
+// isSlow reports whether record i takes the general path.
+func (b *batch) isSlow(i int) bool { return int32(i) >= b.from[b.comp[i]] }
+
+// slowFrom makes component c take the general path from record i on.
+func (b *batch) slowFrom(c, i int32) { b.from[c] = min(b.from[c], i) }
+
+// replay runs Ingest's fast paths over each component in input order, in
+// memory: its first record creates the customer, and each later one
+// matches it while Ingest's matched fast path would take it. From the
+// first record it would not take, the component takes the general path.
+// The records before it are exactly what Ingest would have made of them,
+// and the general path carries on from there.
+func (b *batch) replay() {
+	b.matched = make([]bool, b.n)
+	b.cust = make([]uuid.UUID, b.n)
+	rules := b.r.rules
+	// unique holds, per component of several records, the groups of the
+	// unique-kind keys of its records so far.
+	unique := map[int32][]int32{}
+	for i := range b.n {
+		if !b.ok[i] || b.isSlow(i) {
+			continue
+		}
+		c := b.comp[i]
+		if int(c) != i && !b.matches(i, unique[c]) {
+			b.slowFrom(c, int32(i))
+			continue
+		}
+		b.matched[i] = int(c) != i
+		if b.size[c] == 1 {
+			continue
+		}
+		for j, k := range b.srs[i].Keys {
+			if rules.rule(k.Kind).UniquePerCustomer {
+				if g := b.keyGrp[b.keyOff[i]+int32(j)]; !containsInt32(unique[c], g) {
+					unique[c] = append(unique[c], g)
+				}
+			}
+		}
+	}
+}
+
+// matches reports whether Ingest's matched fast path takes record i,
+// given that every record of its component before it is one customer
+// whose unique-kind keys are the groups in unique (see ingestMatched for
+// why each condition is needed).
+func (b *batch) matches(i int, unique []int32) bool {
+	rules := b.r.rules
+	anyHeld, anchoring, anchored := false, false, false
+	for j, k := range b.srs[i].Keys {
+		g := b.keyGrp[b.keyOff[i]+int32(j)]
+		recs := b.grpRecs[b.grpOff[g]:b.grpOff[g+1]]
+		held := recs[0] < int32(i)
+		anyHeld = anyHeld || held
+		rule := rules.rule(k.Kind)
+		if rule.MaxCustomers == 0 {
+			anchoring = true
+			anchored = anchored || held
+		}
+		if rule.OwnershipExpiry > 0 && held && !b.withinExpiry(i, recs, rule) {
+			return false
+		}
+		if rule.UniquePerCustomer {
+			for _, h := range unique {
+				if h != g && b.keyOf(h).Kind == k.Kind {
+					return false
+				}
+			}
+		}
+	}
+	return anyHeld && (!anchoring || anchored)
+}
+
+// keyOf returns the key of group g.
+func (b *batch) keyOf(g int32) Key {
+	x := b.grpKey[g]
+	return b.srs[x.a].Keys[x.b]
+}
+
+func containsInt32(xs []int32, x int32) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// withinExpiry is the fast path's withinExpiry over the records before
+// record i among recs (ascending).
+func (b *batch) withinExpiry(i int, recs []int32, rule *Rule) bool {
+	at := b.srs[i].At
+	var last int32 = -1
+	for _, h := range recs {
+		if h >= int32(i) {
+			break
+		}
+		if !b.srs[h].At.Before(at) {
+			return false
+		}
+		if last < 0 || b.srs[h].At.After(b.srs[last].At) {
+			last = h
+		}
+	}
+	return last >= 0 && at.Sub(b.srs[last].At) <= rule.OwnershipExpiry
+}
+
+// write writes the fast components in chunks of whole components, in the
+// order of their first records, and reports their records. A component
+// whose tokens turn out to be held already, or whose write is refused,
+// goes to the general path (marked slow).
+func (b *batch) write(ctx context.Context, finish func(int, Result, error)) error {
+	// Records of each fast component, by component in input order.
+	b.members = map[int32][]int32{}
+	var order []int32
+	for i := range b.n {
+		if !b.ok[i] || b.isSlow(i) {
+			continue
+		}
+		c := b.comp[i]
+		if len(b.members[c]) == 0 {
+			order = append(order, c)
+		}
+		b.members[c] = append(b.members[c], int32(i))
+	}
+	b.changed = make([]uuid.UUID, b.n)
+	var chunk []int32
+	nrec := 0
+	for k, c := range order {
+		chunk = append(chunk, c)
+		nrec += len(b.members[c])
+		if nrec < BatchChunk && k < len(order)-1 {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return b.abort(err, finish)
+		}
+		if err := b.flush(ctx, chunk, true, finish); err != nil {
+			return b.abort(err, finish)
+		}
+		chunk, nrec = chunk[:0], 0
+	}
+	return nil
+}
+
+// flush writes the components of one chunk in one change. When the write
+// conflicts (a record id is stored already, or another writer came
+// between), the components whose record ids are stored go to the general
+// path and the rest is tried once more (retry), then all of it.
+func (b *batch) flush(ctx context.Context, chunk []int32, retry bool, finish func(int, Result, error)) error {
+	keys := b.keys[:0]
+	for _, c := range chunk {
+		keys = b.appendKeys(keys, b.members[c])
+	}
+	b.keys = keys
+	es, err := b.r.store.IdentityTokens(ctx, keys)
+	if err != nil {
+		b.chunkFailed(chunk, err, finish)
+		return nil
+	}
+	var held map[Key]bool
+	for _, e := range es {
+		if len(e.Records) > 0 {
+			if held == nil {
+				held = map[Key]bool{}
+			}
+			held[e.Key] = true
+		}
+	}
+	ch := Change{ExpectTokens: b.change.ExpectTokens[:0], ExpectAbsent: b.change.ExpectAbsent[:0], Records: b.change.Records[:0], RefuseErased: true}
+	ki := 0
+	var write []int32
+	for _, c := range chunk {
+		ms := b.members[c]
+		nk := b.countKeys(ms)
+		touch := false
+		for _, k := range keys[ki : ki+nk] {
+			touch = touch || held[k]
+		}
+		if touch {
+			b.slowFrom(c, c)
+			ki += nk
+			continue
+		}
+		for x, k := range keys[ki : ki+nk] {
+			ch.ExpectTokens = append(ch.ExpectTokens, TokenVersion{k, es[ki+x].Version})
+		}
+		ki += nk
+		id := b.r.newID()
+		for _, i := range ms {
+			b.cust[i] = id
+			sr := b.srs[i]
+			sr.CustomerID = id
+			ch.ExpectAbsent = append(ch.ExpectAbsent, sr.ID)
+			ch.Records = append(ch.Records, sr)
+		}
+		write = append(write, c)
+	}
+	b.change = ch
+	if len(write) == 0 {
+		return nil
+	}
+	if err := b.r.store.ApplyIdentity(ctx, ch); err != nil {
+		if !errors.Is(err, ErrConflict) && !errors.Is(err, ErrErased) {
+			b.chunkFailed(write, fmt.Errorf("identity: apply: %w", err), finish)
+			return nil
+		}
+		if !retry || !errors.Is(err, ErrConflict) {
+			for _, c := range write {
+				b.slowFrom(c, c)
+			}
+			return nil
+		}
+		// Which records are stored already?
+		heads, err := b.r.recordHeads(ctx, ch.ExpectAbsent)
+		if err != nil {
+			b.chunkFailed(write, err, finish)
+			return nil
+		}
+		stored := make(map[string]bool, len(heads))
+		for _, h := range heads {
+			stored[h.ID] = true
+		}
+		rest := write[:0:0]
+		for _, c := range write {
+			for _, i := range b.members[c] {
+				if stored[b.srs[i].ID] {
+					b.slowFrom(c, c)
+					break
+				}
+			}
+			if b.from[c] != c {
+				rest = append(rest, c)
+			}
+		}
+		return b.flush(ctx, rest, false, finish)
+	}
+	if bulkWritten != nil {
+		bulkWritten(len(ch.Records))
+	}
+	for _, c := range write {
+		for _, i := range b.members[c] {
+			res := Result{CustomerID: b.cust[i], Outcome: Created, Changed: b.changed[i : i+1 : i+1]}
+			b.changed[i] = b.cust[i]
+			if b.matched[i] {
+				res.Outcome = Matched
+				res.Via = b.via(int(i))
+			}
+			finish(int(i), res, nil)
+		}
+	}
+	return nil
+}
+
+// appendKeys appends the distinct keys of the records (one per group, in
+// the order first met).
+func (b *batch) appendKeys(dst []Key, recs []int32) []Key {
+	for _, i := range recs {
+		for j := b.keyOff[i]; j < b.keyOff[i+1]; j++ {
+			if b.grpRecs[b.grpOff[b.keyGrp[j]]] == i { // the group's first record lists it
+				dst = append(dst, b.srs[i].Keys[j-b.keyOff[i]])
+			}
+		}
+	}
+	return dst
+}
+
+// countKeys counts the distinct keys of the records.
+func (b *batch) countKeys(recs []int32) int {
+	n := 0
+	for _, i := range recs {
+		for j := b.keyOff[i]; j < b.keyOff[i+1]; j++ {
+			if b.grpRecs[b.grpOff[b.keyGrp[j]]] == i {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// via lists the kinds of record i's keys held by records before it, in
+// rule priority order (as Result.Via).
+func (b *batch) via(i int) []Kind {
+	var out []Kind
+	for _, k := range b.r.rules.kinds {
+		for j, key := range b.srs[i].Keys {
+			if key.Kind != k {
+				continue
+			}
+			g := b.keyGrp[b.keyOff[i]+int32(j)]
+			if b.grpRecs[b.grpOff[g]] < int32(i) && !containsKind(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+func containsKind(ks []Kind, k Kind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// chunkFailed reports every record of the components with err (a store
+// failure other than a conflict); the batch goes on.
+func (b *batch) chunkFailed(comps []int32, err error, finish func(int, Result, error)) {
+	for _, c := range comps {
+		for _, i := range b.members[c] {
+			finish(int(i), Result{}, err)
+		}
+	}
+}
+
+// abort reports the records of the fast components not written yet with
+// err (ctx was cancelled), and the slow ones too.
+func (b *batch) abort(err error, finish func(int, Result, error)) error {
+	for i := range b.n {
+		if b.ok[i] && !b.done[i] {
+			finish(i, Result{}, err)
+		}
+	}
+	return err
+}

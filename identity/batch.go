@@ -46,7 +46,7 @@ func (r *Resolver) IngestBatch(ctx context.Context, recs []Record, each func(i i
 	if each == nil {
 		each = func(int, Result, error) {}
 	}
-	b := &batch{r: r, n: len(recs)}
+	b := &batch{r: r, n: len(recs), optimistic: true}
 	b.srs = make([]StoredRecord, len(recs))
 	b.ok = make([]bool, len(recs))
 	skipped := make([][]error, len(recs))
@@ -139,6 +139,8 @@ type batch struct {
 	changed []uuid.UUID
 	keys    []Key
 	change  Change
+	// optimistic: no write has conflicted yet (see flush)
+	optimistic bool
 }
 
 // hashed is a hash with two numbers: what it hashes, found by them.
@@ -473,10 +475,18 @@ func (b *batch) flush(ctx context.Context, chunk []int32, retry bool, finish fun
 		keys = b.appendKeys(keys, b.members[c])
 	}
 	b.keys = keys
-	es, err := b.r.store.IdentityTokens(ctx, keys)
-	if err != nil {
-		b.chunkFailed(chunk, err, finish)
-		return nil
+	// While the store has shown no conflict, a chunk is written expecting
+	// all its tokens unused (version 0) without reading them first: one
+	// look-up per token instead of two. The first conflict turns reading
+	// on for the rest of the batch.
+	optimistic := b.optimistic && retry
+	var es []TokenEntry
+	if !optimistic {
+		var err error
+		if es, err = b.r.store.IdentityTokens(ctx, keys); err != nil {
+			b.chunkFailed(chunk, err, finish)
+			return nil
+		}
 	}
 	var held map[Key]bool
 	for _, e := range es {
@@ -503,7 +513,11 @@ func (b *batch) flush(ctx context.Context, chunk []int32, retry bool, finish fun
 			continue
 		}
 		for x, k := range keys[ki : ki+nk] {
-			ch.ExpectTokens = append(ch.ExpectTokens, TokenVersion{k, es[ki+x].Version})
+			var v int64
+			if es != nil {
+				v = es[ki+x].Version
+			}
+			ch.ExpectTokens = append(ch.ExpectTokens, TokenVersion{k, v})
 		}
 		ki += nk
 		id := b.r.newID()
@@ -524,6 +538,10 @@ func (b *batch) flush(ctx context.Context, chunk []int32, retry bool, finish fun
 		if !errors.Is(err, ErrConflict) && !errors.Is(err, ErrErased) {
 			b.chunkFailed(write, fmt.Errorf("identity: apply: %w", err), finish)
 			return nil
+		}
+		if optimistic && errors.Is(err, ErrConflict) {
+			b.optimistic = false
+			return b.flush(ctx, write, true, finish)
 		}
 		if !retry || !errors.Is(err, ErrConflict) {
 			for _, c := range write {

@@ -254,12 +254,8 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		st.customers.row(i).add(nr.id)
 		st.records.put(nr)
 	}
-	for _, i := range dedupe(tokTouched) {
-		st.tokens.row(i).version++
-	}
-	for _, i := range dedupe(custTouched) {
-		st.customers.row(i).version++
-	}
+	st.tokens.bump(tokTouched)
+	st.customers.bump(custTouched)
 	for _, id := range c.DeleteConstraints {
 		delete(st.constraints, id)
 	}
@@ -396,26 +392,4 @@ func (s *Store) DeleteIdentityRecords(ctx context.Context, ids []string) error {
 type tokenRow struct {
 	key identity.Key
 	row int32
-}
-
-// dedupe returns xs without repeats (first occurrences, in order); it
-// reuses xs's array.
-func dedupe[T comparable](xs []T) []T {
-	out := xs[:0]
-	if len(xs) <= 32 {
-		for i, x := range xs {
-			if !slices.Contains(xs[:i], x) {
-				out = append(out, x)
-			}
-		}
-		return out
-	}
-	seen := make(map[T]bool, len(xs))
-	for _, x := range xs {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
 }

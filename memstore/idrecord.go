@@ -324,15 +324,37 @@ type lists[K comparable] struct {
 	// the others (a million-row table grows without doubling).
 	rows [][]listRow[K]
 	n    int32
+	// stamp numbers the calls of bump
+	stamp uint32
 	// mask, when not zero, keeps only these bits of each hash: tests use
 	// it to force collisions.
 	mask uint64
 }
 
 type listRow[K comparable] struct {
-	key  K
-	next int32 // the next row with the same hash, or -1
+	key   K
+	next  int32  // the next row with the same hash, or -1
+	stamp uint32 // the bump that last incremented the version
 	idList
+}
+
+// bump increments the version of every row listed, once each however
+// often it is listed. Each call stamps the rows it increments with a new
+// number, so repeats are found without a set.
+func (t *lists[K]) bump(rows []int32) {
+	t.stamp++
+	if t.stamp == 0 { // wrapped: no row may look stamped by this call
+		for i := range t.n {
+			t.row(i).stamp = 0
+		}
+		t.stamp = 1
+	}
+	for _, i := range rows {
+		if r := t.row(i); r.stamp != t.stamp {
+			r.stamp = t.stamp
+			r.version++
+		}
+	}
 }
 
 func newLists[K comparable]() lists[K] {

@@ -192,3 +192,20 @@ func TestDeletedRecordBlobReleased(t *testing.T) {
 		t.Errorf("after deletion the token row still points into the blob (or lost its key)")
 	}
 }
+
+// TestBumpOncePerCall: bump increments each listed row once per call,
+// however often it is listed, also when the stamp counter wraps.
+func TestBumpOncePerCall(t *testing.T) {
+	l := newLists[string]()
+	a, b := l.at("a"), l.at("b")
+	for _, start := range []uint32{0, ^uint32(0) - 1} {
+		l.stamp = start
+		va, vb := l.row(a).version, l.row(b).version
+		for range 3 {
+			l.bump([]int32{a, b, a, a})
+		}
+		if l.row(a).version != va+3 || l.row(b).version != vb+3 {
+			t.Fatalf("start %d: versions %d %d, want %d %d", start, l.row(a).version, l.row(b).version, va+3, vb+3)
+		}
+	}
+}

@@ -102,6 +102,8 @@ func runResolve(s stdio, args []string) error {
 	}
 	r := identity.NewResolver(st, opts)
 	var ids []string
+	var batch []identity.Record
+	var lines []int
 	noID, line := 0, 1
 	var firstErr error
 	for {
@@ -140,15 +142,29 @@ func runResolve(s stdio, args []string) error {
 			}
 		}
 		ids = append(ids, rec.ID)
-		if _, err := r.Ingest(ctx, rec); err != nil {
-			if !errors.Is(err, identity.ErrNoIdentifier) && !errors.Is(err, identity.ErrInvalid) {
-				return fmt.Errorf("line %d: %w", line, err)
-			}
+		batch = append(batch, rec)
+		lines = append(lines, line)
+	}
+	// One batch: resolved in memory and written in chunks (Ingest's
+	// outcomes, far fewer store round trips).
+	firstAt, failAt := -1, -1
+	var fail error
+	if err := r.IngestBatch(ctx, batch, func(i int, _ identity.Result, err error) {
+		switch {
+		case err == nil:
+		case errors.Is(err, identity.ErrNoIdentifier) || errors.Is(err, identity.ErrInvalid):
 			noID++
-			if firstErr == nil {
-				firstErr = fmt.Errorf("line %d: %w", line, err)
+			if firstAt < 0 || i < firstAt {
+				firstAt, firstErr = i, fmt.Errorf("line %d: %w", lines[i], err)
 			}
+		case failAt < 0 || i < failAt:
+			failAt, fail = i, fmt.Errorf("line %d: %w", lines[i], err)
 		}
+	}); err != nil {
+		return err
+	}
+	if fail != nil {
+		return fail
 	}
 	if noID > 0 {
 		fmt.Fprintf(s.err, "%d records not resolved (no usable identifier or no record id; customer_id left empty); first: %v\n", noID, firstErr)

@@ -112,3 +112,60 @@ func BenchmarkImportOrders(b *testing.B) {
 }
 
 func isNoIdentifier(err error) bool { return errors.Is(err, identity.ErrNoIdentifier) }
+
+// BenchmarkResolverImport resolves 5,000 synthetic records into a fresh
+// PostgreSQL identity store through the Resolver: one by one with Ingest,
+// and with IngestBatch (chunks of identity.BatchChunk records, one atomic
+// change each). The records are the same in both.
+func BenchmarkResolverImport(b *testing.B) {
+	ds, err := synth.Generate(synth.Config{Customers: 5000, Orders: 1, Events: 1, Seed: 9})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recs []identity.Record
+	for _, r := range ds.Records {
+		rec := identity.Record{ID: r.ID, Channel: r.Channel, At: r.RegisteredAt, Fields: map[string]string{"name": r.Name}}
+		for _, id := range []identity.Identifier{{Kind: identity.KindPhone, Value: r.Phone}, {Kind: identity.KindDevice, Value: r.Device},
+			{Kind: identity.KindEmail, Value: r.Email}, {Kind: identity.KindMemberID, Value: r.MemberID}, {Kind: identity.KindName, Value: r.Name}} {
+			if id.Value != "" {
+				rec.Identifiers = append(rec.Identifiers, id)
+			}
+		}
+		recs = append(recs, rec)
+	}
+	ctx := context.Background()
+	run := func(b *testing.B, ingest func(*identity.Resolver) error) {
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			pool := freshPool(b)
+			r := identity.NewResolver(pgstore.New(pool), nil)
+			b.StartTimer()
+			if err := ingest(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(recs)*b.N)/b.Elapsed().Seconds(), "records/s")
+	}
+	b.Run("one-by-one", func(b *testing.B) {
+		run(b, func(r *identity.Resolver) error {
+			for _, x := range recs {
+				if _, err := r.Ingest(ctx, x); err != nil && !isNoIdentifier(err) {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	b.Run("batch", func(b *testing.B) {
+		run(b, func(r *identity.Resolver) error {
+			var failed error
+			err := r.IngestBatch(ctx, recs, func(_ int, _ identity.Result, err error) {
+				if err != nil && !isNoIdentifier(err) && failed == nil {
+					failed = err
+				}
+			})
+			return errors.Join(err, failed)
+		})
+	})
+}

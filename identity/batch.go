@@ -379,7 +379,7 @@ func (b *batch) matches(i int, unique []int32) bool {
 			anchoring = true
 			anchored = anchored || held
 		}
-		if rule.OwnershipExpiry > 0 && held && !b.withinExpiry(i, recs, rule) {
+		if rule.OwnershipExpiry > 0 && held && !b.withinExpiry(i, recs, rule) && !b.periodsKept(i, k.Kind, recs, rule) {
 			return false
 		}
 		if rule.UniquePerCustomer {
@@ -406,6 +406,19 @@ func containsInt32(xs []int32, x int32) bool {
 		}
 	}
 	return false
+}
+
+// periodsKept is the fast path's periodsKept over the records before
+// record i among recs (ascending).
+func (b *batch) periodsKept(i int, kind Kind, recs []int32, rule *Rule) bool {
+	var hs []StoredRecord
+	for _, h := range recs {
+		if h >= int32(i) {
+			break
+		}
+		hs = append(hs, b.srs[h])
+	}
+	return b.r.periodsKeptOf(b.srs[i], kind, hs, rule.OwnershipExpiry)
 }
 
 // withinExpiry is the fast path's withinExpiry over the records before

@@ -142,6 +142,11 @@ func (r *Resolver) periodsKept(ctx context.Context, sr StoredRecord, kind Kind, 
 	if err != nil || len(recs) != len(holders) {
 		return false, err
 	}
+	return r.periodsKeptOf(sr, kind, recs, expiry), nil
+}
+
+// periodsKeptOf is periodsKept over the holders' records.
+func (r *Resolver) periodsKeptOf(sr StoredRecord, kind Kind, recs []StoredRecord, expiry time.Duration) bool {
 	ns := make([]Node, 0, len(recs)+1)
 	for _, h := range recs {
 		ns = append(ns, Node{ID: h.ID, At: h.At, Keys: slices.Concat(h.Keys, h.Evidence)})
@@ -161,13 +166,13 @@ func (r *Resolver) periodsKept(ctx context.Context, sr StoredRecord, kind Kind, 
 	a := epochs(ptrs, r.rules, with, kind, expiry)
 	b := epochs(ptrs, r.rules, without, kind, expiry)
 	if len(a) != len(b) {
-		return false, nil
+		return false
 	}
 	for i := range a {
 		ms := slices.DeleteFunc(slices.Clone(a[i].members), func(m int32) bool { return ns[m].ID == sr.ID })
 		if !slices.Equal(ms, b[i].members) {
-			return false, nil
+			return false
 		}
 	}
-	return true, nil
+	return true
 }

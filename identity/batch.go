@@ -12,12 +12,19 @@ import (
 
 var debugStats func(b *batch)
 
-// bulkWritten, when set (by tests), is told how many records each chunk
-// wrote.
-var bulkWritten func(n int)
+// bulkWritten and bulkRefused, when set (by tests), are told how many
+// records each chunk wrote and why a chunk's write was refused.
+var (
+	bulkWritten func(n int)
+	bulkRefused func(err error)
+)
 
-// BatchChunk is how many records IngestBatch writes in one atomic change.
+// BatchChunk is how many consecutive records of a batch IngestBatch
+// writes in one atomic change.
 const BatchChunk = 4096
+
+// batchChunk is BatchChunk; tests make it small.
+var batchChunk = BatchChunk
 
 // IngestBatch ingests the records as Ingest would, one after another in
 // the order given, and calls each (if not nil) once per record with its
@@ -133,12 +140,19 @@ type batch struct {
 	matched []bool
 	cust    []uuid.UUID
 	done    []bool
-	// write's state: each fast component's records, the Result.Changed
-	// slab, and buffers reused from chunk to chunk
-	members map[int32][]int32
-	changed []uuid.UUID
-	keys    []Key
-	change  Change
+	// write's state: the Result.Changed slab; for each group, whether
+	// this batch wrote its token and the version it left; for each
+	// component, the version its customer's list was left at; stamps
+	// marking groups and components met in one pass over a chunk; the
+	// change, reused from chunk to chunk.
+	changed   []uuid.UUID
+	known     []bool
+	ver       []int64
+	custVer   []int64
+	grpStamp  []uint32
+	custStamp []uint32
+	stamp     uint32
+	change    Change
 	// optimistic: no write has conflicted yet (see flush)
 	optimistic bool
 }
@@ -440,193 +454,223 @@ func (b *batch) withinExpiry(i int, recs []int32, rule *Rule) bool {
 	return last >= 0 && at.Sub(b.srs[last].At) <= rule.OwnershipExpiry
 }
 
-// write writes the fast components in chunks of whole components, in the
-// order of their first records, and reports their records. A component
-// whose tokens turn out to be held already, or whose write is refused,
-// goes to the general path (marked slow).
+// write writes the records of the bulk path in input order, in chunks of
+// BatchChunk consecutive records (those of the general path left out),
+// one atomic change per chunk, and reports them. A component may span
+// chunks: a later chunk expects the versions of its customer and tokens
+// that the earlier chunks' writes left. Reading the input and the
+// prepared records in order keeps the write pass cache-friendly.
 func (b *batch) write(ctx context.Context, finish func(int, Result, error)) error {
-	// Records of each fast component, by component in input order.
-	b.members = map[int32][]int32{}
-	var order []int32
-	for i := range b.n {
-		if !b.ok[i] || b.isSlow(i) {
-			continue
-		}
-		c := b.comp[i]
-		if len(b.members[c]) == 0 {
-			order = append(order, c)
-		}
-		b.members[c] = append(b.members[c], int32(i))
-	}
+	ng := len(b.grpOff) - 1
 	b.changed = make([]uuid.UUID, b.n)
-	var chunk []int32
-	nrec := 0
-	for k, c := range order {
-		chunk = append(chunk, c)
-		nrec += len(b.members[c])
-		if nrec < BatchChunk && k < len(order)-1 {
+	b.known = make([]bool, ng)
+	b.ver = make([]int64, ng)
+	b.grpStamp = make([]uint32, ng)
+	b.custVer = make([]int64, b.n)
+	b.custStamp = make([]uint32, b.n)
+	var recs []int32
+	for lo := 0; lo < b.n; lo += batchChunk {
+		hi := min(lo+batchChunk, b.n)
+		recs = recs[:0]
+		for i := lo; i < hi; i++ {
+			if b.ok[i] && !b.isSlow(i) {
+				recs = append(recs, int32(i))
+			}
+		}
+		if len(recs) == 0 {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
 			return b.abort(err, finish)
 		}
-		if err := b.flush(ctx, chunk, true, finish); err != nil {
-			return b.abort(err, finish)
-		}
-		chunk, nrec = chunk[:0], 0
+		b.flush(ctx, recs, int32(hi), true, finish)
 	}
 	return nil
 }
 
-// flush writes the components of one chunk in one change. When the write
-// conflicts (a record id is stored already, or another writer came
-// between), the components whose record ids are stored go to the general
-// path and the rest is tried once more (retry), then all of it.
-func (b *batch) flush(ctx context.Context, chunk []int32, retry bool, finish func(int, Result, error)) error {
-	keys := b.keys[:0]
-	for _, c := range chunk {
-		keys = b.appendKeys(keys, b.members[c])
-	}
-	b.keys = keys
-	// While the store has shown no conflict, a chunk is written expecting
-	// all its tokens unused (version 0) without reading them first: one
-	// look-up per token instead of two. The first conflict turns reading
-	// on for the rest of the batch.
+// flush writes the records of one chunk (ascending; hi is the end of the
+// chunk's range) in one change. Components whose tokens another record
+// of the store holds go to the general path from their first record in
+// the chunk on. When the write conflicts (a record id is stored already,
+// or another writer came between), the components with stored record ids
+// go to the general path and the rest is tried once more (retry), then
+// all of it.
+func (b *batch) flush(ctx context.Context, recs []int32, hi int32, retry bool, finish func(int, Result, error)) {
+	b.stamp++
+	stamp := b.stamp
+	// While the store has shown no conflict, tokens new to the batch are
+	// expected unused (version 0) without reading them first: one look-up
+	// per token instead of two. The first conflict turns reading on for
+	// the rest of the batch.
 	optimistic := b.optimistic && retry
-	var es []TokenEntry
-	if !optimistic {
-		var err error
-		if es, err = b.r.store.IdentityTokens(ctx, keys); err != nil {
-			b.chunkFailed(chunk, err, finish)
-			return nil
+	var fresh []int32 // groups first written by this chunk
+	for _, i := range recs {
+		for j := b.keyOff[i]; j < b.keyOff[i+1]; j++ {
+			if g := b.keyGrp[j]; b.grpStamp[g] != stamp {
+				b.grpStamp[g] = stamp
+				if !b.known[g] {
+					fresh = append(fresh, g)
+				}
+			}
 		}
 	}
-	var held map[Key]bool
-	for _, e := range es {
-		if len(e.Records) > 0 {
-			if held == nil {
-				held = map[Key]bool{}
+	readVer := map[int32]int64{}
+	if !optimistic && len(fresh) > 0 {
+		keys := make([]Key, len(fresh))
+		for x, g := range fresh {
+			keys[x] = b.keyOf(g)
+		}
+		es, err := b.r.store.IdentityTokens(ctx, keys)
+		if err != nil {
+			b.chunkFailed(recs, hi, err, finish)
+			return
+		}
+		for x, e := range es {
+			if len(e.Records) > 0 {
+				// Held by a stored record: the component takes the
+				// general path from its first record in the chunk.
+				c := b.comp[b.grpRecs[b.grpOff[fresh[x]]]]
+				b.slowFrom(c, b.firstIn(recs, c))
 			}
-			held[e.Key] = true
+			readVer[fresh[x]] = e.Version
+		}
+		recs = b.keepFast(recs)
+		if len(recs) == 0 {
+			return
 		}
 	}
-	ch := Change{ExpectTokens: b.change.ExpectTokens[:0], ExpectAbsent: b.change.ExpectAbsent[:0], Records: b.change.Records[:0], RefuseErased: true}
-	ki := 0
-	var write []int32
-	for _, c := range chunk {
-		ms := b.members[c]
-		nk := b.countKeys(ms)
-		touch := false
-		for _, k := range keys[ki : ki+nk] {
-			touch = touch || held[k]
-		}
-		if touch {
-			b.slowFrom(c, c)
-			ki += nk
-			continue
-		}
-		for x, k := range keys[ki : ki+nk] {
-			var v int64
-			if es != nil {
-				v = es[ki+x].Version
+	b.stamp++
+	stamp = b.stamp
+	ch := Change{ExpectTokens: b.change.ExpectTokens[:0], ExpectCustomers: b.change.ExpectCustomers[:0],
+		ExpectAbsent: b.change.ExpectAbsent[:0], Records: b.change.Records[:0], RefuseErased: true}
+	for _, i := range recs {
+		c := b.comp[i]
+		if b.custStamp[c] != stamp {
+			b.custStamp[c] = stamp
+			if b.cust[c] == uuid.Nil {
+				b.cust[c] = b.r.newID()
+			} else {
+				ch.ExpectCustomers = append(ch.ExpectCustomers, CustomerVersion{b.cust[c], b.custVer[c]})
 			}
-			ch.ExpectTokens = append(ch.ExpectTokens, TokenVersion{k, v})
 		}
-		ki += nk
-		id := b.r.newID()
-		for _, i := range ms {
-			b.cust[i] = id
-			sr := b.srs[i]
-			sr.CustomerID = id
-			ch.ExpectAbsent = append(ch.ExpectAbsent, sr.ID)
-			ch.Records = append(ch.Records, sr)
+		for j := b.keyOff[i]; j < b.keyOff[i+1]; j++ {
+			if g := b.keyGrp[j]; b.grpStamp[g] != stamp {
+				b.grpStamp[g] = stamp
+				v := b.ver[g]
+				if !b.known[g] {
+					v = readVer[g]
+				}
+				ch.ExpectTokens = append(ch.ExpectTokens, TokenVersion{b.srs[i].Keys[j-b.keyOff[i]], v})
+			}
 		}
-		write = append(write, c)
+		sr := b.srs[i]
+		sr.CustomerID = b.cust[c]
+		ch.ExpectAbsent = append(ch.ExpectAbsent, sr.ID)
+		ch.Records = append(ch.Records, sr)
 	}
 	b.change = ch
-	if len(write) == 0 {
-		return nil
-	}
 	if err := b.r.store.ApplyIdentity(ctx, ch); err != nil {
-		if !errors.Is(err, ErrConflict) && !errors.Is(err, ErrErased) {
-			b.chunkFailed(write, fmt.Errorf("identity: apply: %w", err), finish)
-			return nil
+		if bulkRefused != nil {
+			bulkRefused(err)
 		}
-		if optimistic && errors.Is(err, ErrConflict) {
-			b.optimistic = false
-			return b.flush(ctx, write, true, finish)
+		b.refused(ctx, recs, hi, retry, optimistic, err, finish)
+		return
+	}
+	if bulkWritten != nil {
+		bulkWritten(len(ch.Records))
+	}
+	b.stamp++
+	stamp = b.stamp
+	for _, i := range recs {
+		c := b.comp[i]
+		if b.custStamp[c] != stamp {
+			b.custStamp[c] = stamp
+			b.custVer[c]++
 		}
-		if !retry || !errors.Is(err, ErrConflict) {
-			for _, c := range write {
-				b.slowFrom(c, c)
+		for j := b.keyOff[i]; j < b.keyOff[i+1]; j++ {
+			if g := b.keyGrp[j]; b.grpStamp[g] != stamp {
+				b.grpStamp[g] = stamp
+				if !b.known[g] {
+					b.known[g], b.ver[g] = true, readVer[g]
+				}
+				b.ver[g]++
 			}
-			return nil
 		}
+		res := Result{CustomerID: b.cust[c], Outcome: Created, Changed: b.changed[i : i+1 : i+1]}
+		b.changed[i] = b.cust[c]
+		if b.matched[i] {
+			res.Outcome = Matched
+			res.Via = b.via(int(i))
+		}
+		finish(int(i), res, nil)
+	}
+}
+
+// refused handles a chunk whose write failed with err.
+func (b *batch) refused(ctx context.Context, recs []int32, hi int32, retry, optimistic bool, err error, finish func(int, Result, error)) {
+	// Customers this chunk would have created were not.
+	for _, i := range recs {
+		if c := b.comp[i]; int32(c) == i {
+			b.cust[c] = uuid.Nil
+		}
+	}
+	switch {
+	case !errors.Is(err, ErrConflict) && !errors.Is(err, ErrErased):
+		b.chunkFailed(recs, hi, fmt.Errorf("identity: apply: %w", err), finish)
+	case optimistic && errors.Is(err, ErrConflict):
+		b.optimistic = false
+		b.flush(ctx, recs, hi, true, finish)
+	case retry && errors.Is(err, ErrConflict):
 		// Which records are stored already?
-		heads, err := b.r.recordHeads(ctx, ch.ExpectAbsent)
+		ids := make([]string, len(recs))
+		for x, i := range recs {
+			ids[x] = b.srs[i].ID
+		}
+		heads, err := b.r.recordHeads(ctx, ids)
 		if err != nil {
-			b.chunkFailed(write, err, finish)
-			return nil
+			b.chunkFailed(recs, hi, err, finish)
+			return
 		}
 		stored := make(map[string]bool, len(heads))
 		for _, h := range heads {
 			stored[h.ID] = true
 		}
-		rest := write[:0:0]
-		for _, c := range write {
-			for _, i := range b.members[c] {
-				if stored[b.srs[i].ID] {
-					b.slowFrom(c, c)
-					break
-				}
-			}
-			if b.from[c] != c {
-				rest = append(rest, c)
+		for _, i := range recs {
+			if stored[b.srs[i].ID] {
+				c := b.comp[i]
+				b.slowFrom(c, b.firstIn(recs, c))
 			}
 		}
-		return b.flush(ctx, rest, false, finish)
-	}
-	if bulkWritten != nil {
-		bulkWritten(len(ch.Records))
-	}
-	for _, c := range write {
-		for _, i := range b.members[c] {
-			res := Result{CustomerID: b.cust[i], Outcome: Created, Changed: b.changed[i : i+1 : i+1]}
-			b.changed[i] = b.cust[i]
-			if b.matched[i] {
-				res.Outcome = Matched
-				res.Via = b.via(int(i))
-			}
-			finish(int(i), res, nil)
+		if recs = b.keepFast(recs); len(recs) > 0 {
+			b.flush(ctx, recs, hi, false, finish)
+		}
+	default:
+		for _, i := range recs {
+			c := b.comp[i]
+			b.slowFrom(c, b.firstIn(recs, c))
 		}
 	}
-	return nil
 }
 
-// appendKeys appends the distinct keys of the records (one per group, in
-// the order first met).
-func (b *batch) appendKeys(dst []Key, recs []int32) []Key {
+// firstIn returns the first of recs (ascending) in component c.
+func (b *batch) firstIn(recs []int32, c int32) int32 {
 	for _, i := range recs {
-		for j := b.keyOff[i]; j < b.keyOff[i+1]; j++ {
-			if b.grpRecs[b.grpOff[b.keyGrp[j]]] == i { // the group's first record lists it
-				dst = append(dst, b.srs[i].Keys[j-b.keyOff[i]])
-			}
+		if b.comp[i] == c {
+			return i
 		}
 	}
-	return dst
+	return int32(b.n)
 }
 
-// countKeys counts the distinct keys of the records.
-func (b *batch) countKeys(recs []int32) int {
-	n := 0
+// keepFast returns the records of recs still on the bulk path (in place).
+func (b *batch) keepFast(recs []int32) []int32 {
+	out := recs[:0]
 	for _, i := range recs {
-		for j := b.keyOff[i]; j < b.keyOff[i+1]; j++ {
-			if b.grpRecs[b.grpOff[b.keyGrp[j]]] == i {
-				n++
-			}
+		if !b.isSlow(int(i)) {
+			out = append(out, i)
 		}
 	}
-	return n
+	return out
 }
 
 // via lists the kinds of record i's keys held by records before it, in
@@ -656,13 +700,13 @@ func containsKind(ks []Kind, k Kind) bool {
 	return false
 }
 
-// chunkFailed reports every record of the components with err (a store
-// failure other than a conflict); the batch goes on.
-func (b *batch) chunkFailed(comps []int32, err error, finish func(int, Result, error)) {
-	for _, c := range comps {
-		for _, i := range b.members[c] {
-			finish(int(i), Result{}, err)
-		}
+// chunkFailed reports the records with err (a store failure other than a
+// conflict); their components' later records take the general path from
+// hi (the end of the chunk) on, and the batch goes on.
+func (b *batch) chunkFailed(recs []int32, hi int32, err error, finish func(int, Result, error)) {
+	for _, i := range recs {
+		b.slowFrom(b.comp[i], hi)
+		finish(int(i), Result{}, err)
 	}
 }
 

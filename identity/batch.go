@@ -21,7 +21,7 @@ var (
 
 // BatchChunk is how many consecutive records of a batch IngestBatch
 // writes in one atomic change.
-const BatchChunk = 4096
+const BatchChunk = 1024
 
 // batchChunk is BatchChunk; tests make it small.
 var batchChunk = BatchChunk

@@ -1,0 +1,73 @@
+package memstore_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/cimkit/cimkit/identity"
+	"github.com/cimkit/cimkit/internal/synth"
+	"github.com/cimkit/cimkit/memstore"
+	"github.com/google/uuid"
+)
+
+// BenchmarkIdentityBulkWrite writes prepared identity records (each its
+// own new customer, all tokens new) into a fresh store in changes of
+// 1,024 records, as identity.IngestBatch does on an empty store: the store's
+// share of an import. MEMSTORE_BENCH_N sets the record count (300,000).
+func BenchmarkIdentityBulkWrite(b *testing.B) {
+	n := 300_000
+	if v, err := strconv.Atoi(os.Getenv("MEMSTORE_BENCH_N")); err == nil && v > 0 {
+		n = v
+	}
+	d, err := synth.Generate(synth.Config{Customers: n, Orders: 1, Events: 1, Seed: 42})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := identity.NewResolver(memstore.New(), nil)
+	ctx := context.Background()
+	var srs []identity.StoredRecord
+	seen := map[identity.Key]bool{}
+	for _, x := range d.Records {
+		rec := identity.Record{ID: x.ID, Channel: x.Channel, At: x.RegisteredAt, Fields: map[string]string{"name": x.Name}}
+		for _, id := range []identity.Identifier{{Kind: identity.KindPhone, Value: x.Phone}, {Kind: identity.KindDevice, Value: x.Device},
+			{Kind: identity.KindEmail, Value: x.Email}, {Kind: identity.KindMemberID, Value: x.MemberID}, {Kind: identity.KindName, Value: x.Name}} {
+			if id.Value != "" {
+				rec.Identifiers = append(rec.Identifiers, id)
+			}
+		}
+		sr, _, _, err := r.Prepare(ctx, rec)
+		if err != nil {
+			continue
+		}
+		dup := false
+		for _, k := range sr.Keys {
+			dup = dup || seen[k]
+			seen[k] = true
+		}
+		if !dup { // every record a new customer with new tokens
+			sr.CustomerID = uuid.New()
+			srs = append(srs, sr)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		st := memstore.New()
+		for lo := 0; lo < len(srs); lo += 1024 {
+			chunk := srs[lo:min(lo+1024, len(srs))]
+			var ch identity.Change
+			for _, sr := range chunk {
+				for _, k := range sr.Keys {
+					ch.ExpectTokens = append(ch.ExpectTokens, identity.TokenVersion{Key: k})
+				}
+				ch.ExpectAbsent = append(ch.ExpectAbsent, sr.ID)
+			}
+			ch.Records = chunk
+			if err := st.ApplyIdentity(ctx, ch); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(srs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}

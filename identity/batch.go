@@ -20,11 +20,8 @@ var (
 )
 
 // BatchChunk is how many consecutive records of a batch IngestBatch
-// writes in one atomic change.
+// writes in one atomic change unless Options.BatchChunk says otherwise.
 const BatchChunk = 1024
-
-// batchChunk is BatchChunk; tests make it small.
-var batchChunk = BatchChunk
 
 // IngestBatch ingests the records as Ingest would, one after another in
 // the order given, and calls each (if not nil) once per record with its
@@ -33,7 +30,7 @@ var batchChunk = BatchChunk
 // It is much faster than calling Ingest in a loop for a batch of records
 // that are new to the store (an import): the batch is resolved as a whole
 // in memory, and records that only link to each other are written in
-// chunks of BatchChunk records, one atomic change per chunk. A group of
+// chunks of Options.BatchChunk records, one atomic change per chunk. A group of
 // records linked to each other takes that path when Ingest would have
 // taken its fast paths for every one of them (the first creates a
 // customer, each later one matches it, no rule fires: no unique-kind
@@ -455,7 +452,7 @@ func (b *batch) withinExpiry(i int, recs []int32, rule *Rule) bool {
 }
 
 // write writes the records of the bulk path in input order, in chunks of
-// BatchChunk consecutive records (those of the general path left out),
+// Options.BatchChunk consecutive records (those of the general path left out),
 // one atomic change per chunk, and reports them. A component may span
 // chunks: a later chunk expects the versions of its customer and tokens
 // that the earlier chunks' writes left. Reading the input and the
@@ -469,8 +466,8 @@ func (b *batch) write(ctx context.Context, finish func(int, Result, error)) erro
 	b.custVer = make([]int64, b.n)
 	b.custStamp = make([]uint32, b.n)
 	var recs []int32
-	for lo := 0; lo < b.n; lo += batchChunk {
-		hi := min(lo+batchChunk, b.n)
+	for lo := 0; lo < b.n; lo += b.r.chunk {
+		hi := min(lo+b.r.chunk, b.n)
 		recs = recs[:0]
 		for i := lo; i < hi; i++ {
 			if b.ok[i] && !b.isSlow(i) {

@@ -8,13 +8,6 @@ func SetFastMatch(r *Resolver, on bool) { r.fastMatch = on }
 // in bulk (nil: stop). Not for parallel tests.
 func OnBulkWrite(f func(n int)) { bulkWritten = f }
 
-// SetBatchChunk makes IngestBatch write chunks of n records and returns
-// a function restoring the default. Not for parallel tests.
-func SetBatchChunk(n int) (restore func()) {
-	batchChunk = n
-	return func() { batchChunk = BatchChunk }
-}
-
 // OnBulkRefused makes IngestBatch tell f each time the store refuses a
 // chunk's write (nil: stop). Not for parallel tests.
 func OnBulkRefused(f func(error)) { bulkRefused = f }

@@ -77,20 +77,7 @@ func clusters(cs [][]string) string { return storetest.PartitionString(cs) }
 
 // storedPartition reads the customers of the given records from the store.
 func storedPartition(t testing.TB, st identity.Store, ids []string) string {
-	t.Helper()
-	recs, err := st.IdentityRecords(context.Background(), ids)
-	if err != nil {
-		t.Fatal(err)
-	}
-	by := map[uuid.UUID][]string{}
-	for _, r := range recs {
-		by[r.CustomerID] = append(by[r.CustomerID], r.ID)
-	}
-	var cs [][]string
-	for _, c := range by {
-		cs = append(cs, c)
-	}
-	return clusters(cs)
+	return storetest.StoredPartition(t, st, ids)
 }
 
 func isNoID(err error) bool { return errors.Is(err, identity.ErrNoIdentifier) }

@@ -31,6 +31,9 @@ type Options struct {
 	// Probable turns on probabilistic linking (ScanProbable,
 	// LinkProbable); nil leaves it off and changes nothing else.
 	Probable *ProbableOptions
+	// BatchChunk is how many consecutive records of a batch IngestBatch
+	// writes in one atomic change; default BatchChunk.
+	BatchChunk int
 }
 
 // Resolver is the front end over a Store: it cleans and tokenises
@@ -46,14 +49,18 @@ type Resolver struct {
 	newID   func() uuid.UUID
 	retries int
 	prob    *ProbableOptions
+	chunk   int // IngestBatch's chunk size
 	// fastMatch enables ingestMatched; tests turn it off to compare.
 	fastMatch bool
 }
 
 // NewResolver returns a Resolver over store. opts may be nil.
 func NewResolver(store Store, opts *Options) *Resolver {
-	r := &Resolver{store: store, tok: PlainTokenizer{}, clean: clean.Default(), now: time.Now, newID: uuid.New, retries: 64, fastMatch: true}
+	r := &Resolver{store: store, tok: PlainTokenizer{}, clean: clean.Default(), now: time.Now, newID: uuid.New, retries: 64, fastMatch: true, chunk: BatchChunk}
 	if opts != nil {
+		if opts.BatchChunk > 0 {
+			r.chunk = opts.BatchChunk
+		}
 		r.rules = opts.Rules
 		if opts.Tokenizer != nil {
 			r.tok = opts.Tokenizer

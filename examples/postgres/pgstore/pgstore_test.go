@@ -100,6 +100,13 @@ func TestIdentityOperationsOnPostgres(t *testing.T) {
 	storetest.RunIdentityOperations(t, func(t *testing.T) identity.Store { return pgstore.New(freshPool(t)) }, 12, 25)
 }
 
+// TestIdentityIngestBatch runs storetest.RunIngestBatch on PostgreSQL:
+// IngestBatch's chunked changes (customer and token versions expected
+// across chunks) give Ingest's outcomes here too.
+func TestIdentityIngestBatch(t *testing.T) {
+	storetest.RunIngestBatch(t, func(t *testing.T) identity.Store { return pgstore.New(freshPool(t)) }, 21)
+}
+
 // Each ingest and the erasure run in their own transactions (READ
 // COMMITTED); see erase.go for why the order of ApplyIdentity's checks
 // closes the race.

@@ -12,6 +12,10 @@ import (
 
 var debugStats func(b *batch)
 
+// hashMask clears bits of the batch's key and id hashes; tests set it to
+// force collisions.
+var hashMask uint64
+
 // bulkWritten and bulkRefused, when set (by tests), are told how many
 // records each chunk wrote and why a chunk's write was refused.
 var (
@@ -180,7 +184,7 @@ func (b *batch) link() {
 			continue
 		}
 		for j, k := range b.srs[i].Keys {
-			hs = append(hs, hashed{maphash.Comparable(seed, k), int32(i), int32(j)})
+			hs = append(hs, hashed{maphash.Comparable(seed, k) &^ hashMask, int32(i), int32(j)})
 		}
 	}
 	hs = radixSort(hs)
@@ -201,8 +205,16 @@ func (b *batch) link() {
 		// Almost always one key; a hash collision splits the run by key,
 		// each group keeping the records' ascending order.
 		for len(run) > 0 {
-			k := keyOf(run[0])
 			g := int32(len(b.grpOff) - 1)
+			if len(run) == 1 { // a key no other record holds: nothing to compare
+				x := run[0]
+				b.keyGrp[b.keyOff[x.a]+x.b] = g
+				b.grpRecs = append(b.grpRecs, x.a)
+				b.grpOff = append(b.grpOff, int32(len(b.grpRecs)))
+				b.grpKey = append(b.grpKey, x)
+				break
+			}
+			k := keyOf(run[0])
 			rest := run[:0:0]
 			first := run[0].a
 			for _, x := range run {
@@ -250,7 +262,7 @@ func (b *batch) link() {
 	ids := make([]hashed, 0, n)
 	for i := range n {
 		if b.ok[i] {
-			ids = append(ids, hashed{maphash.String(seed, b.srs[i].ID), int32(i), 0})
+			ids = append(ids, hashed{maphash.String(seed, b.srs[i].ID) &^ hashMask, int32(i), 0})
 		}
 	}
 	ids = radixSort(ids)

@@ -51,6 +51,26 @@ func TestIngestBatchNoConflictOnFreshStore(t *testing.T) {
 	}
 }
 
+// TestIngestBatchHashCollisions: with the batch's hashes cut to 3 bits,
+// keys and ids of different values share hashes everywhere; grouping must
+// still go by the values (IngestBatch still gives Ingest's outcomes).
+func TestIngestBatchHashCollisions(t *testing.T) {
+	identity.SetBatchHashCollisions(true)
+	defer identity.SetBatchHashCollisions(false)
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 13))
+		var recs []identity.Record
+		for i := range 100 {
+			id := fmt.Sprint("r", i)
+			if rng.IntN(10) == 0 {
+				id = fmt.Sprint("r", rng.IntN(i+1))
+			}
+			recs = append(recs, storetest.BatchRecord(rng, id, []int{4, 30, 300}[seed%3]))
+		}
+		storetest.CheckIngestBatch(t, memstore.New(), memstore.New(), nil, recs, 16)
+	}
+}
+
 // TestIngestBatchCancelled: a cancelled batch reports every record once.
 func TestIngestBatchCancelled(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))

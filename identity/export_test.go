@@ -11,3 +11,12 @@ func OnBulkWrite(f func(n int)) { bulkWritten = f }
 // OnBulkRefused makes IngestBatch tell f each time the store refuses a
 // chunk's write (nil: stop). Not for parallel tests.
 func OnBulkRefused(f func(error)) { bulkRefused = f }
+
+// SetBatchHashCollisions makes IngestBatch's key and id hashes collide
+// (all but the low 3 bits cleared) or not. Not for parallel tests.
+func SetBatchHashCollisions(on bool) {
+	hashMask = 0
+	if on {
+		hashMask = ^uint64(7)
+	}
+}

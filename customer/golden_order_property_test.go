@@ -64,29 +64,37 @@ func TestGoldenProfileOrderIndependent(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			views[run] = map[string]customer.Customer{}
-			for c, err := range svc.Customers(ctx) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				recs, err := svc.Resolver().Records(ctx, c.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var ids []string
-				for _, r := range recs {
-					ids = append(ids, r.ID)
-				}
-				slices.Sort(ids)
-				// Compare what survivorship chose, not ids or clocks.
-				c.ID, c.CreatedAt, c.UpdatedAt, c.Version = [16]byte{}, time.Time{}, time.Time{}, 0
-				views[run][strings.Join(ids, ",")] = c
-			}
+			views[run] = profilesByRecords(t, svc)
 		}
 		for run := 1; run < runs; run++ {
 			compareViews(t, seed, views[0], views[run])
 		}
 	}
+}
+
+// profilesByRecords returns every profile of the Service, keyed by its
+// customer's record ids, without ids or clocks (what survivorship chose).
+func profilesByRecords(t *testing.T, svc *customer.Service) map[string]customer.Customer {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]customer.Customer{}
+	for c, err := range svc.Customers(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := svc.Resolver().Records(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, r := range recs {
+			ids = append(ids, r.ID)
+		}
+		slices.Sort(ids)
+		c.ID, c.CreatedAt, c.UpdatedAt, c.Version = [16]byte{}, time.Time{}, time.Time{}, 0
+		out[strings.Join(ids, ",")] = c
+	}
+	return out
 }
 
 // compareViews fails unless both runs made the same customers (as sets of

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"slices"
 	"strings"
 	"time"
@@ -66,26 +65,50 @@ type IngestResult struct {
 // after resolution, the error is returned and the profile is recomputed
 // the next time a record of that customer is ingested (or call Reproject).
 func (s *Service) Ingest(ctx context.Context, src SourceRecord) (IngestResult, error) {
+	p, err := s.prepIngest(ctx, src)
+	if err != nil {
+		return IngestResult{Flags: p.flags}, err
+	}
+	res, err := s.resolveChecked(ctx, p.rec) // refuses records of erased customers (erase.go)
+	return s.finishIngest(ctx, &p, res, err)
+}
+
+// ingestPrep is a source record ready for resolution: its identity record
+// (fields sealed when the Service seals), cleaning flags, and the record
+// as re-projection may use it without opening it.
+type ingestPrep struct {
+	rec   identity.Record
+	flags map[string]clean.Flags
+	known openedRecord
+}
+
+// prepIngest cleans and seals a source record (Ingest before resolution).
+func (s *Service) prepIngest(ctx context.Context, src SourceRecord) (ingestPrep, error) {
 	if s.resolver == nil {
-		return IngestResult{}, ErrNoResolver
+		return ingestPrep{}, ErrNoResolver
 	}
 	if src.At.IsZero() {
 		src.At = s.now()
 	}
 	if err := checkChannel("channel", src.Channel, false); err != nil {
-		return IngestResult{}, err
+		return ingestPrep{}, err
 	}
 	rec, flags := s.sourceToRecord(src)
 	sealed, err := s.sealRecordFields(ctx, rec.ID, rec.Fields)
 	if err != nil {
-		return IngestResult{Flags: flags}, fmt.Errorf("ingest: %w", err)
+		return ingestPrep{flags: flags}, fmt.Errorf("ingest: %w", err)
 	}
 	// Reprojection need not open the record just sealed: the exact
 	// ciphertext stands for these plaintext fields.
 	known := openedRecord{id: rec.ID, sealed: sealed[sealedFieldsKey], fields: rec.Fields}
 	rec.Fields = sealed
-	res, err := s.resolveChecked(ctx, rec) // refuses records of erased customers (erase.go)
-	out := IngestResult{CustomerID: res.CustomerID, Outcome: res.Outcome, Explanation: res.Summary(), Events: res.Events, Flags: flags, Skipped: res.Skipped}
+	return ingestPrep{rec: rec, flags: flags, known: known}, nil
+}
+
+// finishIngest removes the profiles resolution emptied and re-projects
+// those it changed (Ingest after resolution; err is resolution's).
+func (s *Service) finishIngest(ctx context.Context, p *ingestPrep, res identity.Result, err error) (IngestResult, error) {
+	out := IngestResult{CustomerID: res.CustomerID, Outcome: res.Outcome, Explanation: res.Summary(), Events: res.Events, Flags: p.flags, Skipped: res.Skipped}
 	if err != nil {
 		return out, fmt.Errorf("ingest %s: %w", "record", err)
 	}
@@ -95,7 +118,7 @@ func (s *Service) Ingest(ctx context.Context, src SourceRecord) (IngestResult, e
 		}
 	}
 	for _, id := range res.Changed {
-		if err := s.reproject(ctx, id, &known, heldBefore(res.Events, id)); err != nil {
+		if err := s.reproject(ctx, id, &p.known, heldBefore(res.Events, id)); err != nil {
 			return out, err
 		}
 	}
@@ -428,62 +451,6 @@ func (s *Service) Explain(ctx context.Context, id uuid.UUID) (identity.Explanati
 
 // Resolver returns the identity resolver, or nil.
 func (s *Service) Resolver() *identity.Resolver { return s.resolver }
-
-// BatchFailure is one record Ingest could not take.
-type BatchFailure struct {
-	Index    int          // position in the input, from 0
-	RecordID string       // the source record id (not personal data)
-	Err      error        // wraps identity.ErrNoIdentifier, ErrInvalid ...
-	Record   SourceRecord // the raw record as given, so nothing is lost
-}
-
-// BatchReport summarises IngestBatch.
-type BatchReport struct {
-	Records                         int
-	Created, Matched, Merged, Split int
-	// Failures holds every record not ingested, in input order: nothing
-	// is dropped silently.
-	Failures []BatchFailure
-}
-
-// IngestBatch ingests records one by one. progress, when not nil, is
-// called after each record with the number done so far. A record that
-// fails is kept in the report and the batch goes on; an error from the
-// iterator is kept the same way. Only a cancelled context stops the batch
-// early (its error is returned with the report so far).
-func (s *Service) IngestBatch(ctx context.Context, records iter.Seq2[SourceRecord, error], progress func(done int)) (BatchReport, error) {
-	var rep BatchReport
-	for src, err := range records {
-		if cerr := ctx.Err(); cerr != nil {
-			return rep, cerr
-		}
-		i := rep.Records
-		rep.Records++
-		if err == nil {
-			var res IngestResult
-			res, err = s.Ingest(ctx, src)
-			if err == nil {
-				switch res.Outcome {
-				case identity.Created:
-					rep.Created++
-				case identity.Matched:
-					rep.Matched++
-				case identity.Merged:
-					rep.Merged++
-				case identity.Split:
-					rep.Split++
-				}
-			}
-		}
-		if err != nil {
-			rep.Failures = append(rep.Failures, BatchFailure{Index: i, RecordID: src.ID, Err: err, Record: src})
-		}
-		if progress != nil {
-			progress(rep.Records)
-		}
-	}
-	return rep, ctx.Err()
-}
 
 // Merge joins two customers by operator decision (a must-link later
 // ingests respect) and recomputes the golden profiles of every customer

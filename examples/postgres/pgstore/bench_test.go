@@ -169,3 +169,57 @@ func BenchmarkResolverImport(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkServiceImport ingests 3,000 synthetic source records into a
+// fresh PostgreSQL store through customer.Service (cleaning, resolution,
+// golden profiles): one by one with Ingest, and with IngestBatch.
+func BenchmarkServiceImport(b *testing.B) {
+	ds, err := synth.Generate(synth.Config{Customers: 3000, Orders: 1, Events: 1, Seed: 9})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var srcs []customer.SourceRecord
+	for _, r := range ds.Records {
+		srcs = append(srcs, demo.SourceOf(r))
+	}
+	ctx := context.Background()
+	run := func(b *testing.B, ingest func(*customer.Service) error) {
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			svc := customer.New(pgstore.New(freshPool(b)), &customer.Options{Now: func() time.Time { return demo.Now }})
+			b.StartTimer()
+			if err := ingest(svc); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(srcs)*b.N)/b.Elapsed().Seconds(), "records/s")
+	}
+	b.Run("one-by-one", func(b *testing.B) {
+		run(b, func(svc *customer.Service) error {
+			for _, s := range srcs {
+				if _, err := svc.Ingest(ctx, s); err != nil && !isNoIdentifier(err) {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	b.Run("batch", func(b *testing.B) {
+		run(b, func(svc *customer.Service) error {
+			rep, err := svc.IngestBatch(ctx, func(yield func(customer.SourceRecord, error) bool) {
+				for _, s := range srcs {
+					if !yield(s, nil) {
+						return
+					}
+				}
+			}, nil)
+			for _, f := range rep.Failures {
+				if !isNoIdentifier(f.Err) {
+					return f.Err
+				}
+			}
+			return err
+		})
+	})
+}

@@ -10,8 +10,6 @@ import (
 	"github.com/google/uuid"
 )
 
-var debugStats func(b *batch)
-
 // hashMask clears bits of the batch's key and id hashes; tests set it to
 // force collisions.
 var hashMask uint64
@@ -31,25 +29,27 @@ const BatchChunk = 1024
 // the order given, and calls each (if not nil) once per record with its
 // index, result and error, as records complete: not in input order.
 //
-// It is much faster than calling Ingest in a loop for a batch of records
-// that are new to the store (an import): the batch is resolved as a whole
-// in memory, and records that only link to each other are written in
-// chunks of Options.BatchChunk records, one atomic change per chunk. A group of
-// records linked to each other takes that path when Ingest would have
-// taken its fast paths for every one of them (the first creates a
-// customer, each later one matches it, no rule fires: no unique-kind
-// conflict, no new anchoring value beside a shared one, no ownership
-// expiry); it then gets exactly the outcomes, customers and store state
-// Ingest would have given, with no events, as Ingest gives none there.
-// Every other record (linked to a stored record, sharing its id with
-// another record of the batch or a stored one, refused as erased, or
-// meeting another writer) goes through Ingest's general path, in input
-// order, after the chunks. Records that link nothing in common resolve
-// independently, so the order between the two groups changes nothing.
+// It is for imports: it makes far fewer store round trips than Ingest in a
+// loop (3.5-4x faster on PostgreSQL; about as fast with memstore, whose
+// round trips cost nothing). The batch is resolved as a whole in memory:
+// records are grouped by the identifiers they share, and within each
+// group Ingest's fast paths are replayed in input order (the first record
+// creates the customer, each later one matches it while no rule fires: no
+// unique-kind conflict, no new anchoring value beside a shared one,
+// ownership periods kept). Those records, up to a group's first record
+// that would leave the fast paths, are written in input order in chunks
+// of Options.BatchChunk consecutive records, one atomic change per chunk,
+// and get exactly the outcomes, customers and store state Ingest would
+// have given (no events, as Ingest gives none there). Every other record
+// (the rest of such a group, a group linked to records stored before, a
+// record sharing its id with another of the batch or a stored one, a
+// chunk refused as erased or meeting another writer) goes through
+// Ingest's general path, in input order, after the chunks. Groups share no
+// identifier, so the order between them changes nothing.
 //
-// Larger batches resolve more records in memory; the memory used is
-// about that of the prepared records. IngestBatch returns ctx's error if
-// it is cancelled (the records not done by then are reported with it).
+// The memory used is about that of the prepared records (about 0.5 KB a
+// record). IngestBatch returns ctx's error if it is cancelled (the records
+// not done by then are reported with it).
 func (r *Resolver) IngestBatch(ctx context.Context, recs []Record, each func(i int, res Result, err error)) error {
 	if each == nil {
 		each = func(int, Result, error) {}
@@ -81,10 +81,6 @@ func (r *Resolver) IngestBatch(ctx context.Context, recs []Record, each func(i i
 	}
 	b.link()
 	b.replay()
-	if debugStats != nil {
-		debugStats(b)
-	}
-
 	b.done = make([]bool, len(recs))
 	finish := func(i int, res Result, err error) {
 		b.done[i] = true

@@ -95,7 +95,7 @@ func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]va
 		case errors.Is(err, clean.ErrPlaceholder):
 			return nil, flags, bad("value is a placeholder", errors.Join(ErrBlocked, err))
 		case errors.Is(err, clean.ErrEmpty):
-			return nil, flags, nil
+			return out, flags, nil
 		case errors.Is(err, clean.ErrTooLong):
 			return nil, flags, bad("value too long", errors.Join(ErrTooLong, err))
 		case err != nil:
@@ -115,7 +115,7 @@ func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]va
 		case errors.Is(err, clean.ErrPlaceholder):
 			return nil, flags, bad("value is a placeholder", errors.Join(ErrBlocked, err))
 		case errors.Is(err, clean.ErrEmpty):
-			return nil, flags, nil
+			return out, flags, nil
 		case err != nil:
 			return nil, flags, bad("value not usable: "+clean.ErrorClass(err), errors.Join(ErrInvalid, err))
 		}
@@ -133,7 +133,7 @@ func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]va
 		flags = v.Flags
 		switch {
 		case errors.Is(err, clean.ErrEmpty):
-			return nil, flags, nil
+			return out, flags, nil
 		case err != nil:
 			return nil, flags, bad("value not usable: "+clean.ErrorClass(err), errors.Join(ErrInvalid, err))
 		}
@@ -143,7 +143,7 @@ func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]va
 		flags = n.Flags
 		switch {
 		case errors.Is(err, clean.ErrEmpty):
-			return nil, flags, nil
+			return out, flags, nil
 		case err != nil:
 			return nil, flags, bad("value not usable: "+clean.ErrorClass(err), errors.Join(ErrInvalid, err))
 		}
@@ -154,7 +154,7 @@ func (rs *Rules) canonValues(c *clean.Cleaner, id Identifier, out []value) ([]va
 	default:
 		v := canonSimple(r.Canon, id.Value)
 		if v == "" || isNothing(v) {
-			return nil, 0, nil
+			return out, 0, nil
 		}
 		if r.Canon == CanonDevice && oneRepeated(v) {
 			return nil, 0, bad("value is a placeholder (one repeated character)", ErrBlocked)

@@ -129,7 +129,7 @@ func (rs *Rules) canonValuesRef(c *clean.Cleaner, id Identifier, out []value) ([
 		case errors.Is(err, clean.ErrPlaceholder):
 			return nil, flags, bad("value is a placeholder", errors.Join(ErrBlocked, err))
 		case errors.Is(err, clean.ErrEmpty):
-			return nil, flags, nil
+			return out, flags, nil
 		case errors.Is(err, clean.ErrTooLong):
 			return nil, flags, bad("value too long", errors.Join(ErrTooLong, err))
 		case err != nil:
@@ -144,7 +144,7 @@ func (rs *Rules) canonValuesRef(c *clean.Cleaner, id Identifier, out []value) ([
 		case errors.Is(err, clean.ErrPlaceholder):
 			return nil, flags, bad("value is a placeholder", errors.Join(ErrBlocked, err))
 		case errors.Is(err, clean.ErrEmpty):
-			return nil, flags, nil
+			return out, flags, nil
 		case err != nil:
 			return nil, flags, bad("value not usable: "+clean.ErrorClass(err), errors.Join(ErrInvalid, err))
 		}
@@ -162,7 +162,7 @@ func (rs *Rules) canonValuesRef(c *clean.Cleaner, id Identifier, out []value) ([
 		flags = v.Flags
 		switch {
 		case errors.Is(err, clean.ErrEmpty):
-			return nil, flags, nil
+			return out, flags, nil
 		case err != nil:
 			return nil, flags, bad("value not usable: "+clean.ErrorClass(err), errors.Join(ErrInvalid, err))
 		}
@@ -172,7 +172,7 @@ func (rs *Rules) canonValuesRef(c *clean.Cleaner, id Identifier, out []value) ([
 		flags = n.Flags
 		switch {
 		case errors.Is(err, clean.ErrEmpty):
-			return nil, flags, nil
+			return out, flags, nil
 		case err != nil:
 			return nil, flags, bad("value not usable: "+clean.ErrorClass(err), errors.Join(ErrInvalid, err))
 		}
@@ -183,7 +183,7 @@ func (rs *Rules) canonValuesRef(c *clean.Cleaner, id Identifier, out []value) ([
 	default:
 		v := canonSimpleRef(r.Canon, id.Value)
 		if v == "" || isNothing(v) {
-			return nil, 0, nil
+			return out, 0, nil
 		}
 		if r.Canon == CanonDevice && oneRepeated(v) {
 			return nil, 0, bad("value is a placeholder (one repeated character)", ErrBlocked)

@@ -3,19 +3,30 @@ package memstore
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cimkit/cimkit/identity"
 	"github.com/google/uuid"
 )
 
-// identity state, guarded by Store.idmu. Lists are stored by value and
-// records in their compact form (idrecord.go).
+// identity state, guarded by Store.idmu. The records and the token and
+// customer lists hold no pointers: their bytes are in the arena, lists
+// hold record rows (idlists.go, idrecord.go).
 type idState struct {
-	tokens      lists[identity.Key]
-	records     recTable
-	customers   lists[uuid.UUID]
+	arena     arena
+	records   recTable
+	tokens    tokTable
+	customers custTable
+	kinds     []string         // identifier kinds, interned
+	kindAt    map[string]int32 // index of kinds, once there are many
+	locs      []*time.Location // record time locations, interned; locs[0] is UTC
+	locAt     map[*time.Location]int32
+	multi     [][]int32 // the rows of lists holding two records or more
+	multiFree []int32   // free indexes in multi
+
 	constraints map[string]identity.Constraint
 	events      []identity.Event
 	eventAt     map[uuid.UUID]int
@@ -25,13 +36,29 @@ type idState struct {
 
 func newIDState() idState {
 	return idState{
-		tokens:      newLists[identity.Key](),
-		records:     newRecTable(),
-		customers:   newLists[uuid.UUID](),
+		arena:       newArena(arenaChunk),
+		records:     recTable{seed: maphash.MakeSeed()},
+		tokens:      tokTable{seed: maphash.MakeSeed()},
+		customers:   custTable{seed: maphash.MakeSeed()},
 		constraints: map[string]identity.Constraint{},
 		eventAt:     map[uuid.UUID]int{},
 		eventsBy:    map[uuid.UUID][]int{},
 	}
+}
+
+// compact moves the live arena bytes into new chunks and drops the old
+// ones (zeroed).
+func (st *idState) compact() {
+	c := st.arena.compactor()
+	for i := range st.records.n {
+		if x := st.records.row(i); x.live {
+			c.move(&x.ent)
+		}
+	}
+	for i := range st.tokens.n {
+		c.move(&st.tokens.row(i).tok)
+	}
+	c.done()
 }
 
 var _ identity.Store = (*Store)(nil)
@@ -43,32 +70,14 @@ func (s *Store) IdentityTokens(ctx context.Context, keys []identity.Key) ([]iden
 	}
 	s.idmu.RLock()
 	defer s.idmu.RUnlock()
+	st := &s.id
 	out := make([]identity.TokenEntry, len(keys))
-	var rowBuf [8]*idList
-	rows := rowBuf[:0]
-	n := 0
-	for _, k := range keys {
-		l := s.id.tokens.get(k)
-		rows = append(rows, l)
-		if l != nil {
-			n += int(l.n)
-		}
-	}
-	// One array holds every entry's ids (each capped, so appending to
-	// one cannot overwrite the next).
-	ids := make([]string, 0, n)
 	for i, k := range keys {
 		out[i].Key = k
-		l := rows[i]
-		if l == nil {
-			continue
+		if t := st.tokFind(k); t >= 0 {
+			l := st.tokens.list(t)
+			out[i].Records, out[i].Version = st.appendIDs(nil, l), l.version
 		}
-		start := len(ids)
-		ids = l.appendIDs(ids)
-		if len(ids) > start {
-			out[i].Records = ids[start:len(ids):len(ids)]
-		}
-		out[i].Version = l.version
 	}
 	return out, nil
 }
@@ -78,21 +87,21 @@ func (s *Store) IdentityRecords(ctx context.Context, ids []string) ([]identity.S
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.readRecords(ids, (*idRec).decode), nil
+	return s.readRecords(ids, (*idState).decode), nil
 }
 
-// readRecords returns view(r) for each stored record among ids, in order;
-// nil when there is none.
-func (s *Store) readRecords(ids []string, view func(*idRec) identity.StoredRecord) []identity.StoredRecord {
+// readRecords returns view(row) for each stored record among ids, in
+// order; nil when there is none.
+func (s *Store) readRecords(ids []string, view func(*idState, int32) identity.StoredRecord) []identity.StoredRecord {
 	s.idmu.RLock()
 	defer s.idmu.RUnlock()
 	var out []identity.StoredRecord
 	for _, id := range ids {
-		if r := s.id.records.get(id); r != nil {
+		if r, _, _ := s.id.recFind(id); r >= 0 {
 			if out == nil {
 				out = make([]identity.StoredRecord, 0, len(ids))
 			}
-			out = append(out, view(r))
+			out = append(out, view(&s.id, r))
 		}
 	}
 	return out
@@ -106,7 +115,7 @@ func (s *Store) IdentityRecordHeads(ctx context.Context, ids []string) ([]identi
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.readRecords(ids, (*idRec).head), nil
+	return s.readRecords(ids, (*idState).head), nil
 }
 
 // IdentityCustomers implements identity.Store.
@@ -116,10 +125,14 @@ func (s *Store) IdentityCustomers(ctx context.Context, ids []uuid.UUID) ([]ident
 	}
 	s.idmu.RLock()
 	defer s.idmu.RUnlock()
+	st := &s.id
 	out := make([]identity.CustomerEntry, len(ids))
 	for i, id := range ids {
 		out[i].ID = id
-		out[i].Records, out[i].Version = s.id.customers.get(id).snapshot()
+		if c := st.customers.find(id); c >= 0 {
+			l := st.customers.list(c)
+			out[i].Records, out[i].Version = st.appendIDs(nil, l), l.version
+		}
 	}
 	return out, nil
 }
@@ -145,12 +158,6 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	// The records are encoded before the lock is taken.
-	var encBuf [1]idRec
-	enc := encBuf[:0]
-	for _, r := range c.Records {
-		enc = append(enc, encodeRecord(r))
-	}
 	s.idmu.Lock()
 	defer s.idmu.Unlock()
 	st := &s.id
@@ -158,104 +165,95 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	// records link their keys. A row made here for a token not stored yet
 	// is an empty list at version 0: the same as no row, even when the
 	// change is refused.
-	var seenBuf [16]tokenRow
+	var seenBuf [16]int32
 	seen := seenBuf[:0]
 	for _, e := range c.ExpectTokens {
-		i := st.tokens.at(e.Key)
+		i := st.tokAt(e.Key)
 		if st.tokens.row(i).version != e.Version {
 			return fmt.Errorf("memstore: identity token version: %w", identity.ErrConflict)
 		}
-		seen = append(seen, tokenRow{e.Key, i})
-	}
-	// A large change (a batch import) finds its rows through a map; a
-	// small one scans.
-	var seenAt map[identity.Key]int32
-	if len(seen) > 16 {
-		seenAt = make(map[identity.Key]int32, len(seen))
-		for _, x := range seen {
-			seenAt[x.key] = x.row
-		}
-	}
-	tokenAt := func(k identity.Key) int32 {
-		if seenAt != nil {
-			if i, ok := seenAt[k]; ok {
-				return i
-			}
-			return st.tokens.at(k)
-		}
-		for _, x := range seen {
-			if x.key == k {
-				return x.row
-			}
-		}
-		return st.tokens.at(k)
+		seen = append(seen, i)
 	}
 	for _, e := range c.ExpectCustomers {
-		if st.customers.version(e.ID) != e.Version {
+		var v int64
+		if i := st.customers.find(e.ID); i >= 0 {
+			v = st.customers.row(i).version
+		}
+		if v != e.Version {
 			return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
 		}
 	}
 	for _, id := range c.ExpectAbsent {
-		if st.records.get(id) != nil {
+		if r, _, _ := st.recFind(id); r >= 0 {
 			return fmt.Errorf("memstore: identity record exists: %w", identity.ErrConflict)
 		}
-	}
-	absent := func(id string) bool { return slices.Contains(c.ExpectAbsent, id) }
-	if len(c.ExpectAbsent) > 16 {
-		set := make(map[string]struct{}, len(c.ExpectAbsent))
-		for _, id := range c.ExpectAbsent {
-			set[id] = struct{}{}
-		}
-		absent = func(id string) bool { _, ok := set[id]; return ok }
 	}
 	if c.RefuseErased && len(st.tombstones) > 0 { // no hashing until something is erased
 		if err := refuseErased(st.tombstones, c.Records); err != nil {
 			return err
 		}
 	}
-	// Every list the change touches gets its version incremented once:
-	// the touched rows are collected, deduplicated, and bumped at the end.
-	var tokBuf [16]int32
-	var custBuf [8]int32
-	tokTouched, custTouched := tokBuf[:0], custBuf[:0]
-	for j, r := range c.Records {
-		nr := enc[j]
-		// A record ExpectAbsent just proved absent is not looked up again.
-		var old *idRec
-		if !absent(r.ID) {
-			old = st.records.get(r.ID)
+	// tokenAt returns the row of a record's key: the next expected token
+	// when the change lists them in the records' order (as the resolver
+	// does), else found again.
+	next := 0
+	tokenAt := func(k identity.Key) int32 {
+		if next < len(seen) && c.ExpectTokens[next].Key == k {
+			next++
+			return seen[next-1]
 		}
-		if old != nil {
-			old.linkKeys(func(k identity.Key) {
-				i := tokenAt(k)
-				tokTouched = append(tokTouched, i)
-				if !nr.hasLinkKey(k) {
-					st.tokens.row(i).remove(r.ID)
-					st.tokens.row(i).detach()
+		if len(seen) <= 16 {
+			for j, e := range c.ExpectTokens {
+				if e.Key == k {
+					return seen[j]
 				}
-			})
-			i := st.customers.at(old.customer)
-			custTouched = append(custTouched, i)
-			if old.customer != r.CustomerID {
-				st.customers.row(i).remove(r.ID)
 			}
 		}
-		// Index under the keys as stored in the blob, so the map keys
-		// share its memory rather than the caller's.
-		nr.linkKeys(func(k identity.Key) {
-			i := tokenAt(k)
-			tokTouched = append(tokTouched, i)
-			row := st.tokens.row(i)
-			row.key = k // the newest blob, not the caller's copy or an old one
-			row.add(nr.id)
-		})
-		i := st.customers.at(r.CustomerID)
-		custTouched = append(custTouched, i)
-		st.customers.row(i).add(nr.id)
-		st.records.put(nr)
+		return st.tokAt(k)
 	}
-	st.tokens.bump(tokTouched)
-	st.customers.bump(custTouched)
+	// Every list the change touches gets its version incremented once:
+	// the touched rows are collected, and bumped at the end.
+	var tokBuf [16]int32
+	var custBuf [8]int32
+	var keyBuf, oldBuf [8]int32
+	tokTouched, custTouched := tokBuf[:0], custBuf[:0]
+	for j := range c.Records {
+		r := &c.Records[j]
+		keys := keyBuf[:0]
+		for _, k := range r.Keys {
+			keys = append(keys, tokenAt(k))
+		}
+		cust := st.customers.at(r.CustomerID)
+		row, h, slot := st.recFind(r.ID)
+		if row >= 0 {
+			old := st.records.row(row)
+			for _, t := range st.keyRows(oldBuf[:0], row) {
+				tokTouched = append(tokTouched, t)
+				if !slices.Contains(keys, t) {
+					st.listRemove(st.tokens.list(t), row)
+				}
+			}
+			custTouched = append(custTouched, old.cust)
+			if old.cust != cust {
+				st.listRemove(st.customers.list(old.cust), row)
+			}
+			st.arena.free(old.ent) // zeroed: the old values are gone
+		} else {
+			row = st.recNew(h, slot)
+		}
+		st.recWrite(row, r, keys, cust)
+		for _, t := range keys {
+			tokTouched = append(tokTouched, t)
+			st.listAdd(st.tokens.list(t), row)
+		}
+		custTouched = append(custTouched, cust)
+		st.listAdd(st.customers.list(cust), row)
+	}
+	bump(&st.tokens.stamp, st.tokens.n, st.tokens.list, tokTouched)
+	bump(&st.customers.stamp, st.customers.n, st.customers.list, custTouched)
+	if st.arena.needsCompaction() {
+		st.compact()
+	}
 	for _, id := range c.DeleteConstraints {
 		delete(st.constraints, id)
 	}
@@ -366,30 +364,24 @@ func (s *Store) DeleteIdentityRecords(ctx context.Context, ids []string) error {
 	s.idmu.Lock()
 	defer s.idmu.Unlock()
 	st := &s.id
+	var buf [8]int32
 	for _, id := range ids {
-		r := st.records.get(id)
-		if r == nil {
+		r, _, _ := st.recFind(id)
+		if r < 0 {
 			continue
 		}
-		r.linkKeys(func(k identity.Key) {
-			if i, _, _ := st.tokens.find(k); i >= 0 {
-				l := st.tokens.row(i)
-				l.remove(id)
-				l.version++
-				l.detach()
-			}
-		})
-		if l := st.customers.get(r.customer); l != nil {
-			l.remove(id)
+		for _, t := range st.keyRows(buf[:0], r) {
+			l := st.tokens.list(t)
+			st.listRemove(l, r)
 			l.version++
 		}
-		st.records.remove(id)
+		l := st.customers.list(st.records.row(r).cust)
+		st.listRemove(l, r)
+		l.version++
+		st.recDelete(r)
+	}
+	if st.arena.needsCompaction() {
+		st.compact()
 	}
 	return nil
-}
-
-// tokenRow is a token and its row in the token table.
-type tokenRow struct {
-	key identity.Key
-	row int32
 }

@@ -33,6 +33,16 @@ func (x *hashIdx) find(h uint64, eq func(row int32) bool) (row int32, slot int) 
 	}
 }
 
+// peek reads h's home slot (0 when the table is empty): reading the
+// homes of many hashes before probing them lets their cache misses
+// overlap.
+func (x *hashIdx) peek(h uint64) uint64 {
+	if len(x.slots) == 0 {
+		return 0
+	}
+	return x.slots[h>>x.shift]
+}
+
 // insert adds row under h at slot, the empty slot find returned for h
 // (slot is ignored, and found again, when the table has to grow first).
 func (x *hashIdx) insert(h uint64, row int32, slot int) {

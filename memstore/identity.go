@@ -26,6 +26,8 @@ type idState struct {
 	locAt     map[*time.Location]int32
 	multi     [][]int32 // the rows of lists holding two records or more
 	multiFree []int32   // free indexes in multi
+	scratch   applyScratch
+	sink      uint64 // keeps ApplyIdentity's slot reads
 
 	constraints map[string]identity.Constraint
 	events      []identity.Event
@@ -72,12 +74,33 @@ func (s *Store) IdentityTokens(ctx context.Context, keys []identity.Key) ([]iden
 	defer s.idmu.RUnlock()
 	st := &s.id
 	out := make([]identity.TokenEntry, len(keys))
+	var rowBuf [8]int32
+	rows := rowBuf[:0] // token rows, -1 for none
+	n, size := 0, 0
+	for _, k := range keys {
+		t := st.tokFind(k)
+		rows = append(rows, t)
+		if t >= 0 {
+			n1, s1 := st.idsSize(st.tokens.list(t))
+			n, size = n+n1, size+s1
+		}
+	}
+	// One array holds every entry's ids (each capped, so appending to
+	// one cannot overwrite the next), one buffer their bytes.
+	ids := make([]string, 0, n)
+	buf := make([]byte, 0, size)
 	for i, k := range keys {
 		out[i].Key = k
-		if t := st.tokFind(k); t >= 0 {
-			l := st.tokens.list(t)
-			out[i].Records, out[i].Version = st.appendIDs(nil, l), l.version
+		if rows[i] < 0 {
+			continue
 		}
+		l := st.tokens.list(rows[i])
+		start := len(ids)
+		ids, buf = st.appendIDs(ids, buf, l)
+		if len(ids) > start {
+			out[i].Records = ids[start:len(ids):len(ids)]
+		}
+		out[i].Version = l.version
 	}
 	return out, nil
 }
@@ -131,7 +154,10 @@ func (s *Store) IdentityCustomers(ctx context.Context, ids []uuid.UUID) ([]ident
 		out[i].ID = id
 		if c := st.customers.find(id); c >= 0 {
 			l := st.customers.list(c)
-			out[i].Records, out[i].Version = st.appendIDs(nil, l), l.version
+			if n, size := st.idsSize(l); n > 0 {
+				out[i].Records, _ = st.appendIDs(make([]string, 0, n), make([]byte, 0, size), l)
+			}
+			out[i].Version = l.version
 		}
 	}
 	return out, nil
@@ -161,18 +187,39 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	s.idmu.Lock()
 	defer s.idmu.Unlock()
 	st := &s.id
+	sc := &st.scratch
+	defer sc.release()
+	// Every key's hash is computed once, and its home slot read before any
+	// key is probed: the slots' cache misses overlap instead of following
+	// one another.
+	var sink uint64
+	for _, e := range c.ExpectTokens {
+		kind := st.kind(e.Key.Kind, true)
+		h := st.tokens.hash(kind, e.Key.Token)
+		sc.kinds, sc.tokHash = append(sc.kinds, kind), append(sc.tokHash, h)
+		sink += st.tokens.idx.peek(h)
+	}
+	for _, id := range c.ExpectAbsent {
+		h := st.records.hash(id)
+		sc.recHash = append(sc.recHash, h)
+		sink += st.records.idx.peek(h)
+	}
+	for j := range c.Records {
+		h := st.customers.hash(c.Records[j].CustomerID)
+		sc.custHash = append(sc.custHash, h)
+		sink += st.customers.idx.peek(h)
+	}
+	st.sink = sink
 	// The rows of the expected tokens are found once and reused when the
 	// records link their keys. A row made here for a token not stored yet
 	// is an empty list at version 0: the same as no row, even when the
 	// change is refused.
-	var seenBuf [16]int32
-	seen := seenBuf[:0]
-	for _, e := range c.ExpectTokens {
-		i := st.tokAt(e.Key)
+	for j, e := range c.ExpectTokens {
+		i := st.tokAtHash(sc.kinds[j], sc.tokHash[j], e.Key.Token)
 		if st.tokens.row(i).version != e.Version {
 			return fmt.Errorf("memstore: identity token version: %w", identity.ErrConflict)
 		}
-		seen = append(seen, i)
+		sc.seen = append(sc.seen, i)
 	}
 	for _, e := range c.ExpectCustomers {
 		var v int64
@@ -183,8 +230,8 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
 		}
 	}
-	for _, id := range c.ExpectAbsent {
-		if r, _, _ := st.recFind(id); r >= 0 {
+	for j, id := range c.ExpectAbsent {
+		if r, _ := st.recFindHash(id, sc.recHash[j]); r >= 0 {
 			return fmt.Errorf("memstore: identity record exists: %w", identity.ErrConflict)
 		}
 	}
@@ -196,7 +243,7 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	// tokenAt returns the row of a record's key: the next expected token
 	// when the change lists them in the records' order (as the resolver
 	// does), else found again.
-	next := 0
+	seen, next := sc.seen, 0
 	tokenAt := func(k identity.Key) int32 {
 		if next < len(seen) && c.ExpectTokens[next].Key == k {
 			next++
@@ -211,20 +258,29 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		}
 		return st.tokAt(k)
 	}
+	// recHash returns a record id's hash: the next expected-absent one's
+	// when the change lists them in the records' order.
+	nextAbsent := 0
+	recHash := func(id string) uint64 {
+		if nextAbsent < len(c.ExpectAbsent) && c.ExpectAbsent[nextAbsent] == id {
+			nextAbsent++
+			return sc.recHash[nextAbsent-1]
+		}
+		return st.records.hash(id)
+	}
 	// Every list the change touches gets its version incremented once:
 	// the touched rows are collected, and bumped at the end.
-	var tokBuf [16]int32
-	var custBuf [8]int32
 	var keyBuf, oldBuf [8]int32
-	tokTouched, custTouched := tokBuf[:0], custBuf[:0]
+	tokTouched, custTouched := sc.tokTouched, sc.custTouched
 	for j := range c.Records {
 		r := &c.Records[j]
 		keys := keyBuf[:0]
 		for _, k := range r.Keys {
 			keys = append(keys, tokenAt(k))
 		}
-		cust := st.customers.at(r.CustomerID)
-		row, h, slot := st.recFind(r.ID)
+		cust := st.customers.atHash(r.CustomerID, sc.custHash[j])
+		h := recHash(r.ID)
+		row, slot := st.recFindHash(r.ID, h)
 		if row >= 0 {
 			old := st.records.row(row)
 			for _, t := range st.keyRows(oldBuf[:0], row) {
@@ -249,6 +305,7 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		custTouched = append(custTouched, cust)
 		st.listAdd(st.customers.list(cust), row)
 	}
+	sc.tokTouched, sc.custTouched = tokTouched, custTouched
 	bump(&st.tokens.stamp, st.tokens.n, st.tokens.list, tokTouched)
 	bump(&st.customers.stamp, st.customers.n, st.customers.list, custTouched)
 	if st.arena.needsCompaction() {
@@ -384,4 +441,22 @@ func (s *Store) DeleteIdentityRecords(ctx context.Context, ids []string) error {
 		st.compact()
 	}
 	return nil
+}
+
+// applyScratch holds ApplyIdentity's working slices, kept between calls
+// (under the lock) so a batch of changes does not allocate them anew.
+type applyScratch struct {
+	kinds                         []int32  // of the expected tokens
+	tokHash, recHash, custHash    []uint64 // of the expected tokens, expected-absent ids, records' customers
+	seen, tokTouched, custTouched []int32
+}
+
+// release empties the slices, and drops them when a large change made
+// them large.
+func (sc *applyScratch) release() {
+	if cap(sc.tokHash) > 1<<16 || cap(sc.tokTouched) > 1<<17 {
+		*sc = applyScratch{}
+		return
+	}
+	*sc = applyScratch{sc.kinds[:0], sc.tokHash[:0], sc.recHash[:0], sc.custHash[:0], sc.seen[:0], sc.tokTouched[:0], sc.custTouched[:0]}
 }

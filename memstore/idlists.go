@@ -134,13 +134,17 @@ func (st *idState) tokEq(kind int32, token string) func(int32) bool {
 // tokAt returns the row of k, adding an empty list when there is none.
 func (st *idState) tokAt(k identity.Key) int32 {
 	kind := st.kind(k.Kind, true)
-	h := st.tokens.hash(kind, k.Token)
-	i, slot := st.tokens.idx.find(h, st.tokEq(kind, k.Token))
+	return st.tokAtHash(kind, st.tokens.hash(kind, k.Token), k.Token)
+}
+
+// tokAtHash is tokAt with the kind's index and the hash already known.
+func (st *idState) tokAtHash(kind int32, h uint64, token string) int32 {
+	i, slot := st.tokens.idx.find(h, st.tokEq(kind, token))
 	if i >= 0 {
 		return i
 	}
 	i = st.tokens.add()
-	*st.tokens.row(i) = tokRow{kind: kind, tok: st.arena.put(k.Token)}
+	*st.tokens.row(i) = tokRow{kind: kind, tok: st.arena.put(token)}
 	st.tokens.idx.insert(h, i, slot)
 	return i
 }
@@ -167,8 +171,10 @@ func (t *custTable) find(id uuid.UUID) int32 {
 
 // at returns the row of the customer, adding an empty list when there is
 // none.
-func (t *custTable) at(id uuid.UUID) int32 {
-	h := t.hash(id)
+func (t *custTable) at(id uuid.UUID) int32 { return t.atHash(id, t.hash(id)) }
+
+// atHash is at with the id's hash already known.
+func (t *custTable) atHash(id uuid.UUID, h uint64) int32 {
 	i, slot := t.idx.find(h, func(i int32) bool { return t.row(i).id == id })
 	if i >= 0 {
 		return i
@@ -274,20 +280,24 @@ func (st *idState) listRemove(l *idList, r int32) {
 	l.one = s[0]
 }
 
-// appendIDs appends copies of the ids of l's records to dst; the copies
-// share one new buffer.
-func (st *idState) appendIDs(dst []string, l *idList) []string {
+// idsSize returns the number of l's records and the length of their ids.
+func (st *idState) idsSize(l *idList) (n, size int) {
 	var rowBuf [1]int32
-	rows := st.appendRows(rowBuf[:0], l)
-	n := 0
-	for _, r := range rows {
-		n += len(st.recID(r))
+	for _, r := range st.appendRows(rowBuf[:0], l) {
+		size += len(st.recID(r))
 	}
-	buf := make([]byte, 0, n)
-	for _, r := range rows {
+	return int(l.n), size
+}
+
+// appendIDs appends the ids of l's records to dst, as strings whose bytes
+// are appended to buf (copies: they never alias the arena). A buf of
+// enough capacity (idsSize) is never reallocated.
+func (st *idState) appendIDs(dst []string, buf []byte, l *idList) ([]string, []byte) {
+	var rowBuf [1]int32
+	for _, r := range st.appendRows(rowBuf[:0], l) {
 		start := len(buf)
 		buf = append(buf, st.recID(r)...)
 		dst = append(dst, unsafeString(buf[start:]))
 	}
-	return dst
+	return dst, buf
 }

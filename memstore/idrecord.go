@@ -64,8 +64,13 @@ func (st *idState) recID(r int32) []byte {
 // none), the id's hash and the slot for recTable.idx.insert.
 func (st *idState) recFind(id string) (row int32, h uint64, slot int) {
 	h = st.records.hash(id)
-	row, slot = st.records.idx.find(h, func(r int32) bool { return string(st.recID(r)) == id })
+	row, slot = st.recFindHash(id, h)
 	return row, h, slot
+}
+
+// recFindHash is recFind with the id's hash already known.
+func (st *idState) recFindHash(id string, h uint64) (row int32, slot int) {
+	return st.records.idx.find(h, func(r int32) bool { return string(st.recID(r)) == id })
 }
 
 // recNew returns a new row for a record whose id hashes to h, indexed at

@@ -93,7 +93,7 @@ func TestIDListMatchesSortedSlice(t *testing.T) {
 			st.listRemove(&l, rows[op.id])
 			ref = slices.DeleteFunc(ref, func(x string) bool { return x == op.id })
 		}
-		got := st.appendIDs(nil, &l)
+		got, _ := st.appendIDs(nil, nil, &l)
 		if len(got) != len(ref) || len(ref) > 0 && !reflect.DeepEqual(got, ref) || int(l.n) != len(ref) {
 			t.Fatalf("after op %d: %v (n %d), want %v", i, got, l.n, ref)
 		}

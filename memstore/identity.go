@@ -205,9 +205,16 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		sink += st.records.idx.peek(h)
 	}
 	for j := range c.Records {
-		h := st.customers.hash(c.Records[j].CustomerID)
+		r := &c.Records[j]
+		h := st.customers.hash(r.CustomerID)
 		sc.custHash = append(sc.custHash, h)
-		sink += st.customers.idx.peek(h)
+		sink += st.customers.idx.peek(h) + touch(r.ID) + touch(r.Channel)
+		for _, k := range r.Evidence {
+			sink += touch(k.Token)
+		}
+		for _, d := range r.Display {
+			sink += touch(d)
+		}
 	}
 	st.sink = sink
 	// The rows of the expected tokens are found once and reused when the
@@ -459,4 +466,13 @@ func (sc *applyScratch) release() {
 		return
 	}
 	*sc = applyScratch{sc.kinds[:0], sc.tokHash[:0], sc.recHash[:0], sc.custHash[:0], sc.seen[:0], sc.tokTouched[:0], sc.custTouched[:0]}
+}
+
+// touch reads the first byte of s (0 when empty), so that ApplyIdentity
+// can bring a record's strings into the cache before it copies them.
+func touch(s string) uint64 {
+	if s == "" {
+		return 0
+	}
+	return uint64(s[0])
 }

@@ -24,8 +24,9 @@ type idState struct {
 	kindAt    map[string]int32 // index of kinds, once there are many
 	locs      []*time.Location // record time locations, interned; locs[0] is UTC
 	locAt     map[*time.Location]int32
-	multi     [][]int32 // the rows of lists holding two records or more
-	multiFree []int32   // free indexes in multi
+	zoneAt    map[zone]int32 // locations past maxLocs, by zone
+	multi     [][]int32      // the rows of lists holding two records or more
+	multiFree []int32        // free indexes in multi
 	scratch   applyScratch
 	sink      uint64 // keeps ApplyIdentity's slot reads
 
@@ -208,13 +209,7 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		r := &c.Records[j]
 		h := st.customers.hash(r.CustomerID)
 		sc.custHash = append(sc.custHash, h)
-		sink += st.customers.idx.peek(h) + touch(r.ID) + touch(r.Channel)
-		for _, k := range r.Evidence {
-			sink += touch(k.Token)
-		}
-		for _, d := range r.Display {
-			sink += touch(d)
-		}
+		sink += st.customers.idx.peek(h)
 	}
 	st.sink = sink
 	// The rows of the expected tokens are found once and reused when the
@@ -281,6 +276,9 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	tokTouched, custTouched := sc.tokTouched, sc.custTouched
 	for j := range c.Records {
 		r := &c.Records[j]
+		if j+touchAhead < len(c.Records) {
+			st.sink += touchRecord(&c.Records[j+touchAhead])
+		}
 		keys := keyBuf[:0]
 		for _, k := range r.Keys {
 			keys = append(keys, tokenAt(k))
@@ -468,8 +466,25 @@ func (sc *applyScratch) release() {
 	*sc = applyScratch{sc.kinds[:0], sc.tokHash[:0], sc.recHash[:0], sc.custHash[:0], sc.seen[:0], sc.tokTouched[:0], sc.custTouched[:0]}
 }
 
-// touch reads the first byte of s (0 when empty), so that ApplyIdentity
-// can bring a record's strings into the cache before it copies them.
+// touchAhead is how many records ahead of the one it writes
+// ApplyIdentity reads the next record's strings (touchRecord).
+const touchAhead = 8
+
+// touchRecord reads the first byte of each of r's strings that
+// ApplyIdentity copies, so that their cache misses overlap with the work
+// on earlier records instead of stalling the copy.
+func touchRecord(r *identity.StoredRecord) uint64 {
+	sum := touch(r.ID) + touch(r.Channel)
+	for _, k := range r.Evidence {
+		sum += touch(k.Token)
+	}
+	for _, d := range r.Display {
+		sum += touch(d)
+	}
+	return sum
+}
+
+// touch returns the first byte of s (0 when empty).
 func touch(s string) uint64 {
 	if s == "" {
 		return 0

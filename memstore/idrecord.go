@@ -97,8 +97,23 @@ func (st *idState) recDelete(r int32) {
 	st.records.free = append(st.records.free, r)
 }
 
-// locIndex returns the index of loc in st.locs (0 is UTC).
-func (st *idState) locIndex(loc *time.Location) int32 {
+// maxLocs bounds the locations interned by pointer: a caller whose every
+// time has a location of its own (time.Parse makes a new FixedZone for
+// each offset it parses) would otherwise grow the table by one per
+// record, for good. Past the bound a time keeps its zone (name and offset
+// at that instant) in a FixedZone interned by both: the same instant and
+// zone, no longer the same *time.Location.
+const maxLocs = 1024
+
+// zone is a location past maxLocs.
+type zone struct {
+	name   string
+	offset int
+}
+
+// locIndex returns the index in st.locs of t's location (0 is UTC).
+func (st *idState) locIndex(t time.Time) int32 {
+	loc := t.Location()
 	if loc == time.UTC {
 		return 0
 	}
@@ -109,9 +124,23 @@ func (st *idState) locIndex(loc *time.Location) int32 {
 		st.locAt = map[*time.Location]int32{}
 		st.locs = []*time.Location{time.UTC}
 	}
+	if len(st.locAt) < maxLocs {
+		i := int32(len(st.locs))
+		st.locs = append(st.locs, loc)
+		st.locAt[loc] = i
+		return i
+	}
+	name, offset := t.Zone()
+	z := zone{name, offset}
+	if i, ok := st.zoneAt[z]; ok {
+		return i
+	}
+	if st.zoneAt == nil {
+		st.zoneAt = map[zone]int32{}
+	}
 	i := int32(len(st.locs))
-	st.locs = append(st.locs, loc)
-	st.locAt[loc] = i
+	st.locs = append(st.locs, time.FixedZone(name, offset))
+	st.zoneAt[z] = i
 	return i
 }
 
@@ -180,7 +209,7 @@ func (st *idState) recWrite(i int32, r *identity.StoredRecord, keyRows []int32, 
 	}
 	_ = b[:n] // the size was exact
 	*st.records.row(i) = recRow{ent: ref, idLen: uint32(len(r.ID)), chLen: uint32(len(r.Channel)),
-		sec: r.At.Unix(), nsec: int32(r.At.Nanosecond()), loc: st.locIndex(r.At.Location()), cust: cust, live: true}
+		sec: r.At.Unix(), nsec: int32(r.At.Nanosecond()), loc: st.locIndex(r.At), cust: cust, live: true}
 }
 
 type field struct{ k, v string }

@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -250,5 +251,30 @@ func TestReplacedAndDeletedRecordBytesZeroed(t *testing.T) {
 	es, _ := s.IdentityTokens(ctx, []identity.Key{k})
 	if len(es[0].Records) != 0 || es[0].Version != 3 || !arenaHolds(&s.id, k.Token) {
 		t.Errorf("token after deletion: %+v", es[0])
+	}
+}
+
+// Times keep their location (the same pointer) for up to maxLocs
+// locations; past that, their instant and zone, and the table stops
+// growing with locations of the same zone.
+func TestRecordLocationsBounded(t *testing.T) {
+	st := newIDState()
+	base := time.Date(2025, 6, 1, 12, 0, 0, 5, time.UTC)
+	for i := range maxLocs + 500 {
+		loc := time.FixedZone("", 8*3600) // a new pointer each time, as time.Parse makes
+		if i%100 == 0 {
+			loc = time.FixedZone("XST", -3600*(i%5))
+		}
+		at := base.Add(time.Duration(i) * time.Minute).In(loc)
+		row := putRecord(&st, identity.StoredRecord{ID: fmt.Sprint(i), At: at})
+		got := st.head(row).At
+		gn, go_ := got.Zone()
+		wn, wo := at.Zone()
+		if !got.Equal(at) || gn != wn || go_ != wo || i < maxLocs && got != at {
+			t.Fatalf("record %d: time %v, want %v", i, got, at)
+		}
+	}
+	if len(st.locs) > maxLocs+10 {
+		t.Errorf("%d locations interned", len(st.locs))
 	}
 }

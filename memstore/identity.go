@@ -474,7 +474,7 @@ const touchAhead = 8
 // ApplyIdentity copies, so that their cache misses overlap with the work
 // on earlier records instead of stalling the copy.
 func touchRecord(r *identity.StoredRecord) uint64 {
-	sum := touch(r.ID) + touch(r.Channel)
+	sum := touch(r.ID) + touch(r.Channel) + uint64(len(r.Fields)) // the map's header
 	for _, k := range r.Evidence {
 		sum += touch(k.Token)
 	}

@@ -190,33 +190,27 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	st := &s.id
 	sc := &st.scratch
 	defer sc.release()
-	// Every key's hash is computed once, and its home slot read before any
-	// key is probed: the slots' cache misses overlap instead of following
-	// one another.
-	var sink uint64
-	for _, e := range c.ExpectTokens {
-		kind := st.kind(e.Key.Kind, true)
-		h := st.tokens.hash(kind, e.Key.Token)
+	// Every key's hash is computed once, and its home slot read
+	// touchAhead keys before it is probed: the slots' cache misses overlap
+	// instead of following one another.
+	hashToken := func(j int) {
+		k := c.ExpectTokens[j].Key
+		kind := st.kind(k.Kind, true)
+		h := st.tokens.hash(kind, k.Token)
 		sc.kinds, sc.tokHash = append(sc.kinds, kind), append(sc.tokHash, h)
-		sink += st.tokens.idx.peek(h)
+		st.sink += st.tokens.idx.peek(h)
 	}
-	for _, id := range c.ExpectAbsent {
-		h := st.records.hash(id)
-		sc.recHash = append(sc.recHash, h)
-		sink += st.records.idx.peek(h)
+	for j := range min(touchAhead, len(c.ExpectTokens)) {
+		hashToken(j)
 	}
-	for j := range c.Records {
-		r := &c.Records[j]
-		h := st.customers.hash(r.CustomerID)
-		sc.custHash = append(sc.custHash, h)
-		sink += st.customers.idx.peek(h)
-	}
-	st.sink = sink
 	// The rows of the expected tokens are found once and reused when the
 	// records link their keys. A row made here for a token not stored yet
 	// is an empty list at version 0: the same as no row, even when the
 	// change is refused.
 	for j, e := range c.ExpectTokens {
+		if j+touchAhead < len(c.ExpectTokens) {
+			hashToken(j + touchAhead)
+		}
 		i := st.tokAtHash(sc.kinds[j], sc.tokHash[j], e.Key.Token)
 		if st.tokens.row(i).version != e.Version {
 			return fmt.Errorf("memstore: identity token version: %w", identity.ErrConflict)
@@ -232,7 +226,18 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
 		}
 	}
+	hashAbsent := func(j int) {
+		h := st.records.hash(c.ExpectAbsent[j])
+		sc.recHash = append(sc.recHash, h)
+		st.sink += st.records.idx.peek(h)
+	}
+	for j := range min(touchAhead, len(c.ExpectAbsent)) {
+		hashAbsent(j)
+	}
 	for j, id := range c.ExpectAbsent {
+		if j+touchAhead < len(c.ExpectAbsent) {
+			hashAbsent(j + touchAhead)
+		}
 		if r, _ := st.recFindHash(id, sc.recHash[j]); r >= 0 {
 			return fmt.Errorf("memstore: identity record exists: %w", identity.ErrConflict)
 		}
@@ -274,10 +279,22 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	// the touched rows are collected, and bumped at the end.
 	var keyBuf, oldBuf [8]int32
 	tokTouched, custTouched := sc.tokTouched, sc.custTouched
+	// The records' customers are hashed, and records read, ahead too.
+	hashCustomer := func(j int) {
+		h := st.customers.hash(c.Records[j].CustomerID)
+		sc.custHash = append(sc.custHash, h)
+		st.sink += st.customers.idx.peek(h) + touchRecord(&c.Records[j])
+		if j < len(sc.recHash) {
+			st.sink += st.records.idx.peek(sc.recHash[j])
+		}
+	}
+	for j := range min(touchAhead, len(c.Records)) {
+		hashCustomer(j)
+	}
 	for j := range c.Records {
 		r := &c.Records[j]
 		if j+touchAhead < len(c.Records) {
-			st.sink += touchRecord(&c.Records[j+touchAhead])
+			hashCustomer(j + touchAhead)
 		}
 		keys := keyBuf[:0]
 		for _, k := range r.Keys {

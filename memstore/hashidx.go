@@ -33,14 +33,18 @@ func (x *hashIdx) find(h uint64, eq func(row int32) bool) (row int32, slot int) 
 	}
 }
 
-// peek reads h's home slot (0 when the table is empty): reading the
-// homes of many hashes before probing them lets their cache misses
-// overlap.
-func (x *hashIdx) peek(h uint64) uint64 {
+// peek returns the sum of the home slots of hs (0 when the table is
+// empty): reading them together, before they are probed, lets their cache
+// misses overlap.
+func (x *hashIdx) peek(hs []uint64) uint64 {
 	if len(x.slots) == 0 {
 		return 0
 	}
-	return x.slots[h>>x.shift]
+	var sum uint64
+	for _, h := range hs {
+		sum += x.slots[h>>x.shift]
+	}
+	return sum
 }
 
 // insert adds row under h at slot, the empty slot find returned for h

@@ -190,32 +190,32 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	st := &s.id
 	sc := &st.scratch
 	defer sc.release()
-	// Every key's hash is computed once, and its home slot read
-	// touchAhead keys before it is probed: the slots' cache misses overlap
-	// instead of following one another.
-	hashToken := func(j int) {
-		k := c.ExpectTokens[j].Key
-		kind := st.kind(k.Kind, true)
-		h := st.tokens.hash(kind, k.Token)
-		sc.kinds, sc.tokHash = append(sc.kinds, kind), append(sc.tokHash, h)
-		st.sink += st.tokens.idx.peek(h)
+	// Every key's hash is computed once, and the home slots of a block
+	// of keys are read together, one block ahead of their probes: the
+	// slots' cache misses overlap instead of following one another.
+	hashTokens := func(lo, hi int) {
+		for _, e := range c.ExpectTokens[lo:hi] {
+			kind := st.kind(e.Key.Kind, true)
+			sc.kinds, sc.tokHash = append(sc.kinds, kind), append(sc.tokHash, st.tokens.hash(kind, e.Key.Token))
+		}
+		st.sink += st.tokens.idx.peek(sc.tokHash[lo:hi])
 	}
-	for j := range min(touchAhead, len(c.ExpectTokens)) {
-		hashToken(j)
-	}
+	n := len(c.ExpectTokens)
+	hashTokens(0, min(aheadBlock, n))
 	// The rows of the expected tokens are found once and reused when the
 	// records link their keys. A row made here for a token not stored yet
 	// is an empty list at version 0: the same as no row, even when the
 	// change is refused.
-	for j, e := range c.ExpectTokens {
-		if j+touchAhead < len(c.ExpectTokens) {
-			hashToken(j + touchAhead)
+	for lo := 0; lo < n; lo += aheadBlock {
+		hi := min(lo+aheadBlock, n)
+		hashTokens(hi, min(hi+aheadBlock, n))
+		for j := lo; j < hi; j++ {
+			i := st.tokAtHash(sc.kinds[j], sc.tokHash[j], c.ExpectTokens[j].Key.Token)
+			if st.tokens.row(i).version != c.ExpectTokens[j].Version {
+				return fmt.Errorf("memstore: identity token version: %w", identity.ErrConflict)
+			}
+			sc.seen = append(sc.seen, i)
 		}
-		i := st.tokAtHash(sc.kinds[j], sc.tokHash[j], e.Key.Token)
-		if st.tokens.row(i).version != e.Version {
-			return fmt.Errorf("memstore: identity token version: %w", identity.ErrConflict)
-		}
-		sc.seen = append(sc.seen, i)
 	}
 	for _, e := range c.ExpectCustomers {
 		var v int64
@@ -226,20 +226,21 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
 		}
 	}
-	hashAbsent := func(j int) {
-		h := st.records.hash(c.ExpectAbsent[j])
-		sc.recHash = append(sc.recHash, h)
-		st.sink += st.records.idx.peek(h)
-	}
-	for j := range min(touchAhead, len(c.ExpectAbsent)) {
-		hashAbsent(j)
-	}
-	for j, id := range c.ExpectAbsent {
-		if j+touchAhead < len(c.ExpectAbsent) {
-			hashAbsent(j + touchAhead)
+	hashAbsent := func(lo, hi int) {
+		for _, id := range c.ExpectAbsent[lo:hi] {
+			sc.recHash = append(sc.recHash, st.records.hash(id))
 		}
-		if r, _ := st.recFindHash(id, sc.recHash[j]); r >= 0 {
-			return fmt.Errorf("memstore: identity record exists: %w", identity.ErrConflict)
+		st.sink += st.records.idx.peek(sc.recHash[lo:hi])
+	}
+	n = len(c.ExpectAbsent)
+	hashAbsent(0, min(aheadBlock, n))
+	for lo := 0; lo < n; lo += aheadBlock {
+		hi := min(lo+aheadBlock, n)
+		hashAbsent(hi, min(hi+aheadBlock, n))
+		for j := lo; j < hi; j++ {
+			if r, _ := st.recFindHash(c.ExpectAbsent[j], sc.recHash[j]); r >= 0 {
+				return fmt.Errorf("memstore: identity record exists: %w", identity.ErrConflict)
+			}
 		}
 	}
 	if c.RefuseErased && len(st.tombstones) > 0 { // no hashing until something is erased
@@ -279,22 +280,24 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	// the touched rows are collected, and bumped at the end.
 	var keyBuf, oldBuf [8]int32
 	tokTouched, custTouched := sc.tokTouched, sc.custTouched
-	// The records' customers are hashed, and records read, ahead too.
-	hashCustomer := func(j int) {
-		h := st.customers.hash(c.Records[j].CustomerID)
-		sc.custHash = append(sc.custHash, h)
-		st.sink += st.customers.idx.peek(h) + touchRecord(&c.Records[j])
-		if j < len(sc.recHash) {
-			st.sink += st.records.idx.peek(sc.recHash[j])
+	// The records' customers are hashed, and the records read, a block
+	// ahead too.
+	hashCustomers := func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			sc.custHash = append(sc.custHash, st.customers.hash(c.Records[j].CustomerID))
+		}
+		st.sink += st.customers.idx.peek(sc.custHash[lo:hi])
+		st.sink += st.records.idx.peek(sc.recHash[min(lo, len(sc.recHash)):min(hi, len(sc.recHash))])
+		for j := lo; j < hi; j++ {
+			st.sink += touchRecord(&c.Records[j])
 		}
 	}
-	for j := range min(touchAhead, len(c.Records)) {
-		hashCustomer(j)
-	}
+	n = len(c.Records)
+	hashCustomers(0, min(aheadBlock, n))
 	for j := range c.Records {
 		r := &c.Records[j]
-		if j+touchAhead < len(c.Records) {
-			hashCustomer(j + touchAhead)
+		if j%aheadBlock == 0 && j+aheadBlock < n {
+			hashCustomers(j+aheadBlock, min(j+2*aheadBlock, n))
 		}
 		keys := keyBuf[:0]
 		for _, k := range r.Keys {
@@ -483,9 +486,9 @@ func (sc *applyScratch) release() {
 	*sc = applyScratch{sc.kinds[:0], sc.tokHash[:0], sc.recHash[:0], sc.custHash[:0], sc.seen[:0], sc.tokTouched[:0], sc.custTouched[:0]}
 }
 
-// touchAhead is how many records ahead of the one it writes
-// ApplyIdentity reads the next record's strings (touchRecord).
-const touchAhead = 8
+// aheadBlock is how many keys, ids or records ApplyIdentity reads ahead
+// of their probes and copies, together.
+const aheadBlock = 16
 
 // touchRecord reads the first byte of each of r's strings that
 // ApplyIdentity copies, so that their cache misses overlap with the work

@@ -111,22 +111,33 @@ func (s *Store) IdentityRecords(ctx context.Context, ids []string) ([]identity.S
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.readRecords(ids, (*idState).decode), nil
+	return s.readRecords(ids, (*idState).decodeSize, (*idState).decode), nil
 }
 
 // readRecords returns view(row) for each stored record among ids, in
-// order; nil when there is none.
-func (s *Store) readRecords(ids []string, view func(*idState, int32) identity.StoredRecord) []identity.StoredRecord {
+// order (nil when there is none); the records' strings share one new
+// buffer of the size that size(row) adds up to.
+func (s *Store) readRecords(ids []string, size func(*idState, int32) int,
+	view func(*idState, int32, []byte) (identity.StoredRecord, []byte)) []identity.StoredRecord {
 	s.idmu.RLock()
 	defer s.idmu.RUnlock()
-	var out []identity.StoredRecord
+	st := &s.id
+	var rowBuf [8]int32
+	rows := rowBuf[:0]
+	n := 0
 	for _, id := range ids {
-		if r, _, _ := s.id.recFind(id); r >= 0 {
-			if out == nil {
-				out = make([]identity.StoredRecord, 0, len(ids))
-			}
-			out = append(out, view(&s.id, r))
+		if r, _, _ := st.recFind(id); r >= 0 {
+			rows = append(rows, r)
+			n += size(st, r)
 		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	out := make([]identity.StoredRecord, len(rows))
+	buf := make([]byte, 0, n)
+	for i, r := range rows {
+		out[i], buf = view(st, r, buf)
 	}
 	return out
 }
@@ -139,7 +150,7 @@ func (s *Store) IdentityRecordHeads(ctx context.Context, ids []string) ([]identi
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.readRecords(ids, (*idState).head), nil
+	return s.readRecords(ids, (*idState).headSize, (*idState).head), nil
 }
 
 // IdentityCustomers implements identity.Store.
@@ -151,15 +162,32 @@ func (s *Store) IdentityCustomers(ctx context.Context, ids []uuid.UUID) ([]ident
 	defer s.idmu.RUnlock()
 	st := &s.id
 	out := make([]identity.CustomerEntry, len(ids))
+	var rowBuf [8]int32
+	rows := rowBuf[:0] // customer rows, -1 for none
+	n, size := 0, 0
+	for _, id := range ids {
+		c := st.customers.find(id)
+		rows = append(rows, c)
+		if c >= 0 {
+			n1, s1 := st.idsSize(st.customers.list(c))
+			n, size = n+n1, size+s1
+		}
+	}
+	// As in IdentityTokens: one array of ids, one buffer of their bytes.
+	all := make([]string, 0, n)
+	buf := make([]byte, 0, size)
 	for i, id := range ids {
 		out[i].ID = id
-		if c := st.customers.find(id); c >= 0 {
-			l := st.customers.list(c)
-			if n, size := st.idsSize(l); n > 0 {
-				out[i].Records, _ = st.appendIDs(make([]string, 0, n), make([]byte, 0, size), l)
-			}
-			out[i].Version = l.version
+		if rows[i] < 0 {
+			continue
 		}
+		l := st.customers.list(rows[i])
+		start := len(all)
+		all, buf = st.appendIDs(all, buf, l)
+		if len(all) > start {
+			out[i].Records = all[start:len(all):len(all)]
+		}
+		out[i].Version = l.version
 	}
 	return out, nil
 }

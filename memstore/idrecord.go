@@ -285,18 +285,26 @@ func (st *idState) at(x *recRow) time.Time {
 	return t.In(st.locs[x.loc])
 }
 
-// head returns the record with only ID, Channel, At and CustomerID set;
-// its strings share one new buffer.
-func (st *idState) head(r int32) identity.StoredRecord {
+// headSize is the number of bytes head appends to its buffer.
+func (st *idState) headSize(r int32) int {
 	x := st.records.row(r)
-	b := slices.Clone(st.arena.bytes(x.ent)[:x.idLen+x.chLen])
-	return identity.StoredRecord{ID: unsafeString(b[:x.idLen]), Channel: unsafeString(b[x.idLen:]),
-		At: st.at(x), CustomerID: st.customers.row(x.cust).id}
+	return int(x.idLen + x.chLen)
 }
 
-// decode returns the whole record; its slices, map and strings are new
-// (the strings share one new buffer).
-func (st *idState) decode(r int32) identity.StoredRecord {
+// head returns the record with only ID, Channel, At and CustomerID set;
+// its strings are copies appended to buf.
+func (st *idState) head(r int32, buf []byte) (identity.StoredRecord, []byte) {
+	x := st.records.row(r)
+	start := len(buf)
+	buf = append(buf, st.arena.bytes(x.ent)[:x.idLen+x.chLen]...)
+	b := buf[start:]
+	return identity.StoredRecord{ID: unsafeString(b[:x.idLen]), Channel: unsafeString(b[x.idLen:]),
+		At: st.at(x), CustomerID: st.customers.row(x.cust).id}, buf
+}
+
+// decodeSize is the number of bytes decode appends to its buffer: the
+// record's entry and its linking keys' tokens.
+func (st *idState) decodeSize(r int32) int {
 	x := st.records.row(r)
 	ent := st.arena.bytes(x.ent)
 	br := x.reader(ent)
@@ -306,11 +314,20 @@ func (st *idState) decode(r int32) identity.StoredRecord {
 		_, tok := st.key(int32(br.uvarint()))
 		size += len(tok)
 	}
-	buf := make([]byte, len(ent), size)
-	copy(buf, ent)
-	rec := identity.StoredRecord{ID: unsafeString(buf[:x.idLen]), Channel: unsafeString(buf[x.idLen : x.idLen+x.chLen]),
+	return size
+}
+
+// decode returns the whole record; its slices and map are new, its
+// strings copies appended to buf (a buf with decodeSize spare capacity is
+// not reallocated).
+func (st *idState) decode(r int32, buf []byte) (identity.StoredRecord, []byte) {
+	x := st.records.row(r)
+	start := len(buf)
+	buf = append(buf, st.arena.bytes(x.ent)...)
+	ent := buf[start:]
+	rec := identity.StoredRecord{ID: unsafeString(ent[:x.idLen]), Channel: unsafeString(ent[x.idLen : x.idLen+x.chLen]),
 		At: st.at(x), CustomerID: st.customers.row(x.cust).id}
-	br = x.reader(buf)
+	br := x.reader(ent)
 	str := func() string { return unsafeString(br.bytes()) }
 	flags, nk, ne, nd, nf, nc := br.header()
 	if nk+ne > 0 {
@@ -358,5 +375,5 @@ func (st *idState) decode(r int32) identity.StoredRecord {
 			rec.Constraints[i] = str()
 		}
 	}
-	return rec
+	return rec, buf
 }

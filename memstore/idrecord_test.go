@@ -50,11 +50,11 @@ func TestRecordEncodingRoundTrip(t *testing.T) {
 	st := newIDState()
 	for _, want := range cases {
 		row := putRecord(&st, want)
-		got := st.decode(row)
+		got, _ := st.decode(row, nil)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("round trip of %q:\n got %#v\nwant %#v", want.ID, got, want)
 		}
-		if h := st.head(row); h.ID != want.ID || h.Channel != want.Channel || h.At != want.At || h.CustomerID != want.CustomerID {
+		if h, _ := st.head(row, nil); h.ID != want.ID || h.Channel != want.Channel || h.At != want.At || h.CustomerID != want.CustomerID {
 			t.Errorf("head of %q = %+v", want.ID, h)
 		}
 		var linked []identity.Key
@@ -165,7 +165,7 @@ func TestRecTableCollisions(t *testing.T) {
 				for _, x := range []string{string(rune('a' + j)), string(rune('a'+j)) + string(rune('a'+j%13))} {
 					r, _, _ := st.recFind(x)
 					want, ok := oracle[x]
-					if (r >= 0) != ok || ok && st.head(r).Channel != want {
+					if (r >= 0) != ok || ok && headOf(&st, r).Channel != want {
 						t.Fatalf("mask %d step %d: find %q = %d, want %q %v", mask, i, x, r, want, ok)
 					}
 				}
@@ -267,7 +267,7 @@ func TestRecordLocationsBounded(t *testing.T) {
 		}
 		at := base.Add(time.Duration(i) * time.Minute).In(loc)
 		row := putRecord(&st, identity.StoredRecord{ID: fmt.Sprint(i), At: at})
-		got := st.head(row).At
+		got := headOf(&st, row).At
 		gn, go_ := got.Zone()
 		wn, wo := at.Zone()
 		if !got.Equal(at) || gn != wn || go_ != wo || i < maxLocs && got != at {
@@ -277,4 +277,9 @@ func TestRecordLocationsBounded(t *testing.T) {
 	if len(st.locs) > maxLocs+10 {
 		t.Errorf("%d locations interned", len(st.locs))
 	}
+}
+
+func headOf(st *idState, r int32) identity.StoredRecord {
+	h, _ := st.head(r, nil)
+	return h
 }

@@ -9,21 +9,31 @@ import (
 	"unsafe"
 
 	"github.com/cimkit/cimkit/identity"
-	"github.com/google/uuid"
 )
 
-// idRec is a stored identity record in a compact form: the fields the
-// resolver's fast paths read (id, channel, time, customer) inline, and
-// everything else (keys, evidence, display values, profile fields,
-// constraints) encoded in one immutable string. A million records are
-// then a few million heap objects fewer for the garbage collector to
-// trace, and a write costs one allocation instead of a deep copy.
-type idRec struct {
-	id       string
-	channel  string
-	at       time.Time
-	customer uuid.UUID
-	blob     string
+// recRow is a stored identity record without pointers: its bytes are one
+// arena entry (ent) holding the id, the channel and the encoded rest
+// (keys, evidence, display values, profile fields, constraints); its time
+// is kept as integers and its customer as a customer row. A record's
+// linking keys are encoded as token rows, so replacing or deleting it
+// finds its token lists without hashing.
+type recRow struct {
+	ent          aref
+	idLen, chLen uint32
+	sec          int64 // At: Unix seconds, nanoseconds and location
+	nsec         int32
+	loc          int32 // index in idState.locs
+	cust         int32 // customer row
+	live         bool
+}
+
+// recTable holds the records by id; deleted rows are reused.
+type recTable struct {
+	seed maphash.Seed
+	idx  hashIdx
+	free []int32
+	mask uint64 // as in tokTable: tests force collisions with it
+	slab[recRow]
 }
 
 // blob flags: which slices and maps were non-nil (so a round trip keeps
@@ -36,12 +46,112 @@ const (
 	hasConstraints
 )
 
-// encodeRecord returns the compact form of r.
-func encodeRecord(r identity.StoredRecord) idRec {
+func (t *recTable) hash(id string) uint64 {
+	h := maphash.String(t.seed, id)
+	if t.mask != 0 {
+		h &= t.mask
+	}
+	return h
+}
+
+// recID returns a view of record row r's id.
+func (st *idState) recID(r int32) []byte {
+	x := st.records.row(r)
+	return st.arena.bytes(x.ent)[:x.idLen]
+}
+
+// recFind returns the row of the record with the id (-1 when there is
+// none), the id's hash and the slot for recTable.idx.insert.
+func (st *idState) recFind(id string) (row int32, h uint64, slot int) {
+	h = st.records.hash(id)
+	row, slot = st.recFindHash(id, h)
+	return row, h, slot
+}
+
+// recFindHash is recFind with the id's hash already known.
+func (st *idState) recFindHash(id string, h uint64) (row int32, slot int) {
+	return st.records.idx.find(h, func(r int32) bool { return string(st.recID(r)) == id })
+}
+
+// recNew returns a new row for a record whose id hashes to h, indexed at
+// slot (from recFind); the caller fills it with recWrite.
+func (st *idState) recNew(h uint64, slot int) int32 {
+	t := &st.records
+	var i int32
+	if n := len(t.free); n > 0 {
+		i, t.free = t.free[n-1], t.free[:n-1]
+	} else {
+		i = t.add()
+	}
+	t.idx.insert(h, i, slot)
+	return i
+}
+
+// recDelete zeroes and releases record row r and unindexes it.
+func (st *idState) recDelete(r int32) {
+	h := st.records.hash(string(st.recID(r)))
+	_, slot := st.records.idx.find(h, func(x int32) bool { return x == r })
+	st.records.idx.remove(slot)
+	st.arena.free(st.records.row(r).ent)
+	*st.records.row(r) = recRow{}
+	st.records.free = append(st.records.free, r)
+}
+
+// maxLocs bounds the locations interned by pointer: a caller whose every
+// time has a location of its own (time.Parse makes a new FixedZone for
+// each offset it parses) would otherwise grow the table by one per
+// record, for good. Past the bound a time keeps its zone (name and offset
+// at that instant) in a FixedZone interned by both: the same instant and
+// zone, no longer the same *time.Location.
+const maxLocs = 1024
+
+// zone is a location past maxLocs.
+type zone struct {
+	name   string
+	offset int
+}
+
+// locIndex returns the index in st.locs of t's location (0 is UTC).
+func (st *idState) locIndex(t time.Time) int32 {
+	loc := t.Location()
+	if loc == time.UTC {
+		return 0
+	}
+	if i, ok := st.locAt[loc]; ok {
+		return i
+	}
+	if st.locAt == nil {
+		st.locAt = map[*time.Location]int32{}
+		st.locs = []*time.Location{time.UTC}
+	}
+	if len(st.locAt) < maxLocs {
+		i := int32(len(st.locs))
+		st.locs = append(st.locs, loc)
+		st.locAt[loc] = i
+		return i
+	}
+	name, offset := t.Zone()
+	z := zone{name, offset}
+	if i, ok := st.zoneAt[z]; ok {
+		return i
+	}
+	if st.zoneAt == nil {
+		st.zoneAt = map[zone]int32{}
+	}
+	i := int32(len(st.locs))
+	st.locs = append(st.locs, time.FixedZone(name, offset))
+	st.zoneAt[z] = i
+	return i
+}
+
+// recWrite writes r into record row i, whose previous entry (if any) the
+// caller has released; keyRows are the token rows of r.Keys, cust its
+// customer row.
+func (st *idState) recWrite(i int32, r *identity.StoredRecord, keyRows []int32, cust int32) {
 	var flags byte
-	for i, nonNil := range [5]bool{r.Keys != nil, r.Evidence != nil, r.Display != nil, r.Fields != nil, r.Constraints != nil} {
+	for j, nonNil := range [5]bool{r.Keys != nil, r.Evidence != nil, r.Display != nil, r.Fields != nil, r.Constraints != nil} {
 		if nonNil {
-			flags |= 1 << i
+			flags |= 1 << j
 		}
 	}
 	// Fields sorted by name, so equal records encode equally.
@@ -55,15 +165,16 @@ func encodeRecord(r identity.StoredRecord) idRec {
 	}
 	counts := [5]int{len(r.Keys), len(r.Evidence), len(r.Display), len(fields), len(r.Constraints)}
 	// Two passes: the exact size, then the bytes, written once into the
-	// memory the string keeps.
-	n := 1
+	// arena.
+	n := len(r.ID) + len(r.Channel) + 1
 	for _, c := range counts {
 		n += uvarintLen(c)
 	}
-	for _, ks := range [2][]identity.Key{r.Keys, r.Evidence} {
-		for _, k := range ks {
-			n += strLen(string(k.Kind)) + strLen(k.Token)
-		}
+	for _, k := range keyRows {
+		n += uvarintLen(int(k))
+	}
+	for _, k := range r.Evidence { // kinds are few: interning them twice is cheap
+		n += uvarintLen(int(st.kind(k.Kind, true))) + strLen(k.Token)
 	}
 	for _, s := range r.Display {
 		n += strLen(s)
@@ -74,15 +185,18 @@ func encodeRecord(r identity.StoredRecord) idRec {
 	for _, s := range r.Constraints {
 		n += strLen(s)
 	}
-	b := make([]byte, 0, n)
+	ref, b := st.arena.alloc(n)
+	b = append(b, r.ID...)
+	b = append(b, r.Channel...)
 	b = append(b, flags)
 	for _, c := range counts {
 		b = binary.AppendUvarint(b, uint64(c))
 	}
-	for _, ks := range [2][]identity.Key{r.Keys, r.Evidence} {
-		for _, k := range ks {
-			b = appendStr(appendStr(b, string(k.Kind)), k.Token)
-		}
+	for _, k := range keyRows {
+		b = binary.AppendUvarint(b, uint64(k))
+	}
+	for _, k := range r.Evidence {
+		b = appendStr(binary.AppendUvarint(b, uint64(st.kind(k.Kind, false))), k.Token)
 	}
 	for _, s := range r.Display {
 		b = appendStr(b, s)
@@ -93,8 +207,9 @@ func encodeRecord(r identity.StoredRecord) idRec {
 	for _, s := range r.Constraints {
 		b = appendStr(b, s)
 	}
-	// b is never written again, so the string may share its memory.
-	return idRec{id: r.ID, channel: r.Channel, at: r.At, customer: r.CustomerID, blob: unsafe.String(unsafe.SliceData(b), len(b))}
+	_ = b[:n] // the size was exact
+	*st.records.row(i) = recRow{ent: ref, idLen: uint32(len(r.ID)), chLen: uint32(len(r.Channel)),
+		sec: r.At.Unix(), nsec: int32(r.At.Nanosecond()), loc: st.locIndex(r.At), cust: cust, live: true}
 }
 
 type field struct{ k, v string }
@@ -115,412 +230,150 @@ func uvarintLen(x int) int {
 	return n
 }
 
-// blobReader reads the encoded part of an idRec; the strings it returns
-// share the blob's memory (it is immutable).
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// blobReader reads an encoded record.
 type blobReader struct {
-	s   string
+	b   []byte
 	off int
 }
 
 func (br *blobReader) uvarint() int {
-	var x uint64
-	var shift uint
-	for {
-		c := br.s[br.off]
-		br.off++
-		x |= uint64(c&0x7f) << shift
-		if c < 0x80 {
-			return int(x)
-		}
-		shift += 7
-	}
+	x, n := binary.Uvarint(br.b[br.off:])
+	br.off += n
+	return int(x)
 }
 
-func (br *blobReader) str() string {
+// bytes returns the next length-prefixed bytes.
+func (br *blobReader) bytes() []byte {
 	n := br.uvarint()
-	s := br.s[br.off : br.off+n]
+	s := br.b[br.off : br.off+n]
 	br.off += n
 	return s
 }
 
 // header reads the flags and the five counts.
 func (br *blobReader) header() (flags byte, nk, ne, nd, nf, nc int) {
-	flags = br.s[0]
-	br.off = 1
+	flags = br.b[br.off]
+	br.off++
 	return flags, br.uvarint(), br.uvarint(), br.uvarint(), br.uvarint(), br.uvarint()
 }
 
-// keys returns the record's keys (linking keys, then evidence) in one
-// array, and how many of them are linking keys.
-func (x *idRec) keys() ([]identity.Key, int) {
-	br := blobReader{s: x.blob}
-	_, nk, ne, _, _, _ := br.header()
-	if nk+ne == 0 {
-		return nil, 0
-	}
-	ks := make([]identity.Key, nk+ne)
-	for i := range ks {
-		ks[i] = identity.Key{Kind: identity.Kind(br.str()), Token: br.str()}
-	}
-	return ks, nk
+// reader returns a reader of record row r's encoded part: b is the
+// arena entry itself, or a copy of it.
+func (x *recRow) reader(b []byte) blobReader {
+	return blobReader{b: b, off: int(x.idLen + x.chLen)}
 }
 
-// linkKeys calls f for each linking key, without allocating.
-func (x *idRec) linkKeys(f func(identity.Key)) {
-	br := blobReader{s: x.blob}
+// keyRows appends the token rows of record row r's linking keys to dst.
+func (st *idState) keyRows(dst []int32, r int32) []int32 {
+	x := st.records.row(r)
+	br := x.reader(st.arena.bytes(x.ent))
 	_, nk, _, _, _, _ := br.header()
 	for range nk {
-		f(identity.Key{Kind: identity.Kind(br.str()), Token: br.str()})
+		dst = append(dst, int32(br.uvarint()))
 	}
+	return dst
 }
 
-// hasLinkKey reports whether k is one of the record's linking keys.
-func (x *idRec) hasLinkKey(k identity.Key) bool {
-	found := false
-	x.linkKeys(func(y identity.Key) { found = found || y == k })
-	return found
+// at returns record row r's time.
+func (st *idState) at(x *recRow) time.Time {
+	t := time.Unix(x.sec, int64(x.nsec))
+	if x.loc == 0 {
+		return t.UTC()
+	}
+	return t.In(st.locs[x.loc])
 }
 
-// head returns the record with only ID, Channel, At and CustomerID set.
-func (x *idRec) head() identity.StoredRecord {
-	return identity.StoredRecord{ID: x.id, Channel: x.channel, At: x.at, CustomerID: x.customer}
+// headSize is the number of bytes head appends to its buffer.
+func (st *idState) headSize(r int32) int {
+	x := st.records.row(r)
+	return int(x.idLen + x.chLen)
 }
 
-// decode returns the whole record; its slices and map are fresh.
-func (x *idRec) decode() identity.StoredRecord {
-	r := x.head()
-	br := blobReader{s: x.blob}
+// head returns the record with only ID, Channel, At and CustomerID set;
+// its strings are copies appended to buf.
+func (st *idState) head(r int32, buf []byte) (identity.StoredRecord, []byte) {
+	x := st.records.row(r)
+	start := len(buf)
+	buf = append(buf, st.arena.bytes(x.ent)[:x.idLen+x.chLen]...)
+	b := buf[start:]
+	return identity.StoredRecord{ID: unsafeString(b[:x.idLen]), Channel: unsafeString(b[x.idLen:]),
+		At: st.at(x), CustomerID: st.customers.row(x.cust).id}, buf
+}
+
+// decodeSize is the number of bytes decode appends to its buffer: the
+// record's entry and its linking keys' tokens.
+func (st *idState) decodeSize(r int32) int {
+	x := st.records.row(r)
+	ent := st.arena.bytes(x.ent)
+	br := x.reader(ent)
+	_, nk, _, _, _, _ := br.header()
+	size := len(ent)
+	for range nk {
+		_, tok := st.key(int32(br.uvarint()))
+		size += len(tok)
+	}
+	return size
+}
+
+// decode returns the whole record; its slices and map are new, its
+// strings copies appended to buf (a buf with decodeSize spare capacity is
+// not reallocated).
+func (st *idState) decode(r int32, buf []byte) (identity.StoredRecord, []byte) {
+	x := st.records.row(r)
+	start := len(buf)
+	buf = append(buf, st.arena.bytes(x.ent)...)
+	ent := buf[start:]
+	rec := identity.StoredRecord{ID: unsafeString(ent[:x.idLen]), Channel: unsafeString(ent[x.idLen : x.idLen+x.chLen]),
+		At: st.at(x), CustomerID: st.customers.row(x.cust).id}
+	br := x.reader(ent)
+	str := func() string { return unsafeString(br.bytes()) }
 	flags, nk, ne, nd, nf, nc := br.header()
 	if nk+ne > 0 {
 		ks := make([]identity.Key, nk+ne)
-		for i := range ks {
-			ks[i] = identity.Key{Kind: identity.Kind(br.str()), Token: br.str()}
+		for i := range nk {
+			kind, tok := st.key(int32(br.uvarint()))
+			start := len(buf)
+			buf = append(buf, tok...)
+			ks[i] = identity.Key{Kind: identity.Kind(st.kinds[kind]), Token: unsafeString(buf[start:])}
 		}
-		r.Keys, r.Evidence = ks[:nk:nk], ks[nk:]
+		for i := nk; i < nk+ne; i++ {
+			kind := br.uvarint()
+			ks[i] = identity.Key{Kind: identity.Kind(st.kinds[kind]), Token: str()}
+		}
+		rec.Keys, rec.Evidence = ks[:nk:nk], ks[nk:]
 	}
-	if flags&hasKeys != 0 && r.Keys == nil {
-		r.Keys = []identity.Key{}
+	if flags&hasKeys != 0 && rec.Keys == nil {
+		rec.Keys = []identity.Key{}
 	}
 	if flags&hasKeys == 0 {
-		r.Keys = nil
+		rec.Keys = nil
 	}
 	switch {
 	case flags&hasEvidence == 0:
-		r.Evidence = nil
+		rec.Evidence = nil
 	case ne == 0:
-		r.Evidence = []identity.Key{}
+		rec.Evidence = []identity.Key{}
 	}
 	if flags&hasDisplay != 0 || nd > 0 {
-		r.Display = make([]string, nd)
-		for i := range r.Display {
-			r.Display[i] = br.str()
+		rec.Display = make([]string, nd)
+		for i := range rec.Display {
+			rec.Display[i] = str()
 		}
 	}
 	if flags&hasFields != 0 || nf > 0 {
-		r.Fields = make(map[string]string, nf)
+		rec.Fields = make(map[string]string, nf)
 		for range nf {
-			k := br.str()
-			r.Fields[k] = br.str()
+			k := str()
+			rec.Fields[k] = str()
 		}
 	}
 	if flags&hasConstraints != 0 || nc > 0 {
-		r.Constraints = make([]string, nc)
-		for i := range r.Constraints {
-			r.Constraints[i] = br.str()
+		rec.Constraints = make([]string, nc)
+		for i := range rec.Constraints {
+			rec.Constraints[i] = str()
 		}
 	}
-	return r
-}
-
-// idList is a sorted list of record ids with a version, stored by value in
-// its map: one id lives inline (most tokens and customers hold one
-// record), more in a slice.
-type idList struct {
-	version int64
-	n       int32
-	one     string   // the id when n == 1
-	more    []string // the ids when n >= 2
-}
-
-// snapshot returns a copy of the ids and the version; a nil list is
-// empty at version 0.
-func (l *idList) snapshot() ([]string, int64) {
-	if l == nil {
-		return nil, 0
-	}
-	switch l.n {
-	case 0:
-		return nil, l.version
-	case 1:
-		return []string{l.one}, l.version
-	}
-	return slices.Clone(l.more), l.version
-}
-
-// appendIDs appends the ids to dst.
-func (l *idList) appendIDs(dst []string) []string {
-	switch l.n {
-	case 0:
-		return dst
-	case 1:
-		return append(dst, l.one)
-	}
-	return append(dst, l.more...)
-}
-
-func (l *idList) add(id string) {
-	switch l.n {
-	case 0:
-		l.one, l.n = id, 1
-		return
-	case 1:
-		if l.one == id {
-			return
-		}
-		a, b := l.one, id
-		if b < a {
-			a, b = b, a
-		}
-		l.more, l.one, l.n = []string{a, b}, "", 2
-		return
-	}
-	if i, found := slices.BinarySearch(l.more, id); !found {
-		l.more = slices.Insert(l.more, i, id)
-		l.n++
-	}
-}
-
-func (l *idList) remove(id string) {
-	switch l.n {
-	case 0:
-		return
-	case 1:
-		if l.one == id {
-			l.one, l.n = "", 0
-		}
-		return
-	}
-	i, found := slices.BinarySearch(l.more, id)
-	if !found {
-		return
-	}
-	l.more = slices.Delete(l.more, i, i+1)
-	l.n--
-	if l.n == 1 {
-		l.one, l.more = l.more[0], nil
-	}
-}
-
-// lists is a table of idLists by key: a map from the key's 64-bit hash to
-// a row of a slab, so a list is found with one lookup in a map that holds
-// no pointers (the garbage collector skips it, and a miss never reads a
-// stored key) and then changed in place. Keys whose hashes collide are
-// chained through the rows. Rows are never removed (a list's version
-// outlives its ids).
-type lists[K comparable] struct {
-	seed maphash.Seed
-	idx  map[uint64]int32
-	// rows are kept in fixed-size chunks, so adding one never copies
-	// the others (a million-row table grows without doubling).
-	rows [][]listRow[K]
-	n    int32
-	// stamp numbers the calls of bump
-	stamp uint32
-	// mask, when not zero, keeps only these bits of each hash: tests use
-	// it to force collisions.
-	mask uint64
-}
-
-type listRow[K comparable] struct {
-	key   K
-	next  int32  // the next row with the same hash, or -1
-	stamp uint32 // the bump that last incremented the version
-	idList
-}
-
-// bump increments the version of every row listed, once each however
-// often it is listed. Each call stamps the rows it increments with a new
-// number, so repeats are found without a set.
-func (t *lists[K]) bump(rows []int32) {
-	t.stamp++
-	if t.stamp == 0 { // wrapped: no row may look stamped by this call
-		for i := range t.n {
-			t.row(i).stamp = 0
-		}
-		t.stamp = 1
-	}
-	for _, i := range rows {
-		if r := t.row(i); r.stamp != t.stamp {
-			r.stamp = t.stamp
-			r.version++
-		}
-	}
-}
-
-func newLists[K comparable]() lists[K] {
-	return lists[K]{seed: maphash.MakeSeed(), idx: map[uint64]int32{}}
-}
-
-// find returns the row of k (-1 when there is none), the key's hash and
-// the first row with that hash (-1 when there is none).
-func (t *lists[K]) find(k K) (i int32, h uint64, head int32) {
-	h = maphash.Comparable(t.seed, k)
-	if t.mask != 0 {
-		h &= t.mask
-	}
-	head, ok := t.idx[h]
-	if !ok {
-		return -1, h, -1
-	}
-	for i = head; i >= 0 && t.row(i).key != k; {
-		i = t.row(i).next
-	}
-	return i, h, head
-}
-
-// get returns the list of k, or nil. The pointer is valid until the next
-// call of at.
-func (t *lists[K]) get(k K) *idList {
-	if i, _, _ := t.find(k); i >= 0 {
-		return &t.row(i).idList
-	}
-	return nil
-}
-
-// version returns the version of k's list (0 when there is none).
-func (t *lists[K]) version(k K) int64 {
-	if i, _, _ := t.find(k); i >= 0 {
-		return t.row(i).version
-	}
-	return 0
-}
-
-// at returns the row of k, adding an empty list when there is none.
-func (t *lists[K]) at(k K) int32 {
-	i, h, head := t.find(k)
-	if i >= 0 {
-		return i
-	}
-	i = t.n
-	if i&(rowChunk-1) == 0 {
-		t.rows = append(t.rows, make([]listRow[K], rowChunk))
-	}
-	t.n++
-	*t.row(i) = listRow[K]{key: k, next: head}
-	t.idx[h] = i
-	return i
-}
-
-// detach gives the row a key of its own, so that it no longer keeps a
-// removed or replaced record's blob (with its profile values) in memory.
-func (r *listRow[K]) detach() {
-	if k, ok := any(r.key).(identity.Key); ok {
-		k = identity.Key{Kind: identity.Kind(strings.Clone(string(k.Kind))), Token: strings.Clone(k.Token)}
-		r.key = any(k).(K)
-	}
-}
-
-// Rows per chunk.
-const (
-	rowShift = 10
-	rowChunk = 1 << rowShift
-)
-
-// row returns row i.
-func (t *lists[K]) row(i int32) *listRow[K] { return &t.rows[i>>rowShift][i&(rowChunk-1)] }
-
-// recTable holds the identity records by id, like lists: a pointer-free
-// map from the id's 64-bit hash to a row of a chunked slab, colliding ids
-// chained through the rows. Deleted rows are reused.
-type recTable struct {
-	seed maphash.Seed
-	idx  map[uint64]int32
-	rows [][]recRow
-	n    int32
-	free []int32
-	mask uint64 // as in lists: tests force collisions with it
-}
-
-type recRow struct {
-	next int32 // the next row with the same hash, or -1
-	rec  idRec
-}
-
-func newRecTable() recTable { return recTable{seed: maphash.MakeSeed(), idx: map[uint64]int32{}} }
-
-func (t *recTable) row(i int32) *recRow { return &t.rows[i>>rowShift][i&(rowChunk-1)] }
-
-func (t *recTable) hash(id string) uint64 {
-	h := maphash.String(t.seed, id)
-	if t.mask != 0 {
-		h &= t.mask
-	}
-	return h
-}
-
-// get returns the record with the id, or nil. The pointer is valid until
-// the next put or remove.
-func (t *recTable) get(id string) *idRec {
-	i, ok := t.idx[t.hash(id)]
-	for ok && i >= 0 {
-		if r := t.row(i); r.rec.id == id {
-			return &r.rec
-		}
-		i = t.row(i).next
-	}
-	return nil
-}
-
-// put stores r, replacing the record with its id.
-func (t *recTable) put(r idRec) {
-	h := t.hash(r.id)
-	head, ok := t.idx[h]
-	if !ok {
-		head = -1
-	}
-	for i := head; i >= 0; i = t.row(i).next {
-		if t.row(i).rec.id == r.id {
-			t.row(i).rec = r
-			return
-		}
-	}
-	var i int32
-	if n := len(t.free); n > 0 {
-		i, t.free = t.free[n-1], t.free[:n-1]
-	} else {
-		i = t.n
-		if i&(rowChunk-1) == 0 {
-			t.rows = append(t.rows, make([]recRow, rowChunk))
-		}
-		t.n++
-	}
-	*t.row(i) = recRow{next: head, rec: r}
-	t.idx[h] = i
-}
-
-// remove deletes the record with the id, if any.
-func (t *recTable) remove(id string) {
-	h := t.hash(id)
-	head, ok := t.idx[h]
-	if !ok {
-		return
-	}
-	prev := int32(-1)
-	for i := head; i >= 0; prev, i = i, t.row(i).next {
-		r := t.row(i)
-		if r.rec.id != id {
-			continue
-		}
-		switch {
-		case prev >= 0:
-			t.row(prev).next = r.next
-		case r.next >= 0:
-			t.idx[h] = r.next
-		default:
-			delete(t.idx, h)
-		}
-		*r = recRow{next: -1}
-		t.free = append(t.free, i)
-		return
-	}
+	return rec, buf
 }

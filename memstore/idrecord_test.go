@@ -1,19 +1,39 @@
 package memstore
 
 import (
+	"bytes"
+	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/cimkit/cimkit/identity"
 	"github.com/google/uuid"
 )
 
-// The compact record form gives back exactly what was stored, nil and
-// empty kept apart.
+// putRecord writes r into st as ApplyIdentity does for a new record (no
+// list linking): the row.
+func putRecord(st *idState, r identity.StoredRecord) int32 {
+	var keys []int32
+	for _, k := range r.Keys {
+		keys = append(keys, st.tokAt(k))
+	}
+	row, h, slot := st.recFind(r.ID)
+	if row >= 0 {
+		st.arena.free(st.records.row(row).ent)
+	} else {
+		row = st.recNew(h, slot)
+	}
+	st.recWrite(row, &r, keys, st.customers.at(r.CustomerID))
+	return row
+}
+
+// The record form gives back exactly what was stored, nil and empty kept
+// apart, time zones and all.
 func TestRecordEncodingRoundTrip(t *testing.T) {
-	at := time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+	shanghai := time.FixedZone("CST", 8*3600)
+	at := time.Date(2025, 3, 1, 8, 0, 0, 123, time.UTC)
 	k := func(kind, tok string) identity.Key { return identity.Key{Kind: identity.Kind(kind), Token: tok} }
 	long := string(make([]byte, 300)) // a length that needs two varint bytes
 	cases := []identity.StoredRecord{
@@ -23,118 +43,107 @@ func TestRecordEncodingRoundTrip(t *testing.T) {
 			Display: []string{"d*1", "+86 138****0000", "张*"}, Fields: map[string]string{"name": "张三", "gender": "f", "a": long},
 			Constraints: []string{"c1", "c2"}},
 		{ID: "c", Keys: []identity.Key{}, Evidence: []identity.Key{}, Display: []string{}, Fields: map[string]string{}, Constraints: []string{}},
-		{ID: "d", Evidence: []identity.Key{k("name", "x")}, Display: []string{""}},
-		{ID: "e", Keys: []identity.Key{k("phone", long)}},
+		{ID: "d", Evidence: []identity.Key{k("name", "x"), k("email", "")}, Display: []string{""}, At: at.In(shanghai)},
+		{ID: "e", Keys: []identity.Key{k("phone", long), k("phone", long)}, At: time.Date(1900, 1, 1, 0, 0, 0, 0, time.Local)},
+		{ID: "", Channel: "web", Keys: []identity.Key{k("", "")}, At: time.Unix(-1, 999_999_999).In(shanghai)},
 	}
+	st := newIDState()
 	for _, want := range cases {
-		x := encodeRecord(want)
-		got := x.decode()
+		row := putRecord(&st, want)
+		got, _ := st.decode(row, nil)
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("round trip of %s:\n got %#v\nwant %#v", want.ID, got, want)
+			t.Errorf("round trip of %q:\n got %#v\nwant %#v", want.ID, got, want)
 		}
-		if h := x.head(); h.ID != want.ID || h.Channel != want.Channel || !h.At.Equal(want.At) || h.CustomerID != want.CustomerID {
-			t.Errorf("head of %s = %+v", want.ID, h)
+		if h, _ := st.head(row, nil); h.ID != want.ID || h.Channel != want.Channel || h.At != want.At || h.CustomerID != want.CustomerID {
+			t.Errorf("head of %q = %+v", want.ID, h)
 		}
 		var linked []identity.Key
-		x.linkKeys(func(k identity.Key) { linked = append(linked, k) })
+		for _, i := range st.keyRows(nil, row) {
+			kind, tok := st.key(i)
+			linked = append(linked, identity.Key{Kind: identity.Kind(st.kinds[kind]), Token: string(tok)})
+		}
 		if len(linked) != len(want.Keys) || len(want.Keys) > 0 && !reflect.DeepEqual(linked, want.Keys) {
-			t.Errorf("linkKeys of %s = %v, want %v", want.ID, linked, want.Keys)
+			t.Errorf("keyRows of %q = %v, want %v", want.ID, linked, want.Keys)
 		}
 	}
 }
 
-// idList keeps its ids sorted and unique through adds and removes,
-// compared with a plain sorted slice.
+// A list keeps its record rows sorted by id and unique through adds and
+// removes, compared with a plain sorted slice of ids.
 func TestIDListMatchesSortedSlice(t *testing.T) {
+	st := newIDState()
+	rows := map[string]int32{}
+	for _, id := range []string{"m", "c", "x", "q", "b", "a", "mm", ""} {
+		rows[id] = putRecord(&st, identity.StoredRecord{ID: id})
+	}
 	var l idList
 	var ref []string
 	ops := []struct {
 		add bool
 		id  string
-	}{{true, "m"}, {true, "m"}, {true, "c"}, {true, "x"}, {false, "m"}, {false, "q"}, {false, "c"}, {false, "x"}, {true, "b"}, {true, "a"}, {false, "a"}}
+	}{{true, "m"}, {true, "m"}, {true, "c"}, {true, "x"}, {false, "m"}, {false, "q"}, {false, "c"}, {false, "x"},
+		{true, "b"}, {true, "a"}, {false, "a"}, {true, "mm"}, {true, ""}, {true, "x"}, {true, "m"}, {false, ""}, {false, "b"}}
 	for i, op := range ops {
 		if op.add {
-			l.add(op.id)
-			if !contains(ref, op.id) {
-				ref = insertSorted(ref, op.id)
+			st.listAdd(&l, rows[op.id])
+			if !slices.Contains(ref, op.id) {
+				ref = append(ref, op.id)
+				slices.Sort(ref)
 			}
 		} else {
-			l.remove(op.id)
-			ref = removeStr(ref, op.id)
+			st.listRemove(&l, rows[op.id])
+			ref = slices.DeleteFunc(ref, func(x string) bool { return x == op.id })
 		}
-		got, _ := l.snapshot()
-		if len(got) != len(ref) || len(ref) > 0 && !reflect.DeepEqual(got, ref) {
-			t.Fatalf("after op %d: %v, want %v", i, got, ref)
+		got, _ := st.appendIDs(nil, nil, &l)
+		if len(got) != len(ref) || len(ref) > 0 && !reflect.DeepEqual(got, ref) || int(l.n) != len(ref) {
+			t.Fatalf("after op %d: %v (n %d), want %v", i, got, l.n, ref)
 		}
 	}
 }
 
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
-func insertSorted(xs []string, x string) []string {
-	i := 0
-	for i < len(xs) && xs[i] < x {
-		i++
-	}
-	return append(xs[:i:i], append([]string{x}, xs[i:]...)...)
-}
-
-func removeStr(xs []string, x string) []string {
-	var out []string
-	for _, y := range xs {
-		if y != x {
-			out = append(out, y)
-		}
-	}
-	return out
-}
-
-// lists finds every key through hash collisions: with the hash cut to two
-// bits, every key shares a chain with many others, and the table must
-// still agree with a plain map.
-func TestListsCollisions(t *testing.T) {
+// The token table finds every key through hash collisions: with the hash
+// cut to two bits, every key shares a probe run with many others, and the
+// table must still agree with a plain map.
+func TestTokenTableCollisions(t *testing.T) {
 	for _, mask := range []uint64{0, 3} {
-		tab := newLists[identity.Key]()
-		tab.mask = mask
+		st := newIDState()
+		st.tokens.mask = mask
 		oracle := map[identity.Key]int64{}
+		version := func(k identity.Key) int64 {
+			if i := st.tokFind(k); i >= 0 {
+				return st.tokens.row(i).version
+			}
+			return 0
+		}
 		for i := range 500 {
 			k := identity.Key{Kind: identity.Kind("k" + string(rune('a'+i%3))), Token: string(rune(0x4e00 + i%170))}
-			if tab.version(k) != oracle[k] {
-				t.Fatalf("mask %d: version of %v = %d before write, want %d", mask, k, tab.version(k), oracle[k])
+			if version(k) != oracle[k] {
+				t.Fatalf("mask %d: version of %v = %d before write, want %d", mask, k, version(k), oracle[k])
 			}
-			tab.row(tab.at(k)).version++
+			st.tokens.row(st.tokAt(k)).version++
 			oracle[k]++
 		}
-		if int(tab.n) != len(oracle) {
-			t.Errorf("mask %d: %d rows for %d keys", mask, tab.n, len(oracle))
+		if int(st.tokens.n) != len(oracle) || st.tokens.idx.n != len(oracle) {
+			t.Errorf("mask %d: %d rows, %d indexed, for %d keys", mask, st.tokens.n, st.tokens.idx.n, len(oracle))
 		}
 		for k, v := range oracle {
-			if l := tab.get(k); l == nil || l.version != v {
-				t.Errorf("mask %d: get %v wrong", mask, k)
+			if version(k) != v {
+				t.Errorf("mask %d: version of %v = %d, want %d", mask, k, version(k), v)
 			}
 		}
-		if tab.get(identity.Key{Kind: "kz", Token: "none"}) != nil {
+		if st.tokFind(identity.Key{Kind: "ka", Token: "none"}) >= 0 || st.tokFind(identity.Key{Kind: "kz", Token: "一"}) >= 0 {
 			t.Errorf("mask %d: found a key never added", mask)
-		}
-		if mask != 0 && len(tab.idx) > 4 {
-			t.Errorf("mask %d: %d hashes", mask, len(tab.idx))
 		}
 	}
 }
 
-// recTable agrees with a plain map through puts, replacements and
-// removals, also when every id shares one of four hashes.
+// The record table agrees with a plain map through puts, replacements and
+// removals, also when every id shares one of four hashes (so removals
+// shift probe runs).
 func TestRecTableCollisions(t *testing.T) {
 	for _, mask := range []uint64{0, 3} {
-		tab := newRecTable()
-		tab.mask = mask
+		st := newIDState()
+		st.records.mask = mask
 		oracle := map[string]string{}
 		for i := range 3000 {
 			id := string(rune('a' + i*7%26))
@@ -143,69 +152,134 @@ func TestRecTableCollisions(t *testing.T) {
 			}
 			switch i % 4 {
 			case 3:
-				tab.remove(id)
+				if r, _, _ := st.recFind(id); r >= 0 {
+					st.recDelete(r)
+				}
 				delete(oracle, id)
 			default:
 				ch := string(rune('A' + i%26))
-				tab.put(idRec{id: id, channel: ch})
+				putRecord(&st, identity.StoredRecord{ID: id, Channel: ch})
 				oracle[id] = ch
 			}
 			for j := range 26 {
 				for _, x := range []string{string(rune('a' + j)), string(rune('a'+j)) + string(rune('a'+j%13))} {
-					r := tab.get(x)
+					r, _, _ := st.recFind(x)
 					want, ok := oracle[x]
-					if (r != nil) != ok || ok && r.channel != want {
-						t.Fatalf("mask %d step %d: get %q = %v, want %q %v", mask, i, x, r, want, ok)
+					if (r >= 0) != ok || ok && headOf(&st, r).Channel != want {
+						t.Fatalf("mask %d step %d: find %q = %d, want %q %v", mask, i, x, r, want, ok)
 					}
 				}
 			}
 		}
-		if mask != 0 && len(tab.idx) > 4 {
-			t.Errorf("mask %d: %d hashes", mask, len(tab.idx))
+		if st.records.idx.n != len(oracle) {
+			t.Errorf("mask %d: %d indexed, want %d", mask, st.records.idx.n, len(oracle))
 		}
-	}
-}
-
-// A deleted record's blob (which holds its profile values) is no longer
-// referenced by the token rows that indexed it.
-func TestDeletedRecordBlobReleased(t *testing.T) {
-	s := New()
-	ctx := t.Context()
-	k := identity.Key{Kind: "phone", Token: "t1"}
-	rec := identity.StoredRecord{ID: "r1", CustomerID: uuid.New(), Keys: []identity.Key{k}, Fields: map[string]string{"name": "张三"}}
-	if err := s.ApplyIdentity(ctx, identity.Change{Records: []identity.StoredRecord{rec}}); err != nil {
-		t.Fatal(err)
-	}
-	blob := s.id.records.get("r1").blob
-	inBlob := func(x string) bool {
-		p, b := uintptr(unsafe.Pointer(unsafe.StringData(x))), uintptr(unsafe.Pointer(unsafe.StringData(blob)))
-		return len(x) > 0 && p >= b && p < b+uintptr(len(blob))
-	}
-	i, _, _ := s.id.tokens.find(k)
-	if !inBlob(s.id.tokens.row(i).key.Token) {
-		t.Fatal("setup: the token row does not share the blob")
-	}
-	if err := s.DeleteIdentityRecords(ctx, []string{"r1"}); err != nil {
-		t.Fatal(err)
-	}
-	if key := s.id.tokens.row(i).key; inBlob(key.Token) || inBlob(string(key.Kind)) || key != k {
-		t.Errorf("after deletion the token row still points into the blob (or lost its key)")
 	}
 }
 
 // TestBumpOncePerCall: bump increments each listed row once per call,
 // however often it is listed, also when the stamp counter wraps.
 func TestBumpOncePerCall(t *testing.T) {
-	l := newLists[string]()
-	a, b := l.at("a"), l.at("b")
+	st := newIDState()
+	l := &st.customers
+	a, b := l.at(uuid.UUID{1}), l.at(uuid.UUID{2})
 	for _, start := range []uint32{0, ^uint32(0) - 1} {
 		l.stamp = start
 		va, vb := l.row(a).version, l.row(b).version
 		for range 3 {
-			l.bump([]int32{a, b, a, a})
+			bump(&l.stamp, l.n, l.list, []int32{a, b, a, a})
 		}
 		if l.row(a).version != va+3 || l.row(b).version != vb+3 {
 			t.Fatalf("start %d: versions %d %d, want %d %d", start, l.row(a).version, l.row(b).version, va+3, vb+3)
 		}
 	}
+}
+
+// arenaHolds reports whether any arena chunk still holds the bytes of s.
+func arenaHolds(st *idState, s string) bool {
+	for _, ch := range st.arena.chunks {
+		if bytes.Contains(ch[:cap(ch)], []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// A replaced or deleted record's values (profile fields, display values,
+// evidence) no longer exist in the store's memory; the token rows keep
+// their keys (a token's version outlives its records).
+func TestReplacedAndDeletedRecordBytesZeroed(t *testing.T) {
+	s := New()
+	ctx := t.Context()
+	k := identity.Key{Kind: "phone", Token: "t-13800000000"}
+	rec := func(name, shown string) identity.StoredRecord {
+		return identity.StoredRecord{ID: "r1", CustomerID: uuid.UUID{7}, Keys: []identity.Key{k},
+			Evidence: []identity.Key{{Kind: "name", Token: "ev-" + name}}, Display: []string{shown}, Fields: map[string]string{"name": name}}
+	}
+	put := func(r identity.StoredRecord) {
+		t.Helper()
+		if err := s.ApplyIdentity(ctx, identity.Change{Records: []identity.StoredRecord{r}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(rec("张三丰", "138****0001"))
+	if !arenaHolds(&s.id, "张三丰") || !arenaHolds(&s.id, "138****0001") {
+		t.Fatal("setup: the record's values are not in the arena")
+	}
+	put(rec("李四光", "138****0002"))
+	for _, v := range []string{"张三丰", "138****0001", "ev-张三丰"} {
+		if arenaHolds(&s.id, v) {
+			t.Errorf("after replacement the old value %q is still in memory", v)
+		}
+	}
+	got, _ := s.IdentityRecords(ctx, []string{"r1"})
+	if len(got) != 1 || got[0].Fields["name"] != "李四光" {
+		t.Fatalf("after replacement: %+v", got)
+	}
+	if err := s.DeleteIdentityRecords(ctx, []string{"r1"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"李四光", "138****0002", "ev-李四光"} {
+		if arenaHolds(&s.id, v) {
+			t.Errorf("after deletion the value %q is still in memory", v)
+		}
+	}
+	// Strings handed out before the deletion are copies: still intact.
+	if got[0].Fields["name"] != "李四光" || got[0].Display[0] != "138****0002" || got[0].ID != "r1" {
+		t.Errorf("a returned record changed after deletion: %+v", got[0])
+	}
+	es, _ := s.IdentityTokens(ctx, []identity.Key{k})
+	if len(es[0].Records) != 0 || es[0].Version != 3 || !arenaHolds(&s.id, k.Token) {
+		t.Errorf("token after deletion: %+v", es[0])
+	}
+}
+
+// Times keep their location (the same pointer) for up to maxLocs
+// locations; past that, their instant and zone, and the table stops
+// growing with locations of the same zone.
+func TestRecordLocationsBounded(t *testing.T) {
+	st := newIDState()
+	base := time.Date(2025, 6, 1, 12, 0, 0, 5, time.UTC)
+	for i := range maxLocs + 500 {
+		loc := time.FixedZone("", 8*3600) // a new pointer each time, as time.Parse makes
+		if i%100 == 0 {
+			loc = time.FixedZone("XST", -3600*(i%5))
+		}
+		at := base.Add(time.Duration(i) * time.Minute).In(loc)
+		row := putRecord(&st, identity.StoredRecord{ID: fmt.Sprint(i), At: at})
+		got := headOf(&st, row).At
+		gn, go_ := got.Zone()
+		wn, wo := at.Zone()
+		if !got.Equal(at) || gn != wn || go_ != wo || i < maxLocs && got != at {
+			t.Fatalf("record %d: time %v, want %v", i, got, at)
+		}
+	}
+	if len(st.locs) > maxLocs+10 {
+		t.Errorf("%d locations interned", len(st.locs))
+	}
+}
+
+func headOf(st *idState, r int32) identity.StoredRecord {
+	h, _ := st.head(r, nil)
+	return h
 }

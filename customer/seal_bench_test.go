@@ -10,6 +10,7 @@ import (
 
 	"github.com/cimkit/cimkit/customer"
 	"github.com/cimkit/cimkit/identity"
+	"github.com/cimkit/cimkit/internal/cputime"
 	"github.com/cimkit/cimkit/internal/demo"
 	"github.com/cimkit/cimkit/internal/synth"
 	"github.com/cimkit/cimkit/memstore"
@@ -58,9 +59,9 @@ func benchService(b *testing.B, sealed bool, km *privacy.LocalKeyManager) *custo
 // leaves out time spent waiting for a core, so on a shared machine it
 // varies far less than ns/op; it includes GC work on other threads.
 func cpuMeter(b *testing.B) func() {
-	start, ok := processCPU()
+	start, ok := cputime.Process()
 	return func() {
-		if end, ok2 := processCPU(); ok && ok2 && b.N > 0 {
+		if end, ok2 := cputime.Process(); ok && ok2 && b.N > 0 {
 			b.ReportMetric(float64((end-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 		}
 	}

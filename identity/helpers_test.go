@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cimkit/cimkit/identity"
+	"github.com/cimkit/cimkit/internal/cputime"
 	"github.com/cimkit/cimkit/internal/synth"
 	"github.com/cimkit/cimkit/memstore"
 	"github.com/cimkit/cimkit/storetest"
@@ -115,3 +116,6 @@ func fastSlowAgree(t *testing.T, seed uint64, recs []identity.Record) {
 		t.Fatalf("seed %d: slow-path partition differs from batch", seed)
 	}
 }
+
+// cpuTime is the process's CPU time so far (0 where unknown).
+func cpuTime() time.Duration { d, _ := cputime.Process(); return d }

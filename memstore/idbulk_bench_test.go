@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cimkit/cimkit/identity"
+	"github.com/cimkit/cimkit/internal/cputime"
 	"github.com/cimkit/cimkit/internal/synth"
 	"github.com/cimkit/cimkit/memstore"
 	"github.com/google/uuid"
@@ -113,3 +114,6 @@ func writeBulk(b *testing.B, st *memstore.Store, srs []identity.StoredRecord) {
 		}
 	}
 }
+
+// cpuTime is the process's CPU time so far (0 where unknown).
+func cpuTime() time.Duration { d, _ := cputime.Process(); return d }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cimkit/cimkit/internal/cputime"
 )
 
 // bigRuleSet returns a rule set of n dynamic tags cycling through ten
@@ -126,3 +128,7 @@ func BenchmarkRuleSet1Mx100(b *testing.B) {
 		b.ReportMetric(float64(tagged)/float64(b.N)/total, "tags/customer")
 	})
 }
+
+// cpuNanos is the process's CPU time so far in nanoseconds (0 where
+// unknown).
+func cpuNanos() int64 { d, _ := cputime.Process(); return int64(d) }

@@ -1,6 +1,0 @@
-//go:build !unix
-
-package tagging
-
-// cpuNanos is unavailable on this platform.
-func cpuNanos() int64 { return 0 }

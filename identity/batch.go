@@ -132,26 +132,39 @@ type batch struct {
 	grpKey []hashed
 	// size of each component, by component
 	size []int32
-	// outcome of each record on the fast path, its customer, and whether
-	// it was reported
+	// outcome of each record on the fast path, and whether it was
+	// reported
 	matched []bool
-	cust    []uuid.UUID
 	done    []bool
-	// write's state: the Result.Changed slab; for each group, whether
-	// this batch wrote its token and the version it left; for each
-	// component, the version its customer's list was left at; stamps
-	// marking groups and components met in one pass over a chunk; the
-	// change, reused from chunk to chunk.
-	changed   []uuid.UUID
-	known     []bool
-	ver       []int64
-	custVer   []int64
-	grpStamp  []uint32
-	custStamp []uint32
-	stamp     uint32
-	change    Change
+	// write's state: the Result.Changed slab; each group's and each
+	// component's state (one struct each, so one cache line is read);
+	// the number stamping one pass over a chunk; the change, reused from
+	// chunk to chunk.
+	changed []uuid.UUID
+	gs      []grpState
+	cs      []custState
+	stamp   uint32
+	change  Change
 	// optimistic: no write has conflicted yet (see flush)
 	optimistic bool
+}
+
+// grpState is a group's state while the batch writes: whether the batch
+// wrote its token yet and the version it left it at, and the pass that
+// last met it.
+type grpState struct {
+	ver   int64
+	stamp uint32
+	known bool
+}
+
+// custState is a component's state while the batch writes: its customer,
+// the version the customer's list was left at and the pass that last met
+// it.
+type custState struct {
+	id    uuid.UUID // the customer, once created
+	ver   int64
+	stamp uint32
 }
 
 // hashed is a hash with two numbers: what it hashes, found by them.
@@ -353,7 +366,6 @@ func (b *batch) slowFrom(c, i int32) { b.from[c] = min(b.from[c], i) }
 // and the general path carries on from there.
 func (b *batch) replay() {
 	b.matched = make([]bool, b.n)
-	b.cust = make([]uuid.UUID, b.n)
 	rules := b.r.rules
 	// unique holds, per component of several records, the groups of the
 	// unique-kind keys of its records so far.
@@ -468,11 +480,8 @@ func (b *batch) withinExpiry(i int, recs []int32, rule *Rule) bool {
 func (b *batch) write(ctx context.Context, finish func(int, Result, error)) error {
 	ng := len(b.grpOff) - 1
 	b.changed = make([]uuid.UUID, b.n)
-	b.known = make([]bool, ng)
-	b.ver = make([]int64, ng)
-	b.grpStamp = make([]uint32, ng)
-	b.custVer = make([]int64, b.n)
-	b.custStamp = make([]uint32, b.n)
+	b.gs = make([]grpState, ng)
+	b.cs = make([]custState, b.n)
 	var recs []int32
 	for lo := 0; lo < b.n; lo += b.r.chunk {
 		hi := min(lo+b.r.chunk, b.n)
@@ -511,9 +520,9 @@ func (b *batch) flush(ctx context.Context, recs []int32, hi int32, retry bool, f
 	var fresh []int32 // groups first written by this chunk
 	for _, i := range recs {
 		for j := b.keyOff[i]; j < b.keyOff[i+1]; j++ {
-			if g := b.keyGrp[j]; b.grpStamp[g] != stamp {
-				b.grpStamp[g] = stamp
-				if !b.known[g] {
+			if g := b.keyGrp[j]; b.gs[g].stamp != stamp {
+				b.gs[g].stamp = stamp
+				if !b.gs[g].known {
 					fresh = append(fresh, g)
 				}
 			}
@@ -550,26 +559,26 @@ func (b *batch) flush(ctx context.Context, recs []int32, hi int32, retry bool, f
 		ExpectAbsent: b.change.ExpectAbsent[:0], Records: b.change.Records[:0], RefuseErased: true}
 	for _, i := range recs {
 		c := b.comp[i]
-		if b.custStamp[c] != stamp {
-			b.custStamp[c] = stamp
-			if b.cust[c] == uuid.Nil {
-				b.cust[c] = b.r.newID()
+		if b.cs[c].stamp != stamp {
+			b.cs[c].stamp = stamp
+			if b.cs[c].id == uuid.Nil {
+				b.cs[c].id = b.r.newID()
 			} else {
-				ch.ExpectCustomers = append(ch.ExpectCustomers, CustomerVersion{b.cust[c], b.custVer[c]})
+				ch.ExpectCustomers = append(ch.ExpectCustomers, CustomerVersion{b.cs[c].id, b.cs[c].ver})
 			}
 		}
 		for j := b.keyOff[i]; j < b.keyOff[i+1]; j++ {
-			if g := b.keyGrp[j]; b.grpStamp[g] != stamp {
-				b.grpStamp[g] = stamp
-				v := b.ver[g]
-				if !b.known[g] {
+			if g := b.keyGrp[j]; b.gs[g].stamp != stamp {
+				b.gs[g].stamp = stamp
+				v := b.gs[g].ver
+				if !b.gs[g].known {
 					v = readVer[g]
 				}
 				ch.ExpectTokens = append(ch.ExpectTokens, TokenVersion{b.srs[i].Keys[j-b.keyOff[i]], v})
 			}
 		}
 		sr := b.srs[i]
-		sr.CustomerID = b.cust[c]
+		sr.CustomerID = b.cs[c].id
 		ch.ExpectAbsent = append(ch.ExpectAbsent, sr.ID)
 		ch.Records = append(ch.Records, sr)
 	}
@@ -588,21 +597,21 @@ func (b *batch) flush(ctx context.Context, recs []int32, hi int32, retry bool, f
 	stamp = b.stamp
 	for _, i := range recs {
 		c := b.comp[i]
-		if b.custStamp[c] != stamp {
-			b.custStamp[c] = stamp
-			b.custVer[c]++
+		if b.cs[c].stamp != stamp {
+			b.cs[c].stamp = stamp
+			b.cs[c].ver++
 		}
 		for j := b.keyOff[i]; j < b.keyOff[i+1]; j++ {
-			if g := b.keyGrp[j]; b.grpStamp[g] != stamp {
-				b.grpStamp[g] = stamp
-				if !b.known[g] {
-					b.known[g], b.ver[g] = true, readVer[g]
+			if g := b.keyGrp[j]; b.gs[g].stamp != stamp {
+				b.gs[g].stamp = stamp
+				if !b.gs[g].known {
+					b.gs[g].known, b.gs[g].ver = true, readVer[g]
 				}
-				b.ver[g]++
+				b.gs[g].ver++
 			}
 		}
-		res := Result{CustomerID: b.cust[c], Outcome: Created, Changed: b.changed[i : i+1 : i+1]}
-		b.changed[i] = b.cust[c]
+		res := Result{CustomerID: b.cs[c].id, Outcome: Created, Changed: b.changed[i : i+1 : i+1]}
+		b.changed[i] = b.cs[c].id
 		if b.matched[i] {
 			res.Outcome = Matched
 			res.Via = b.via(int(i))
@@ -616,7 +625,7 @@ func (b *batch) refused(ctx context.Context, recs []int32, hi int32, retry, opti
 	// Customers this chunk would have created were not.
 	for _, i := range recs {
 		if c := b.comp[i]; int32(c) == i {
-			b.cust[c] = uuid.Nil
+			b.cs[c].id = uuid.Nil
 		}
 	}
 	switch {

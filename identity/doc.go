@@ -18,6 +18,12 @@
 // customer (so a host's activity recorded under them can follow it), and
 // CurrentID follows an absorbed id to the customer holding its records.
 //
+// Imports. IngestBatch takes a whole batch (an import) and gives each
+// record exactly what Ingest in a loop would, with far fewer store round
+// trips: the batch is grouped and resolved in memory and the records
+// Ingest's fast paths would take are written in chunks, one atomic change
+// each (storetest.RunIngestBatch checks a Store against Ingest).
+//
 // Probable links. Records that share no identifier (a store customer with
 // name, address and birth date only) can be joined by a Fellegi-Sunter
 // model from package identity/match, kept apart from deterministic

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cimkit/cimkit/identity"
 	"github.com/cimkit/cimkit/memstore"
@@ -143,5 +144,83 @@ func TestIngestBatchConcurrent(t *testing.T) {
 		if got := storedPartition(t, st, ids); got != want {
 			t.Fatalf("seed %d: concurrent batches give\n %s\nbatch Resolve\n %s", seed, got, want)
 		}
+	}
+}
+
+// TestIngestBatchErasedIdentifier: after an erasure, a batch holding a
+// record with the erased phone among new ones reports that record with
+// ErrErased (as Ingest does) and ingests the others.
+func TestIngestBatchErasedIdentifier(t *testing.T) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	r := identity.NewResolver(memstore.New(), &identity.Options{Now: func() time.Time { return at }})
+	res, err := r.Ingest(ctx, identity.Record{ID: "old", At: at, Identifiers: []identity.Identifier{{Kind: identity.KindPhone, Value: "13812345678"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.EraseIdentity(ctx, res.CustomerID, at); err != nil {
+		t.Fatal(err)
+	}
+	var recs []identity.Record
+	for i := range 20 {
+		recs = append(recs, identity.Record{ID: fmt.Sprint("n", i), At: at, Identifiers: []identity.Identifier{{Kind: identity.KindPhone, Value: fmt.Sprintf("1391234%04d", i)}}})
+	}
+	recs[7].Identifiers = append(recs[7].Identifiers, identity.Identifier{Kind: identity.KindPhone, Value: "+86 138 1234 5678"})
+	errs := make([]error, len(recs))
+	if err := r.IngestBatch(ctx, recs, func(i int, _ identity.Result, err error) { errs[i] = err }); err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range errs {
+		if (i == 7) != errors.Is(err, identity.ErrErased) || i != 7 && err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
+	}
+}
+
+// failingApply is a store whose bulk writes (changes of several records)
+// fail with a storage error.
+type failingApply struct{ *memstore.Store }
+
+var errDisk = errors.New("disk full")
+
+func (s failingApply) ApplyIdentity(ctx context.Context, c identity.Change) error {
+	if len(c.Records) > 1 {
+		return errDisk
+	}
+	return s.Store.ApplyIdentity(ctx, c)
+}
+
+// TestIngestBatchStoreFailure: when a chunk's write fails with a storage
+// error, its records are reported with it (each once, nothing dropped
+// silently), the batch goes on, and later records of the same customers
+// are ingested one by one.
+func TestIngestBatchStoreFailure(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var recs []identity.Record
+	for i := range 200 {
+		recs = append(recs, storetest.BatchRecord(rng, fmt.Sprint("r", i), 60))
+	}
+	r := identity.NewResolver(failingApply{memstore.New()}, &identity.Options{BatchChunk: 50})
+	calls := make([]int, len(recs))
+	failed, ok := 0, 0
+	if err := r.IngestBatch(ctx, recs, func(i int, _ identity.Result, err error) {
+		calls[i]++
+		switch {
+		case errors.Is(err, errDisk):
+			failed++
+		case err == nil:
+			ok++
+		case !isNoID(err):
+			t.Errorf("record %d: %v", i, err)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range calls {
+		if c != 1 {
+			t.Fatalf("record %d reported %d times", i, c)
+		}
+	}
+	if failed == 0 || ok == 0 {
+		t.Fatalf("%d failed, %d ingested: want both", failed, ok)
 	}
 }

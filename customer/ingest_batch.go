@@ -92,6 +92,11 @@ func (s *Service) ingestWindow(ctx context.Context, window []SourceRecord, iterE
 		recs = append(recs, preps[i].rec)
 		at = append(at, i)
 	}
+	if len(recs) == 0 { // all failed before resolution (or no resolver)
+		slices.SortFunc(fails, func(a, b BatchFailure) int { return a.Index - b.Index })
+		rep.Failures = append(rep.Failures, fails...)
+		return nil
+	}
 	err := s.resolver.IngestBatch(ctx, recs, func(k int, res identity.Result, err error) {
 		i := at[k]
 		out, err := s.finishIngest(ctx, &preps[i], res, err)

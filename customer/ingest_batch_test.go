@@ -129,3 +129,23 @@ func TestIngestBatchMatchesIngest(t *testing.T) {
 		compareViews(t, seed, profilesByRecords(t, runs[0].svc), profilesByRecords(t, runs[1].svc))
 	}
 }
+
+// TestIngestBatchNoResolver: over a store without identity, every record
+// is a failure wrapping ErrNoResolver, as with Ingest; nothing panics.
+func TestIngestBatchNoResolver(t *testing.T) {
+	_, st := newIngestService()
+	svc := customer.New(struct{ customer.Store }{st}, nil)
+	rep, err := svc.IngestBatch(context.Background(), func(yield func(customer.SourceRecord, error) bool) {
+		for _, id := range []string{"a", "b"} {
+			if !yield(customer.SourceRecord{ID: id, Channel: customer.ChannelApp, Phone: "13812345678"}, nil) {
+				return
+			}
+		}
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Records != 2 || len(rep.Failures) != 2 || !errors.Is(rep.Failures[0].Err, customer.ErrNoResolver) || rep.Failures[1].Index != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+}

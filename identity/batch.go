@@ -30,7 +30,7 @@ const BatchChunk = 1024
 // index, result and error, as records complete: not in input order.
 //
 // It is for imports: it makes far fewer store round trips than Ingest in a
-// loop (3.5-4x faster on PostgreSQL; about as fast with memstore, whose
+// loop (3.5-4x faster on PostgreSQL; only 1.1-1.2x with memstore, whose
 // round trips cost nothing). The batch is resolved as a whole in memory:
 // records are grouped by the identifiers they share, and within each
 // group Ingest's fast paths are replayed in input order (the first record

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math/bits"
+	"time"
 
 	"github.com/cimkit/cimkit/customer/clean"
 	"github.com/google/uuid"
@@ -160,6 +162,10 @@ type batch struct {
 	// reported
 	matched []bool
 	done    []bool
+	// held[i] has bit r set when a key of record i whose kind has rank r
+	// in the rules' priority order is held by a record before it (as
+	// matches found; heldOverflow: a rank past 62 or not counted)
+	held []uint64
 	// write's state: the Result.Changed slab; each group's and each
 	// component's state (one struct each, so one cache line is read);
 	// the number stamping one pass over a chunk; the change, reused from
@@ -392,6 +398,7 @@ func (b *batch) slowFrom(c, i int32) { b.from[c] = min(b.from[c], i) }
 // and the general path carries on from there.
 func (b *batch) replay() {
 	b.matched = make([]bool, b.n)
+	b.held = make([]uint64, b.n)
 	rules := b.r.rules
 	// unique holds, per component of several records, the groups of the
 	// unique-kind keys of its records so far.
@@ -431,7 +438,13 @@ func (b *batch) matches(i int, unique []int32) bool {
 		recs := b.grpRecs[b.grpOff[g]:b.grpOff[g+1]]
 		held := recs[0] < int32(i)
 		anyHeld = anyHeld || held
-		rule := rules.rule(k.Kind)
+		rule, rank := rules.ruleRank(k.Kind)
+		if held {
+			if rank < 0 || rank > 62 {
+				rank = 63
+			}
+			b.held[i] |= uint64(1) << rank
+		}
 		if rule.MaxCustomers == 0 {
 			anchoring = true
 			anchored = anchored || held
@@ -449,6 +462,9 @@ func (b *batch) matches(i int, unique []int32) bool {
 	}
 	return anyHeld && (!anchoring || anchored)
 }
+
+// heldOverflow marks a held kind whose rank does not fit the mask.
+const heldOverflow = 1 << 63
 
 // keyOf returns the key of group g.
 func (b *batch) keyOf(g int32) Key {
@@ -468,6 +484,17 @@ func containsInt32(xs []int32, x int32) bool {
 // periodsKept is the fast path's periodsKept over the records before
 // record i among recs (ascending).
 func (b *batch) periodsKept(i int, kind Kind, recs []int32, rule *Rule) bool {
+	var tbuf [8]time.Time
+	ts := tbuf[:0]
+	for _, h := range recs {
+		if h >= int32(i) || len(ts) == cap(ts) {
+			break
+		}
+		ts = append(ts, b.srs[h].At)
+	}
+	if len(ts) < cap(ts) && oneOwner(ts, b.srs[i].At, rule.OwnershipExpiry) {
+		return true
+	}
 	var hs []StoredRecord
 	for _, h := range recs {
 		if h >= int32(i) {
@@ -714,8 +741,16 @@ func (b *batch) keepFast(recs []int32) []int32 {
 }
 
 // via lists the kinds of record i's keys held by records before it, in
-// rule priority order (as Result.Via).
+// rule priority order (as Result.Via), from the kinds matches found held
+// (their ranks in rules.kinds) unless a rank was past 63.
 func (b *batch) via(i int) []Kind {
+	if m := b.held[i]; m&heldOverflow == 0 {
+		out := make([]Kind, 0, bits.OnesCount64(m))
+		for ; m != 0; m &= m - 1 {
+			out = append(out, b.r.rules.kinds[bits.TrailingZeros64(m)])
+		}
+		return out
+	}
 	var out []Kind
 	for _, k := range b.r.rules.kinds {
 		for j, key := range b.srs[i].Keys {

@@ -224,3 +224,58 @@ func TestIngestBatchStoreFailure(t *testing.T) {
 		t.Fatalf("%d failed, %d ingested: want both", failed, ok)
 	}
 }
+
+// TestIngestBatchViaManyKinds: with more kinds than the batch's held-kind
+// mask counts (rules past 16 are looked up by map), matched records still
+// report Ingest's Via, in priority order.
+func TestIngestBatchViaManyKinds(t *testing.T) {
+	for _, extra := range []int{0, 20} {
+		rules := identity.DefaultRules()
+		for k := range extra {
+			rules = append(rules, identity.Rule{Kind: identity.Kind(fmt.Sprint("host", k)), Priority: 60 + k%3, Canon: identity.CanonTrim})
+		}
+		rs, err := identity.NewRules(rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		var recs []identity.Record
+		for i := range 60 {
+			r := identity.Record{ID: fmt.Sprint("r", i), At: at.Add(time.Duration(i) * time.Hour)}
+			p := i / 3
+			r.Identifiers = append(r.Identifiers, identity.Identifier{Kind: identity.KindEmail, Value: fmt.Sprintf("buyer%d@mail163.cn", p)})
+			if i%2 == 0 {
+				r.Identifiers = append(r.Identifiers, identity.Identifier{Kind: identity.KindMemberID, Value: fmt.Sprint("M", p)})
+			}
+			if extra > 0 {
+				r.Identifiers = append(r.Identifiers, identity.Identifier{Kind: identity.Kind(fmt.Sprint("host", i%extra)), Value: fmt.Sprint("h", p)})
+			}
+			recs = append(recs, r)
+		}
+		seq := identity.NewResolver(memstore.New(), &identity.Options{Rules: rs})
+		bat := identity.NewResolver(memstore.New(), &identity.Options{Rules: rs})
+		want := make([]identity.Result, len(recs))
+		for i, x := range recs {
+			if want[i], err = seq.Ingest(context.Background(), x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		matched := 0
+		if err := bat.IngestBatch(context.Background(), recs, func(i int, res identity.Result, err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Outcome != want[i].Outcome || fmt.Sprint(res.Via) != fmt.Sprint(want[i].Via) {
+				t.Errorf("extra %d, record %d: %v via %v, want %v via %v", extra, i, res.Outcome, res.Via, want[i].Outcome, want[i].Via)
+			}
+			if res.Outcome == identity.Matched {
+				matched++
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if matched < 30 {
+			t.Fatalf("extra %d: only %d records matched", extra, matched)
+		}
+	}
+}

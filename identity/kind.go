@@ -198,6 +198,21 @@ func (rs *Rules) rule(k Kind) *Rule {
 	return nil
 }
 
+// ruleRank returns k's rule and its rank in the priority order (its index
+// in rs.kinds), or -1 for the rank when k has no rule or there are more
+// than 16 rules (not counted then).
+func (rs *Rules) ruleRank(k Kind) (*Rule, int) {
+	if len(rs.list) > 16 {
+		return rs.byKind[k], -1
+	}
+	for i, r := range rs.list {
+		if r.Kind == k {
+			return r, i
+		}
+	}
+	return nil, -1
+}
+
 func validKind(k Kind) bool {
 	if k == "" || len(k) > 32 {
 		return false

@@ -32,7 +32,7 @@ func load(ctx context.Context, p *progress, ds *synth.Dataset) (*env, error) {
 		store: store, ds: ds,
 		svc: customer.New(store, &customer.Options{Now: func() time.Time { return demo.Now }, NewID: demo.SeqIDs(1)}),
 	}
-	done := p.stage("clean and resolve: ingest every channel record through Service.Ingest")
+	done := p.stage("clean and resolve: ingest every channel record through Service.IngestBatch")
 	ids, res, err := demo.IngestCustomers(ctx, e.svc, store, ds, p.out)
 	if err != nil {
 		return nil, err

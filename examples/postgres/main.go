@@ -65,7 +65,7 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 	}
 	store := pgstore.New(pool)
 	svc := customer.New(store, &customer.Options{Now: func() time.Time { return demo.Now }, NewID: demo.SeqIDs(*seed)})
-	fmt.Fprintf(out, "==> clean and resolve %d customer records through Service.Ingest into PostgreSQL\n", *customers)
+	fmt.Fprintf(out, "==> clean and resolve %d customer records through Service.IngestBatch into PostgreSQL\n", *customers)
 	ids, res, err := demo.IngestCustomers(ctx, svc, store, ds, out)
 	if err != nil {
 		return fmt.Errorf("%w (run with -fresh to start from empty tables)", err)

@@ -46,13 +46,29 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 			sc.seen = append(sc.seen, i)
 		}
 	}
-	for _, e := range c.ExpectCustomers {
-		var v int64
-		if i := st.customers.find(e.ID); i >= 0 {
-			v = st.customers.row(i).version
+	// The expected customers' rows too are found once (-1 for none) and
+	// reused for the records of those customers.
+	hashExpCust := func(lo, hi int) {
+		for _, e := range c.ExpectCustomers[lo:hi] {
+			sc.expCustHash = append(sc.expCustHash, st.customers.hash(e.ID))
 		}
-		if v != e.Version {
-			return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
+		st.sink += st.customers.idx.peek(sc.expCustHash[lo:hi])
+	}
+	n = len(c.ExpectCustomers)
+	hashExpCust(0, min(aheadBlock, n))
+	for lo := 0; lo < n; lo += aheadBlock {
+		hi := min(lo+aheadBlock, n)
+		hashExpCust(hi, min(hi+aheadBlock, n))
+		for j := lo; j < hi; j++ {
+			var v int64
+			i, _ := st.customers.findHash(c.ExpectCustomers[j].ID, sc.expCustHash[j])
+			if i >= 0 {
+				v = st.customers.row(i).version
+			}
+			if v != c.ExpectCustomers[j].Version {
+				return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
+			}
+			sc.custSeen = append(sc.custSeen, i)
 		}
 	}
 	hashAbsent := func(lo, hi int) {
@@ -110,19 +126,34 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	var keyBuf, oldBuf [8]int32
 	tokTouched, custTouched := sc.tokTouched, sc.custTouched
 	// The records' customers are hashed, and the records read, a block
-	// ahead too.
+	// ahead too; their fields are taken out of their maps there, sorted
+	// by name (so equal records encode equally), their values touched.
 	hashCustomers := func(lo, hi int) {
 		for j := lo; j < hi; j++ {
 			sc.custHash = append(sc.custHash, st.customers.hash(c.Records[j].CustomerID))
 		}
 		st.sink += st.customers.idx.peek(sc.custHash[lo:hi])
 		st.sink += st.records.idx.peek(sc.recHash[min(lo, len(sc.recHash)):min(hi, len(sc.recHash))])
+		// Each loop's reads are independent, so their misses overlap.
 		for j := lo; j < hi; j++ {
 			st.sink += touchRecord(&c.Records[j])
 		}
+		start := len(sc.fields)
+		for j := lo; j < hi; j++ {
+			sc.fields = appendFields(sc.fields, c.Records[j].Fields)
+			sc.fieldEnd = append(sc.fieldEnd, int32(len(sc.fields)))
+		}
+		for _, f := range sc.fields[start:] {
+			st.sink += touch(f.v)
+		}
 	}
+	nextCust := 0
 	n = len(c.Records)
+	if !st.topOK && n > 0 && int(st.records.n)-len(st.records.free) <= 64*n { // its cost spread over the records
+		st.findTop()
+	}
 	hashCustomers(0, min(aheadBlock, n))
+	fieldStart := int32(0)
 	for j := range c.Records {
 		r := &c.Records[j]
 		if j%aheadBlock == 0 && j+aheadBlock < n {
@@ -132,10 +163,18 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		for _, k := range r.Keys {
 			keys = append(keys, tokenAt(k))
 		}
-		cust := st.customers.atHash(r.CustomerID, sc.custHash[j])
+		cust := int32(-1)
+		if nextCust < len(c.ExpectCustomers) && c.ExpectCustomers[nextCust].ID == r.CustomerID {
+			cust = sc.custSeen[nextCust]
+			nextCust++
+		}
+		if cust < 0 {
+			cust = st.customers.atHash(r.CustomerID, sc.custHash[j])
+		}
 		h := recHash(r.ID)
 		row, slot := st.recFindHash(r.ID, h)
-		if row >= 0 {
+		isNew := row < 0
+		if !isNew {
 			old := st.records.row(row)
 			for _, t := range st.keyRows(oldBuf[:0], row) {
 				tokTouched = append(tokTouched, t)
@@ -151,7 +190,11 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		} else {
 			row = st.recNew(h, slot)
 		}
-		st.recWrite(row, r, keys, cust)
+		st.recWrite(row, r, keys, sc.fields[fieldStart:sc.fieldEnd[j]], cust)
+		if isNew {
+			st.raiseTop(row)
+		}
+		fieldStart = sc.fieldEnd[j]
 		for _, t := range keys {
 			tokTouched = append(tokTouched, t)
 			st.listAdd(st.tokens.list(t), row)
@@ -189,19 +232,25 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 // applyScratch holds ApplyIdentity's working slices, kept between calls
 // (under the lock) so a batch of changes does not allocate them anew.
 type applyScratch struct {
-	kinds                         []int32  // of the expected tokens
-	tokHash, recHash, custHash    []uint64 // of the expected tokens, expected-absent ids, records' customers
-	seen, tokTouched, custTouched []int32
+	kinds                      []int32  // of the expected tokens
+	tokHash, recHash, custHash []uint64 // of the expected tokens, expected-absent ids, records' customers
+	expCustHash                []uint64 // of the expected customers
+	seen, custSeen             []int32  // rows of the expected tokens and customers
+	tokTouched, custTouched    []int32
+	fields                     []field // the records' fields, sorted by record and name
+	fieldEnd                   []int32 // where each record's fields end in fields
 }
 
 // release empties the slices, and drops them when a large change made
 // them large.
 func (sc *applyScratch) release() {
-	if cap(sc.tokHash) > 1<<16 || cap(sc.tokTouched) > 1<<17 {
+	if cap(sc.tokHash) > 1<<16 || cap(sc.tokTouched) > 1<<17 || cap(sc.fields) > 1<<16 {
 		*sc = applyScratch{}
 		return
 	}
-	*sc = applyScratch{sc.kinds[:0], sc.tokHash[:0], sc.recHash[:0], sc.custHash[:0], sc.seen[:0], sc.tokTouched[:0], sc.custTouched[:0]}
+	clear(sc.fields) // no references to the caller's strings are kept
+	*sc = applyScratch{sc.kinds[:0], sc.tokHash[:0], sc.recHash[:0], sc.custHash[:0], sc.expCustHash[:0],
+		sc.seen[:0], sc.custSeen[:0], sc.tokTouched[:0], sc.custTouched[:0], sc.fields[:0], sc.fieldEnd[:0]}
 }
 
 // aheadBlock is how many keys, ids or records ApplyIdentity reads ahead

@@ -28,6 +28,8 @@ type idState struct {
 	multi     [][]int32      // the rows of lists holding two records or more
 	multiFree []int32        // free indexes in multi
 	scratch   applyScratch
+	top       int32 // while topOK, the row of the greatest record id (-1: no records)
+	topOK     bool
 	sink      uint64 // keeps ApplyIdentity's slot reads
 
 	constraints map[string]identity.Constraint

@@ -165,8 +165,14 @@ func (t *custTable) hash(id uuid.UUID) uint64 {
 
 // custFind returns the row of the customer, or -1.
 func (t *custTable) find(id uuid.UUID) int32 {
-	i, _ := t.idx.find(t.hash(id), func(i int32) bool { return t.row(i).id == id })
+	i, _ := t.findHash(id, t.hash(id))
 	return i
+}
+
+// findHash returns the row of the customer whose id hashes to h (-1 when
+// there is none) and its slot, or the empty slot where it would go.
+func (t *custTable) findHash(id uuid.UUID, h uint64) (row int32, slot int) {
+	return t.idx.find(h, func(i int32) bool { return t.row(i).id == id })
 }
 
 // at returns the row of the customer, adding an empty list when there is
@@ -175,7 +181,7 @@ func (t *custTable) at(id uuid.UUID) int32 { return t.atHash(id, t.hash(id)) }
 
 // atHash is at with the id's hash already known.
 func (t *custTable) atHash(id uuid.UUID, h uint64) int32 {
-	i, slot := t.idx.find(h, func(i int32) bool { return t.row(i).id == id })
+	i, slot := t.findHash(id, h)
 	if i >= 0 {
 		return i
 	}
@@ -232,7 +238,7 @@ func (st *idState) listAdd(l *idList, r int32) {
 			return
 		}
 		a, b := l.one, r
-		if st.cmpID(a, st.recID(b)) > 0 {
+		if !st.isTop(b) && st.cmpID(a, st.recID(b)) > 0 {
 			a, b = b, a
 		}
 		s := []int32{a, b}
@@ -247,7 +253,18 @@ func (st *idState) listAdd(l *idList, r int32) {
 		return
 	}
 	s := st.multi[l.one]
-	if i, found := slices.BinarySearchFunc(s, st.recID(r), st.cmpID); !found {
+	if last := s[len(s)-1]; last != r && st.isTop(r) { // the usual case: ids come ascending
+		st.multi[l.one] = append(s, r)
+		l.n++
+		return
+	}
+	id := st.recID(r)
+	if last := s[len(s)-1]; last != r && st.cmpID(last, id) < 0 {
+		st.multi[l.one] = append(s, r)
+		l.n++
+		return
+	}
+	if i, found := slices.BinarySearchFunc(s, id, st.cmpID); !found {
 		st.multi[l.one] = slices.Insert(s, i, r)
 		l.n++
 	}

@@ -95,7 +95,31 @@ func (st *idState) recDelete(r int32) {
 	st.arena.free(st.records.row(r).ent)
 	*st.records.row(r) = recRow{}
 	st.records.free = append(st.records.free, r)
+	if st.topOK && st.top == r {
+		st.topOK = false
+	}
 }
+
+// findTop finds the row of the greatest record id.
+func (st *idState) findTop() {
+	st.top, st.topOK = -1, true
+	for i := range st.records.n {
+		if st.records.row(i).live {
+			st.raiseTop(i)
+		}
+	}
+}
+
+// raiseTop makes new record row r the top when its id is greater.
+func (st *idState) raiseTop(r int32) {
+	if st.topOK && (st.top < 0 || st.cmpID(st.top, st.recID(r)) < 0) {
+		st.top = r
+	}
+}
+
+// isTop reports whether record row r holds the greatest id: adding it to
+// a list needs no comparison.
+func (st *idState) isTop(r int32) bool { return st.topOK && st.top == r }
 
 // maxLocs bounds the locations interned by pointer: a caller whose every
 // time has a location of its own (time.Parse makes a new FixedZone for
@@ -145,23 +169,14 @@ func (st *idState) locIndex(t time.Time) int32 {
 }
 
 // recWrite writes r into record row i, whose previous entry (if any) the
-// caller has released; keyRows are the token rows of r.Keys, cust its
-// customer row.
-func (st *idState) recWrite(i int32, r *identity.StoredRecord, keyRows []int32, cust int32) {
+// caller has released; keyRows are the token rows of r.Keys, fields
+// r.Fields sorted by name (appendFields), cust its customer row.
+func (st *idState) recWrite(i int32, r *identity.StoredRecord, keyRows []int32, fields []field, cust int32) {
 	var flags byte
 	for j, nonNil := range [5]bool{r.Keys != nil, r.Evidence != nil, r.Display != nil, r.Fields != nil, r.Constraints != nil} {
 		if nonNil {
 			flags |= 1 << j
 		}
-	}
-	// Fields sorted by name, so equal records encode equally.
-	var fb [8]field
-	fields := fb[:0]
-	for k, v := range r.Fields {
-		fields = append(fields, field{k, v})
-	}
-	if len(fields) > 1 {
-		slices.SortFunc(fields, func(a, b field) int { return strings.Compare(a.k, b.k) })
 	}
 	counts := [5]int{len(r.Keys), len(r.Evidence), len(r.Display), len(fields), len(r.Constraints)}
 	// Two passes: the exact size, then the bytes, written once into the
@@ -213,6 +228,19 @@ func (st *idState) recWrite(i int32, r *identity.StoredRecord, keyRows []int32, 
 }
 
 type field struct{ k, v string }
+
+// appendFields appends m's fields to dst, sorted by name (so equal
+// records encode equally).
+func appendFields(dst []field, m map[string]string) []field {
+	start := len(dst)
+	for k, v := range m {
+		dst = append(dst, field{k, v})
+	}
+	if len(dst)-start > 1 {
+		slices.SortFunc(dst[start:], func(a, b field) int { return strings.Compare(a.k, b.k) })
+	}
+	return dst
+}
 
 func strLen(s string) int { return uvarintLen(len(s)) + len(s) }
 

@@ -25,7 +25,7 @@ func putRecord(st *idState, r identity.StoredRecord) int32 {
 	} else {
 		row = st.recNew(h, slot)
 	}
-	st.recWrite(row, &r, keys, st.customers.at(r.CustomerID))
+	st.recWrite(row, &r, keys, appendFields(nil, r.Fields), st.customers.at(r.CustomerID))
 	return row
 }
 

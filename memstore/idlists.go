@@ -47,11 +47,12 @@ func (s *slab[T]) add() int32 {
 }
 
 // tokRow is a token's list: its kind (index in idState.kinds) and token
-// bytes (in the arena, kept as long as the row: a version outlives its
-// records).
+// (inline, else its bytes in the arena; kept as long as the row: a
+// version outlives its records).
 type tokRow struct {
 	kind int32
-	tok  aref
+	tok  aref // when in.n == 0
+	in   inlineTok
 	idList
 }
 
@@ -120,14 +121,20 @@ func (st *idState) tokFind(k identity.Key) int32 {
 	if kind < 0 {
 		return -1
 	}
-	i, _ := st.tokens.idx.find(st.tokens.hash(kind, k.Token), st.tokEq(kind, k.Token))
+	in := inlineForm(k.Token)
+	i, _ := st.tokens.idx.find(st.tokens.hash(kind, k.Token), st.tokEq(kind, k.Token, &in))
 	return i
 }
 
-func (st *idState) tokEq(kind int32, token string) func(int32) bool {
+// tokEq returns the test that token row i holds the kind and token
+// whose inline form is in.
+func (st *idState) tokEq(kind int32, token string, in *inlineTok) func(int32) bool {
 	return func(i int32) bool {
 		r := st.tokens.row(i)
-		return r.kind == kind && string(st.arena.bytes(r.tok)) == token
+		if r.kind != kind || r.in != *in {
+			return false
+		}
+		return in.n != 0 || string(st.arena.bytes(r.tok)) == token
 	}
 }
 
@@ -139,20 +146,19 @@ func (st *idState) tokAt(k identity.Key) int32 {
 
 // tokAtHash is tokAt with the kind's index and the hash already known.
 func (st *idState) tokAtHash(kind int32, h uint64, token string) int32 {
-	i, slot := st.tokens.idx.find(h, st.tokEq(kind, token))
+	in := inlineForm(token)
+	i, slot := st.tokens.idx.find(h, st.tokEq(kind, token, &in))
 	if i >= 0 {
 		return i
 	}
 	i = st.tokens.add()
-	*st.tokens.row(i) = tokRow{kind: kind, tok: st.arena.put(token)}
+	r := st.tokens.row(i)
+	*r = tokRow{kind: kind, in: in}
+	if in.n == 0 {
+		r.tok = st.arena.put(token)
+	}
 	st.tokens.idx.insert(h, i, slot)
 	return i
-}
-
-// key returns the key of token row i; its token is a view into the arena.
-func (st *idState) key(i int32) (kind int32, token []byte) {
-	r := st.tokens.row(i)
-	return r.kind, st.arena.bytes(r.tok)
 }
 
 func (t *custTable) hash(id uuid.UUID) uint64 {

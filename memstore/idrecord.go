@@ -339,8 +339,7 @@ func (st *idState) decodeSize(r int32) int {
 	_, nk, _, _, _, _ := br.header()
 	size := len(ent)
 	for range nk {
-		_, tok := st.key(int32(br.uvarint()))
-		size += len(tok)
+		size += st.tokenLen(int32(br.uvarint()))
 	}
 	return size
 }
@@ -361,10 +360,10 @@ func (st *idState) decode(r int32, buf []byte) (identity.StoredRecord, []byte) {
 	if nk+ne > 0 {
 		ks := make([]identity.Key, nk+ne)
 		for i := range nk {
-			kind, tok := st.key(int32(br.uvarint()))
+			t := int32(br.uvarint())
 			start := len(buf)
-			buf = append(buf, tok...)
-			ks[i] = identity.Key{Kind: identity.Kind(st.kinds[kind]), Token: unsafeString(buf[start:])}
+			buf = st.appendToken(buf, t)
+			ks[i] = identity.Key{Kind: identity.Kind(st.kinds[st.tokens.row(t).kind]), Token: unsafeString(buf[start:])}
 		}
 		for i := nk; i < nk+ne; i++ {
 			kind := br.uvarint()

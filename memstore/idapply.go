@@ -19,25 +19,43 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	st := &s.id
 	sc := &st.scratch
 	defer sc.release()
-	// Every key's hash is computed once, and the home slots of a block
-	// of keys are read together, one block ahead of their probes: the
-	// slots' cache misses overlap instead of following one another.
-	hashTokens := func(lo, hi int) {
+	// Every key's hash is computed once, in blocks of keys, two blocks
+	// ahead of their probes; one block ahead, the rows their home slots
+	// name are read. Each step reads a block's memory together, so its
+	// cache misses overlap instead of following one another.
+	n := len(c.ExpectTokens)
+	hashTokens := func(lo int) {
+		hi := min(lo+aheadBlock, n)
+		if lo >= hi {
+			return
+		}
+		for _, e := range c.ExpectTokens[lo:hi] {
+			st.sink += touch(e.Key.Token)
+		}
 		for _, e := range c.ExpectTokens[lo:hi] {
 			kind := st.kind(e.Key.Kind, true)
 			sc.kinds, sc.tokHash = append(sc.kinds, kind), append(sc.tokHash, st.tokens.hash(kind, e.Key.Token))
 		}
 		st.sink += st.tokens.idx.peek(sc.tokHash[lo:hi])
 	}
-	n := len(c.ExpectTokens)
-	hashTokens(0, min(aheadBlock, n))
+	touchRows := func(lo int) {
+		for _, h := range sc.tokHash[min(lo, len(sc.tokHash)):min(lo+aheadBlock, len(sc.tokHash))] {
+			if i := st.tokens.idx.homeRow(h); i >= 0 {
+				st.sink += uint64(st.tokens.row(i).version)
+			}
+		}
+	}
+	hashTokens(0)
+	hashTokens(aheadBlock)
+	touchRows(0)
 	// The rows of the expected tokens are found once and reused when the
 	// records link their keys. A row made here for a token not stored yet
 	// is an empty list at version 0: the same as no row, even when the
 	// change is refused.
 	for lo := 0; lo < n; lo += aheadBlock {
 		hi := min(lo+aheadBlock, n)
-		hashTokens(hi, min(hi+aheadBlock, n))
+		hashTokens(lo + 2*aheadBlock)
+		touchRows(hi)
 		for j := lo; j < hi; j++ {
 			i := st.tokAtHash(sc.kinds[j], sc.tokHash[j], c.ExpectTokens[j].Key.Token)
 			if st.tokens.row(i).version != c.ExpectTokens[j].Version {

@@ -156,6 +156,11 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		for j := lo; j < hi; j++ {
 			st.sink += touchRecord(&c.Records[j])
 		}
+		for j := lo; j < hi; j++ {
+			if _, ok := c.Records[j].Fields[""]; ok { // a look-up reads the map's first slots
+				st.sink++
+			}
+		}
 		start := len(sc.fields)
 		for j := lo; j < hi; j++ {
 			sc.fields = appendFields(sc.fields, c.Records[j].Fields)
@@ -279,10 +284,7 @@ const aheadBlock = 16
 // ApplyIdentity copies, so that their cache misses overlap with the work
 // on earlier records instead of stalling the copy.
 func touchRecord(r *identity.StoredRecord) uint64 {
-	sum := touch(r.ID) + touch(r.Channel)
-	if _, ok := r.Fields[""]; ok { // a look-up reads the map's header and first slots
-		sum++
-	}
+	sum := touch(r.ID) + touch(r.Channel) + uint64(len(r.Fields)) // len reads the map's header
 	for _, k := range r.Evidence {
 		sum += touch(k.Token)
 	}

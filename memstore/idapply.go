@@ -17,8 +17,13 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	s.idmu.Lock()
 	defer s.idmu.Unlock()
 	st := &s.id
-	sc := &st.scratch
-	defer sc.release()
+	// The scratch is worked on as a local: appending to its slices needs
+	// no write barriers.
+	sc := st.scratch
+	defer func() {
+		sc.release()
+		st.scratch = sc
+	}()
 	// Every key's hash is computed once, in blocks of keys, two blocks
 	// ahead of their probes; one block ahead, the rows their home slots
 	// name are read. Each step reads a block's memory together, so its

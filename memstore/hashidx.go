@@ -10,6 +10,7 @@ type hashIdx struct {
 	slots []uint64
 	shift uint // 64 - log2(len(slots))
 	n     int  // occupied slots
+	grows int  // how often the table grew
 }
 
 const tagMask uint64 = 0xffffffff00000000
@@ -82,6 +83,7 @@ func (x *hashIdx) home(h uint64) int {
 
 func (x *hashIdx) grow() {
 	old := x.slots
+	x.grows++
 	size := max(16, 2*len(old))
 	x.slots = make([]uint64, size)
 	x.shift = 64

@@ -106,11 +106,14 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		hi := min(lo+aheadBlock, n)
 		hashAbsent(hi, min(hi+aheadBlock, n))
 		for j := lo; j < hi; j++ {
-			if r, _ := st.recFindHash(c.ExpectAbsent[j], sc.recHash[j]); r >= 0 {
+			r, slot := st.recFindHash(c.ExpectAbsent[j], sc.recHash[j])
+			if r >= 0 {
 				return fmt.Errorf("memstore: identity record exists: %w", identity.ErrConflict)
 			}
+			sc.absentSlot = append(sc.absentSlot, slot)
 		}
 	}
+	absentGrows := st.records.idx.grows
 	if c.RefuseErased && len(st.tombstones) > 0 { // no hashing until something is erased
 		if err := refuseErased(st.tombstones, c.Records); err != nil {
 			return err
@@ -134,15 +137,23 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		}
 		return st.tokAt(k)
 	}
-	// recHash returns a record id's hash: the next expected-absent one's
-	// when the change lists them in the records' order.
+	// recFind returns recFind(id), for the next expected-absent id (when
+	// the change lists them in the records' order) from its check: the
+	// empty slot the check found is still where the id goes while the
+	// index has not grown and no insert filled it (inserts fill only
+	// empty slots, and ApplyIdentity removes none).
 	nextAbsent := 0
-	recHash := func(id string) uint64 {
+	recFind := func(id string) (row int32, h uint64, slot int) {
 		if nextAbsent < len(c.ExpectAbsent) && c.ExpectAbsent[nextAbsent] == id {
 			nextAbsent++
-			return sc.recHash[nextAbsent-1]
+			h, slot = sc.recHash[nextAbsent-1], sc.absentSlot[nextAbsent-1]
+			if x := &st.records.idx; x.grows == absentGrows && slot >= 0 && x.slots[slot] == 0 {
+				return -1, h, slot
+			}
+			row, slot = st.recFindHash(id, h)
+			return row, h, slot
 		}
-		return st.records.hash(id)
+		return st.recFind(id)
 	}
 	// Every list the change touches gets its version incremented once:
 	// the touched rows are collected, and bumped at the end.
@@ -199,8 +210,7 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		if cust < 0 {
 			cust = st.customers.atHash(r.CustomerID, sc.custHash[j])
 		}
-		h := recHash(r.ID)
-		row, slot := st.recFindHash(r.ID, h)
+		row, h, slot := recFind(r.ID)
 		isNew := row < 0
 		if !isNew {
 			old := st.records.row(row)
@@ -264,6 +274,7 @@ type applyScratch struct {
 	tokHash, recHash, custHash []uint64 // of the expected tokens, expected-absent ids, records' customers
 	expCustHash                []uint64 // of the expected customers
 	seen, custSeen             []int32  // rows of the expected tokens and customers
+	absentSlot                 []int    // the empty slots the expected-absent ids' checks found
 	tokTouched, custTouched    []int32
 	fields                     []field // the records' fields, sorted by record and name
 	fieldEnd                   []int32 // where each record's fields end in fields
@@ -278,12 +289,12 @@ func (sc *applyScratch) release() {
 	}
 	clear(sc.fields) // no references to the caller's strings are kept
 	*sc = applyScratch{sc.kinds[:0], sc.tokHash[:0], sc.recHash[:0], sc.custHash[:0], sc.expCustHash[:0],
-		sc.seen[:0], sc.custSeen[:0], sc.tokTouched[:0], sc.custTouched[:0], sc.fields[:0], sc.fieldEnd[:0]}
+		sc.seen[:0], sc.custSeen[:0], sc.absentSlot[:0], sc.tokTouched[:0], sc.custTouched[:0], sc.fields[:0], sc.fieldEnd[:0]}
 }
 
 // aheadBlock is how many keys, ids or records ApplyIdentity reads ahead
 // of their probes and copies, together.
-const aheadBlock = 16
+const aheadBlock = 32
 
 // touchRecord reads the first byte of each of r's strings that
 // ApplyIdentity copies, so that their cache misses overlap with the work

@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -281,4 +282,51 @@ func TestRecordLocationsBounded(t *testing.T) {
 func headOf(st *idState, r int32) identity.StoredRecord {
 	h, _ := st.head(r, nil)
 	return h
+}
+
+// A change's records find their places in the index from their
+// expected-absent checks, also when every id's hash collides, the index
+// grows during the change, and an id comes twice.
+func TestApplyAbsentRecordsCollide(t *testing.T) {
+	for _, mask := range []uint64{0, 1 << 63} {
+		s := New()
+		s.id.records.mask = mask
+		ctx := t.Context()
+		for round := range 3 {
+			var ch identity.Change
+			var ids []string
+			for i := range 40 {
+				id := fmt.Sprintf("r%d-%02d", round, i)
+				ids = append(ids, id)
+				ch.ExpectAbsent = append(ch.ExpectAbsent, id)
+				ch.Records = append(ch.Records, identity.StoredRecord{ID: id, CustomerID: uuid.UUID{byte(round + 1)},
+					Fields: map[string]string{"i": id}})
+			}
+			ch.Records = append(ch.Records, identity.StoredRecord{ID: ids[3], CustomerID: uuid.UUID{byte(round + 1)},
+				Fields: map[string]string{"i": "again"}})
+			if err := s.ApplyIdentity(ctx, ch); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := s.IdentityRecords(ctx, ids)
+			if len(got) != len(ids) {
+				t.Fatalf("mask %x round %d: %d records read, want %d", mask, round, len(got), len(ids))
+			}
+			for i, r := range got {
+				want := ids[i]
+				if i == 3 {
+					want = "again"
+				}
+				if r.ID != ids[i] || r.Fields["i"] != want {
+					t.Errorf("mask %x round %d: record %d = %q %v", mask, round, i, r.ID, r.Fields)
+				}
+			}
+			cs, _ := s.IdentityCustomers(ctx, []uuid.UUID{{byte(round + 1)}})
+			if !slices.Equal(cs[0].Records, ids) {
+				t.Errorf("mask %x round %d: customer's records %v", mask, round, cs[0].Records)
+			}
+			if err := s.ApplyIdentity(ctx, identity.Change{ExpectAbsent: ids[5:6]}); !errors.Is(err, identity.ErrConflict) {
+				t.Errorf("mask %x round %d: a stored id expected absent: %v", mask, round, err)
+			}
+		}
+	}
 }

@@ -31,27 +31,31 @@ func inlineForm(token string) inlineTok {
 
 // packHex decodes 32 lowercase hex digits into b; false (b undefined)
 // when s has any other byte. Uppercase digits are refused: the packed
-// form must give back the token exactly.
+// form must give back the token exactly. Eight digits are checked and
+// decoded at a time, as the bytes of a uint64.
 func packHex(b *[16]byte, s string) bool {
-	bad := byte(0)
-	for i := range b {
-		hi, lo := hexVal[s[2*i]], hexVal[s[2*i+1]]
-		bad |= hi | lo
-		b[i] = hi<<4 | lo&0x0f
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	_ = s[31]
+	for i := range 4 {
+		x := uint64(s[8*i]) | uint64(s[8*i+1])<<8 | uint64(s[8*i+2])<<16 | uint64(s[8*i+3])<<24 |
+			uint64(s[8*i+4])<<32 | uint64(s[8*i+5])<<40 | uint64(s[8*i+6])<<48 | uint64(s[8*i+7])<<56
+		if x&highs != 0 {
+			return false
+		}
+		// With every byte below 0x80, adding 0x80-lo sets a byte's high
+		// bit when it is >= lo, adding 0x7f-hi when it is > hi, and no
+		// sum carries into the next byte.
+		digit := (x + 0x50*ones) &^ (x + 0x46*ones) & highs  // '0'-'9'
+		letter := (x + 0x1f*ones) &^ (x + 0x19*ones) & highs // 'a'-'f'
+		if digit|letter != highs {
+			return false
+		}
+		v := x&(0x0f*ones) + (letter>>7)*9 // each byte's value, 0-15
+		w := v<<4 | v>>8                   // byte 2k: digit 2k's value << 4 | digit 2k+1's
+		b[4*i], b[4*i+1], b[4*i+2], b[4*i+3] = byte(w), byte(w>>16), byte(w>>32), byte(w>>48)
 	}
-	return bad&0x80 == 0
+	return true
 }
-
-// hexVal maps a lowercase hex digit to its value, any other byte to 0x80.
-var hexVal = func() (t [256]byte) {
-	for i := range t {
-		t[i] = 0x80
-	}
-	for i, c := range "0123456789abcdef" {
-		t[c] = byte(i)
-	}
-	return t
-}()
 
 // tokenLen returns the length of token row i's token.
 func (st *idState) tokenLen(i int32) int {

@@ -126,3 +126,34 @@ func FuzzInlineToken(f *testing.F) {
 		}
 	})
 }
+
+// packHex agrees with encoding/hex on every byte in every position:
+// it packs exactly the strings of 32 lowercase hex digits.
+func TestPackHexAgreesWithHex(t *testing.T) {
+	base := []byte(strings.Repeat("0123456789abcdef", 2))
+	for pos := range 32 {
+		for c := range 256 {
+			s := slices.Clone(base)
+			s[pos] = byte(c)
+			var b [16]byte
+			ok := packHex(&b, string(s))
+			want, err := hex.DecodeString(string(s))
+			lower := strings.ToLower(string(s)) == string(s)
+			if ok != (err == nil && lower) || ok && string(b[:]) != string(want) {
+				t.Fatalf("packHex(%q) = %x, %v; hex: %x, %v", s, b, ok, want, err)
+			}
+		}
+	}
+}
+
+func BenchmarkPackHex(b *testing.B) {
+	sum := sha256.Sum256([]byte("x"))
+	s := hex.EncodeToString(sum[:16])
+	var out [16]byte
+	b.ReportAllocs()
+	for b.Loop() {
+		if !packHex(&out, s) {
+			b.Fatal("not packed")
+		}
+	}
+}

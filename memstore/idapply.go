@@ -235,10 +235,10 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		fieldStart = sc.fieldEnd[j]
 		for _, t := range keys {
 			tokTouched = append(tokTouched, t)
-			st.listAdd(st.tokens.list(t), row)
+			st.listAdd(st.tokens.list(t), row, isNew)
 		}
 		custTouched = append(custTouched, cust)
-		st.listAdd(st.customers.list(cust), row)
+		st.listAdd(st.customers.list(cust), row, isNew)
 	}
 	sc.tokTouched, sc.custTouched = tokTouched, custTouched
 	bump(&st.tokens.stamp, st.tokens.n, st.tokens.list, tokTouched)

@@ -233,8 +233,9 @@ func (st *idState) appendRows(dst []int32, l *idList) []int32 {
 // cmpID orders record row r against the id.
 func (st *idState) cmpID(r int32, id []byte) int { return bytes.Compare(st.recID(r), id) }
 
-// listAdd adds record row r to l.
-func (st *idState) listAdd(l *idList, r int32) {
+// listAdd adds record row r to l; fresh says that r is in no list (a
+// new record).
+func (st *idState) listAdd(l *idList, r int32, fresh bool) {
 	switch l.n {
 	case 0:
 		l.one, l.n = r, 1
@@ -258,12 +259,12 @@ func (st *idState) listAdd(l *idList, r int32) {
 		l.n = 2
 		return
 	}
-	s := st.multi[l.one]
-	if last := s[len(s)-1]; last != r && st.isTop(r) { // the usual case: ids come ascending
-		st.multi[l.one] = append(s, r)
+	if fresh && st.isTop(r) { // the usual case: ids come ascending
+		st.multi[l.one] = append(st.multi[l.one], r)
 		l.n++
 		return
 	}
+	s := st.multi[l.one]
 	id := st.recID(r)
 	if last := s[len(s)-1]; last != r && st.cmpID(last, id) < 0 {
 		st.multi[l.one] = append(s, r)

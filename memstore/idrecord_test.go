@@ -85,7 +85,7 @@ func TestIDListMatchesSortedSlice(t *testing.T) {
 		{true, "b"}, {true, "a"}, {false, "a"}, {true, "mm"}, {true, ""}, {true, "x"}, {true, "m"}, {false, ""}, {false, "b"}}
 	for i, op := range ops {
 		if op.add {
-			st.listAdd(&l, rows[op.id])
+			st.listAdd(&l, rows[op.id], false)
 			if !slices.Contains(ref, op.id) {
 				ref = append(ref, op.id)
 				slices.Sort(ref)

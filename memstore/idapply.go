@@ -172,11 +172,6 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		for j := lo; j < hi; j++ {
 			st.sink += touchRecord(&c.Records[j])
 		}
-		for j := lo; j < hi; j++ {
-			if _, ok := c.Records[j].Fields[""]; ok { // a look-up reads the map's first slots
-				st.sink++
-			}
-		}
 		start := len(sc.fields)
 		for j := lo; j < hi; j++ {
 			sc.fields = appendFields(sc.fields, c.Records[j].Fields)

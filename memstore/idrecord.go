@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"hash/maphash"
 	"slices"
 	"strings"
@@ -188,8 +189,20 @@ func (st *idState) recWrite(i int32, r *identity.StoredRecord, keyRows []int32, 
 	for _, k := range keyRows {
 		n += uvarintLen(int(k))
 	}
-	for _, k := range r.Evidence { // kinds are few: interning them twice is cheap
-		n += uvarintLen(int(st.kind(k.Kind, true))) + strLen(k.Token)
+	// An evidence token of 32 lowercase hex digits is kept packed in 16
+	// bytes (as token rows keep theirs), marked in its kind's low bit.
+	var evb [8]inlineTok
+	for j, k := range r.Evidence { // kinds are few: interning them twice is cheap
+		f := packedForm(k.Token)
+		if j < len(evb) {
+			evb[j] = f
+		}
+		n += uvarintLen(int(st.kind(k.Kind, true))<<1 | 1)
+		if f.n == hexTok {
+			n += len(f.b)
+		} else {
+			n += strLen(k.Token)
+		}
 	}
 	for _, s := range r.Display {
 		n += strLen(s)
@@ -210,8 +223,17 @@ func (st *idState) recWrite(i int32, r *identity.StoredRecord, keyRows []int32, 
 	for _, k := range keyRows {
 		b = binary.AppendUvarint(b, uint64(k))
 	}
-	for _, k := range r.Evidence {
-		b = appendStr(binary.AppendUvarint(b, uint64(st.kind(k.Kind, false))), k.Token)
+	for j, k := range r.Evidence {
+		f := evb[min(j, len(evb)-1)]
+		if j >= len(evb) {
+			f = packedForm(k.Token)
+		}
+		kind := uint64(st.kind(k.Kind, false)) << 1
+		if f.n == hexTok {
+			b = append(binary.AppendUvarint(b, kind|1), f.b[:]...)
+		} else {
+			b = appendStr(binary.AppendUvarint(b, kind), k.Token)
+		}
 	}
 	for _, s := range r.Display {
 		b = appendStr(b, s)
@@ -336,10 +358,18 @@ func (st *idState) decodeSize(r int32) int {
 	x := st.records.row(r)
 	ent := st.arena.bytes(x.ent)
 	br := x.reader(ent)
-	_, nk, _, _, _, _ := br.header()
+	_, nk, ne, _, _, _ := br.header()
 	size := len(ent)
 	for range nk {
 		size += st.tokenLen(int32(br.uvarint()))
+	}
+	for range ne { // a packed token grows back to 32 digits
+		if br.uvarint()&1 != 0 {
+			br.off += 16
+			size += hexTok
+		} else {
+			br.bytes()
+		}
 	}
 	return size
 }
@@ -367,7 +397,15 @@ func (st *idState) decode(r int32, buf []byte) (identity.StoredRecord, []byte) {
 		}
 		for i := nk; i < nk+ne; i++ {
 			kind := br.uvarint()
-			ks[i] = identity.Key{Kind: identity.Kind(st.kinds[kind]), Token: str()}
+			ks[i].Kind = identity.Kind(st.kinds[kind>>1])
+			if kind&1 == 0 {
+				ks[i].Token = str()
+				continue
+			}
+			start := len(buf)
+			buf = hex.AppendEncode(buf, br.b[br.off:br.off+16])
+			br.off += 16
+			ks[i].Token = unsafeString(buf[start:])
 		}
 		rec.Keys, rec.Evidence = ks[:nk:nk], ks[nk:]
 	}

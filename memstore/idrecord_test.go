@@ -47,6 +47,7 @@ func TestRecordEncodingRoundTrip(t *testing.T) {
 		{ID: "d", Evidence: []identity.Key{k("name", "x"), k("email", "")}, Display: []string{""}, At: at.In(shanghai)},
 		{ID: "e", Keys: []identity.Key{k("phone", long), k("phone", long)}, At: time.Date(1900, 1, 1, 0, 0, 0, 0, time.Local)},
 		{ID: "", Channel: "web", Keys: []identity.Key{k("", "")}, At: time.Unix(-1, 999_999_999).In(shanghai)},
+		{ID: "f", Evidence: hexEvidence()}, // packed and not, past the first eight
 	}
 	st := newIDState()
 	for _, want := range cases {
@@ -329,4 +330,38 @@ func TestApplyAbsentRecordsCollide(t *testing.T) {
 			}
 		}
 	}
+}
+
+// hexEvidence returns evidence of every token form, more than eight.
+func hexEvidence() []identity.Key {
+	var ks []identity.Key
+	for i, tok := range append(tokenCases(), tokenCases()...) {
+		ks = append(ks, identity.Key{Kind: identity.Kind([]string{"name", "surname", "x"}[i%3]), Token: tok})
+	}
+	return ks
+}
+
+// Any record read back from its stored bytes is the record stored.
+func FuzzRecordRoundTrip(f *testing.F) {
+	for _, tok := range tokenCases() {
+		f.Add("r1", "app", "name", tok, "name", "张三", "d*", int64(1700000000))
+	}
+	f.Fuzz(func(t *testing.T, id, channel, kind, token, fk, fv, display string, sec int64) {
+		want := identity.StoredRecord{ID: id, Channel: channel, At: time.Unix(sec, 0).UTC(), CustomerID: uuid.UUID{1},
+			Keys:     []identity.Key{{Kind: identity.Kind(kind), Token: token}},
+			Evidence: []identity.Key{{Kind: identity.Kind(kind), Token: token}, {Kind: "name", Token: fv + token}},
+			Display:  []string{display}, Fields: map[string]string{fk: fv}}
+		st := newIDState()
+		row := putRecord(&st, want)
+		got, _ := st.decode(row, nil)
+		size := st.decodeSize(row)
+		buf := make([]byte, 0, size)
+		again, buf2 := st.decode(row, buf)
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(again, want) {
+			t.Fatalf("round trip:\n got %#v\nwant %#v", got, want)
+		}
+		if len(buf2) != size {
+			t.Fatalf("decode appended %d bytes, decodeSize said %d", len(buf2), size)
+		}
+	})
 }

@@ -29,6 +29,16 @@ func inlineForm(token string) inlineTok {
 	return t
 }
 
+// packedForm returns token packed (n == hexTok) when it is 32 lowercase
+// hex digits, else an empty form (n == 0).
+func packedForm(token string) inlineTok {
+	var t inlineTok
+	if len(token) == hexTok && packHex(&t.b, token) {
+		t.n = hexTok
+	}
+	return t
+}
+
 // packHex decodes 32 lowercase hex digits into b; false (b undefined)
 // when s has any other byte. Uppercase digits are refused: the packed
 // form must give back the token exactly. Eight digits are checked and

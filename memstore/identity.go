@@ -61,7 +61,11 @@ func (st *idState) compact() {
 		}
 	}
 	for i := range st.tokens.n {
-		c.move(&st.tokens.row(i).tok)
+		if in := &st.tokens.row(i).in; in.n == 0 {
+			r := in.ref()
+			c.move(&r)
+			in.setRef(r)
+		}
 	}
 	c.done()
 }

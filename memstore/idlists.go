@@ -51,8 +51,7 @@ func (s *slab[T]) add() int32 {
 // version outlives its records).
 type tokRow struct {
 	kind int32
-	tok  aref // when in.n == 0
-	in   inlineTok
+	in   inlineTok // the token, or its arena reference
 	idList
 }
 
@@ -131,10 +130,13 @@ func (st *idState) tokFind(k identity.Key) int32 {
 func (st *idState) tokEq(kind int32, token string, in *inlineTok) func(int32) bool {
 	return func(i int32) bool {
 		r := st.tokens.row(i)
-		if r.kind != kind || r.in != *in {
+		if r.kind != kind || r.in.n != in.n {
 			return false
 		}
-		return in.n != 0 || string(st.arena.bytes(r.tok)) == token
+		if in.n != 0 {
+			return r.in.b == in.b
+		}
+		return string(st.arena.bytes(r.in.ref())) == token
 	}
 }
 
@@ -155,7 +157,7 @@ func (st *idState) tokAtHash(kind int32, h uint64, token string) int32 {
 	r := st.tokens.row(i)
 	*r = tokRow{kind: kind, in: in}
 	if in.n == 0 {
-		r.tok = st.arena.put(token)
+		r.in.setRef(st.arena.put(token))
 	}
 	st.tokens.idx.insert(h, i, slot)
 	return i

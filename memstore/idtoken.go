@@ -1,16 +1,35 @@
 package memstore
 
-import "encoding/hex"
+import (
+	"encoding/binary"
+	"encoding/hex"
+)
 
 // A token row keeps its token inline, in the row, when it is short or is
 // 32 lowercase hexadecimal digits (identity's default tokenizer: the hex
 // of 16 bytes of SHA-256): a look-up compares it without reading the
 // arena, and the arena holds no bytes for it. Other tokens are in the
-// arena. The form depends on the token alone, so two tokens are equal
-// exactly when their forms are.
+// arena (the form holds its reference). The form depends on the token
+// alone, so two tokens kept inline are equal exactly when their forms
+// are.
 type inlineTok struct {
-	b [16]byte // the token's bytes (zero after n of them), or its 32 hex digits decoded
+	b [16]byte // the token's bytes (zero after n of them), its 32 hex digits decoded, or its arena reference
 	n uint8    // 0: in the arena; 1-16: its length; hexTok: packed hex
+}
+
+// ref returns the arena reference of a token kept in the arena (n == 0).
+func (t *inlineTok) ref() aref {
+	le := binary.LittleEndian
+	return aref{le.Uint32(t.b[0:]), le.Uint32(t.b[4:]), le.Uint32(t.b[8:])}
+}
+
+// setRef keeps r as the arena reference of a token kept in the arena.
+func (t *inlineTok) setRef(r aref) {
+	le := binary.LittleEndian
+	le.PutUint32(t.b[0:], r.c)
+	le.PutUint32(t.b[4:], r.off)
+	le.PutUint32(t.b[8:], r.n)
+	t.n = 0
 }
 
 // hexTok marks a packed token: 32 lowercase hex digits in 16 bytes.
@@ -72,7 +91,7 @@ func (st *idState) tokenLen(i int32) int {
 	r := st.tokens.row(i)
 	switch r.in.n {
 	case 0:
-		return int(r.tok.n)
+		return int(r.in.ref().n)
 	case hexTok:
 		return hexTok
 	}
@@ -84,7 +103,7 @@ func (st *idState) appendToken(dst []byte, i int32) []byte {
 	r := st.tokens.row(i)
 	switch r.in.n {
 	case 0:
-		return append(dst, st.arena.bytes(r.tok)...)
+		return append(dst, st.arena.bytes(r.in.ref())...)
 	case hexTok:
 		return hex.AppendEncode(dst, r.in.b[:])
 	}

@@ -37,10 +37,12 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		for _, e := range c.ExpectTokens[lo:hi] {
 			st.sink += touch(e.Key.Token)
 		}
+		kinds, hs := sc.kinds, sc.tokHash // appended as locals: no write barriers
 		for _, e := range c.ExpectTokens[lo:hi] {
 			kind := st.kind(e.Key.Kind, true)
-			sc.kinds, sc.tokHash = append(sc.kinds, kind), append(sc.tokHash, st.tokens.hash(kind, e.Key.Token))
+			kinds, hs = append(kinds, kind), append(hs, st.tokens.hash(kind, e.Key.Token))
 		}
+		sc.kinds, sc.tokHash = kinds, hs
 		st.sink += st.tokens.idx.peek(sc.tokHash[lo:hi])
 	}
 	touchRows := func(lo int) {
@@ -72,9 +74,11 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	// The expected customers' rows too are found once (-1 for none) and
 	// reused for the records of those customers.
 	hashExpCust := func(lo, hi int) {
+		hs := sc.expCustHash
 		for _, e := range c.ExpectCustomers[lo:hi] {
-			sc.expCustHash = append(sc.expCustHash, st.customers.hash(e.ID))
+			hs = append(hs, st.customers.hash(e.ID))
 		}
+		sc.expCustHash = hs
 		st.sink += st.customers.idx.peek(sc.expCustHash[lo:hi])
 	}
 	n = len(c.ExpectCustomers)
@@ -95,9 +99,11 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 		}
 	}
 	hashAbsent := func(lo, hi int) {
+		hs := sc.recHash
 		for _, id := range c.ExpectAbsent[lo:hi] {
-			sc.recHash = append(sc.recHash, st.records.hash(id))
+			hs = append(hs, st.records.hash(id))
 		}
+		sc.recHash = hs
 		st.sink += st.records.idx.peek(sc.recHash[lo:hi])
 	}
 	n = len(c.ExpectAbsent)
@@ -163,23 +169,27 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	// ahead too; their fields are taken out of their maps there, sorted
 	// by name (so equal records encode equally), their values touched.
 	hashCustomers := func(lo, hi int) {
+		hs := sc.custHash
 		for j := lo; j < hi; j++ {
-			sc.custHash = append(sc.custHash, st.customers.hash(c.Records[j].CustomerID))
+			hs = append(hs, st.customers.hash(c.Records[j].CustomerID))
 		}
+		sc.custHash = hs
 		st.sink += st.customers.idx.peek(sc.custHash[lo:hi])
 		st.sink += st.records.idx.peek(sc.recHash[min(lo, len(sc.recHash)):min(hi, len(sc.recHash))])
 		// Each loop's reads are independent, so their misses overlap.
 		for j := lo; j < hi; j++ {
 			st.sink += touchRecord(&c.Records[j])
 		}
-		start := len(sc.fields)
+		fields, ends := sc.fields, sc.fieldEnd
+		start := len(fields)
 		for j := lo; j < hi; j++ {
-			sc.fields = appendFields(sc.fields, c.Records[j].Fields)
-			sc.fieldEnd = append(sc.fieldEnd, int32(len(sc.fields)))
+			fields = appendFields(fields, c.Records[j].Fields)
+			ends = append(ends, int32(len(fields)))
 		}
-		for _, f := range sc.fields[start:] {
+		for _, f := range fields[start:] {
 			st.sink += touch(f.v)
 		}
+		sc.fields, sc.fieldEnd = fields, ends
 	}
 	nextCust := 0
 	n = len(c.Records)

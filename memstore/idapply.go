@@ -17,8 +17,10 @@ func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
 	s.idmu.Lock()
 	defer s.idmu.Unlock()
 	st := &s.id
-	// The scratch is worked on as a local: appending to its slices needs
-	// no write barriers.
+	// The scratch is worked on as a local: appending to its slices here
+	// needs no write barriers while the collector runs (the read-ahead
+	// closures below, which reach it by reference, append to local
+	// copies of its slices for the same reason).
 	sc := st.scratch
 	defer func() {
 		sc.release()

@@ -10,6 +10,7 @@ type hashIdx struct {
 	slots []uint64
 	shift uint // 64 - log2(len(slots))
 	n     int  // occupied slots
+	grows int  // how often the table grew
 }
 
 const tagMask uint64 = 0xffffffff00000000
@@ -47,6 +48,18 @@ func (x *hashIdx) peek(hs []uint64) uint64 {
 	return sum
 }
 
+// homeRow returns the row in h's home slot when its tag is h's (-1 when
+// not): the row a probe for h most likely compares.
+func (x *hashIdx) homeRow(h uint64) int32 {
+	if len(x.slots) == 0 {
+		return -1
+	}
+	if e := x.slots[h>>x.shift]; e != 0 && e&tagMask == h&tagMask {
+		return int32(uint32(e)) - 1
+	}
+	return -1
+}
+
 // insert adds row under h at slot, the empty slot find returned for h
 // (slot is ignored, and found again, when the table has to grow first).
 func (x *hashIdx) insert(h uint64, row int32, slot int) {
@@ -70,6 +83,7 @@ func (x *hashIdx) home(h uint64) int {
 
 func (x *hashIdx) grow() {
 	old := x.slots
+	x.grows++
 	size := max(16, 2*len(old))
 	x.slots = make([]uint64, size)
 	x.shift = 64

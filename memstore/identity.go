@@ -28,6 +28,8 @@ type idState struct {
 	multi     [][]int32      // the rows of lists holding two records or more
 	multiFree []int32        // free indexes in multi
 	scratch   applyScratch
+	top       int32 // while topOK, the row of the greatest record id (-1: no records)
+	topOK     bool
 	sink      uint64 // keeps ApplyIdentity's slot reads
 
 	constraints map[string]identity.Constraint
@@ -59,7 +61,11 @@ func (st *idState) compact() {
 		}
 	}
 	for i := range st.tokens.n {
-		c.move(&st.tokens.row(i).tok)
+		if in := &st.tokens.row(i).in; in.n == 0 {
+			r := in.ref()
+			c.move(&r)
+			in.setRef(r)
+		}
 	}
 	c.done()
 }
@@ -208,183 +214,6 @@ func (s *Store) IdentityConstraints(ctx context.Context, ids []string) ([]identi
 	return out, nil
 }
 
-// ApplyIdentity implements identity.Store.
-func (s *Store) ApplyIdentity(ctx context.Context, c identity.Change) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.idmu.Lock()
-	defer s.idmu.Unlock()
-	st := &s.id
-	sc := &st.scratch
-	defer sc.release()
-	// Every key's hash is computed once, and the home slots of a block
-	// of keys are read together, one block ahead of their probes: the
-	// slots' cache misses overlap instead of following one another.
-	hashTokens := func(lo, hi int) {
-		for _, e := range c.ExpectTokens[lo:hi] {
-			kind := st.kind(e.Key.Kind, true)
-			sc.kinds, sc.tokHash = append(sc.kinds, kind), append(sc.tokHash, st.tokens.hash(kind, e.Key.Token))
-		}
-		st.sink += st.tokens.idx.peek(sc.tokHash[lo:hi])
-	}
-	n := len(c.ExpectTokens)
-	hashTokens(0, min(aheadBlock, n))
-	// The rows of the expected tokens are found once and reused when the
-	// records link their keys. A row made here for a token not stored yet
-	// is an empty list at version 0: the same as no row, even when the
-	// change is refused.
-	for lo := 0; lo < n; lo += aheadBlock {
-		hi := min(lo+aheadBlock, n)
-		hashTokens(hi, min(hi+aheadBlock, n))
-		for j := lo; j < hi; j++ {
-			i := st.tokAtHash(sc.kinds[j], sc.tokHash[j], c.ExpectTokens[j].Key.Token)
-			if st.tokens.row(i).version != c.ExpectTokens[j].Version {
-				return fmt.Errorf("memstore: identity token version: %w", identity.ErrConflict)
-			}
-			sc.seen = append(sc.seen, i)
-		}
-	}
-	for _, e := range c.ExpectCustomers {
-		var v int64
-		if i := st.customers.find(e.ID); i >= 0 {
-			v = st.customers.row(i).version
-		}
-		if v != e.Version {
-			return fmt.Errorf("memstore: identity customer version: %w", identity.ErrConflict)
-		}
-	}
-	hashAbsent := func(lo, hi int) {
-		for _, id := range c.ExpectAbsent[lo:hi] {
-			sc.recHash = append(sc.recHash, st.records.hash(id))
-		}
-		st.sink += st.records.idx.peek(sc.recHash[lo:hi])
-	}
-	n = len(c.ExpectAbsent)
-	hashAbsent(0, min(aheadBlock, n))
-	for lo := 0; lo < n; lo += aheadBlock {
-		hi := min(lo+aheadBlock, n)
-		hashAbsent(hi, min(hi+aheadBlock, n))
-		for j := lo; j < hi; j++ {
-			if r, _ := st.recFindHash(c.ExpectAbsent[j], sc.recHash[j]); r >= 0 {
-				return fmt.Errorf("memstore: identity record exists: %w", identity.ErrConflict)
-			}
-		}
-	}
-	if c.RefuseErased && len(st.tombstones) > 0 { // no hashing until something is erased
-		if err := refuseErased(st.tombstones, c.Records); err != nil {
-			return err
-		}
-	}
-	// tokenAt returns the row of a record's key: the next expected token
-	// when the change lists them in the records' order (as the resolver
-	// does), else found again.
-	seen, next := sc.seen, 0
-	tokenAt := func(k identity.Key) int32 {
-		if next < len(seen) && c.ExpectTokens[next].Key == k {
-			next++
-			return seen[next-1]
-		}
-		if len(seen) <= 16 {
-			for j, e := range c.ExpectTokens {
-				if e.Key == k {
-					return seen[j]
-				}
-			}
-		}
-		return st.tokAt(k)
-	}
-	// recHash returns a record id's hash: the next expected-absent one's
-	// when the change lists them in the records' order.
-	nextAbsent := 0
-	recHash := func(id string) uint64 {
-		if nextAbsent < len(c.ExpectAbsent) && c.ExpectAbsent[nextAbsent] == id {
-			nextAbsent++
-			return sc.recHash[nextAbsent-1]
-		}
-		return st.records.hash(id)
-	}
-	// Every list the change touches gets its version incremented once:
-	// the touched rows are collected, and bumped at the end.
-	var keyBuf, oldBuf [8]int32
-	tokTouched, custTouched := sc.tokTouched, sc.custTouched
-	// The records' customers are hashed, and the records read, a block
-	// ahead too.
-	hashCustomers := func(lo, hi int) {
-		for j := lo; j < hi; j++ {
-			sc.custHash = append(sc.custHash, st.customers.hash(c.Records[j].CustomerID))
-		}
-		st.sink += st.customers.idx.peek(sc.custHash[lo:hi])
-		st.sink += st.records.idx.peek(sc.recHash[min(lo, len(sc.recHash)):min(hi, len(sc.recHash))])
-		for j := lo; j < hi; j++ {
-			st.sink += touchRecord(&c.Records[j])
-		}
-	}
-	n = len(c.Records)
-	hashCustomers(0, min(aheadBlock, n))
-	for j := range c.Records {
-		r := &c.Records[j]
-		if j%aheadBlock == 0 && j+aheadBlock < n {
-			hashCustomers(j+aheadBlock, min(j+2*aheadBlock, n))
-		}
-		keys := keyBuf[:0]
-		for _, k := range r.Keys {
-			keys = append(keys, tokenAt(k))
-		}
-		cust := st.customers.atHash(r.CustomerID, sc.custHash[j])
-		h := recHash(r.ID)
-		row, slot := st.recFindHash(r.ID, h)
-		if row >= 0 {
-			old := st.records.row(row)
-			for _, t := range st.keyRows(oldBuf[:0], row) {
-				tokTouched = append(tokTouched, t)
-				if !slices.Contains(keys, t) {
-					st.listRemove(st.tokens.list(t), row)
-				}
-			}
-			custTouched = append(custTouched, old.cust)
-			if old.cust != cust {
-				st.listRemove(st.customers.list(old.cust), row)
-			}
-			st.arena.free(old.ent) // zeroed: the old values are gone
-		} else {
-			row = st.recNew(h, slot)
-		}
-		st.recWrite(row, r, keys, cust)
-		for _, t := range keys {
-			tokTouched = append(tokTouched, t)
-			st.listAdd(st.tokens.list(t), row)
-		}
-		custTouched = append(custTouched, cust)
-		st.listAdd(st.customers.list(cust), row)
-	}
-	sc.tokTouched, sc.custTouched = tokTouched, custTouched
-	bump(&st.tokens.stamp, st.tokens.n, st.tokens.list, tokTouched)
-	bump(&st.customers.stamp, st.customers.n, st.customers.list, custTouched)
-	if st.arena.needsCompaction() {
-		st.compact()
-	}
-	for _, id := range c.DeleteConstraints {
-		delete(st.constraints, id)
-	}
-	for _, k := range c.Constraints {
-		st.constraints[k.ID] = k.Clone()
-	}
-	for _, e := range c.Events {
-		n := len(st.events)
-		st.events = append(st.events, e.Clone())
-		st.eventAt[e.ID] = n
-		var named []uuid.UUID
-		for _, ce := range append(slices.Clone(e.Before), e.After...) {
-			if !slices.Contains(named, ce.ID) {
-				named = append(named, ce.ID)
-				st.eventsBy[ce.ID] = append(st.eventsBy[ce.ID], n)
-			}
-		}
-	}
-	return nil
-}
-
 // IdentityEvent implements identity.Store.
 func (s *Store) IdentityEvent(ctx context.Context, id uuid.UUID) (identity.Event, error) {
 	if err := ctx.Err(); err != nil {
@@ -494,51 +323,4 @@ func (s *Store) DeleteIdentityRecords(ctx context.Context, ids []string) error {
 		st.compact()
 	}
 	return nil
-}
-
-// applyScratch holds ApplyIdentity's working slices, kept between calls
-// (under the lock) so a batch of changes does not allocate them anew.
-type applyScratch struct {
-	kinds                         []int32  // of the expected tokens
-	tokHash, recHash, custHash    []uint64 // of the expected tokens, expected-absent ids, records' customers
-	seen, tokTouched, custTouched []int32
-}
-
-// release empties the slices, and drops them when a large change made
-// them large.
-func (sc *applyScratch) release() {
-	if cap(sc.tokHash) > 1<<16 || cap(sc.tokTouched) > 1<<17 {
-		*sc = applyScratch{}
-		return
-	}
-	*sc = applyScratch{sc.kinds[:0], sc.tokHash[:0], sc.recHash[:0], sc.custHash[:0], sc.seen[:0], sc.tokTouched[:0], sc.custTouched[:0]}
-}
-
-// aheadBlock is how many keys, ids or records ApplyIdentity reads ahead
-// of their probes and copies, together.
-const aheadBlock = 16
-
-// touchRecord reads the first byte of each of r's strings that
-// ApplyIdentity copies, so that their cache misses overlap with the work
-// on earlier records instead of stalling the copy.
-func touchRecord(r *identity.StoredRecord) uint64 {
-	sum := touch(r.ID) + touch(r.Channel)
-	if _, ok := r.Fields[""]; ok { // a look-up reads the map's header and first slots
-		sum++
-	}
-	for _, k := range r.Evidence {
-		sum += touch(k.Token)
-	}
-	for _, d := range r.Display {
-		sum += touch(d)
-	}
-	return sum
-}
-
-// touch returns the first byte of s (0 when empty).
-func touch(s string) uint64 {
-	if s == "" {
-		return 0
-	}
-	return uint64(s[0])
 }

@@ -47,11 +47,11 @@ func (s *slab[T]) add() int32 {
 }
 
 // tokRow is a token's list: its kind (index in idState.kinds) and token
-// bytes (in the arena, kept as long as the row: a version outlives its
-// records).
+// (inline, else its bytes in the arena; kept as long as the row: a
+// version outlives its records).
 type tokRow struct {
 	kind int32
-	tok  aref
+	in   inlineTok // the token, or its arena reference
 	idList
 }
 
@@ -120,14 +120,23 @@ func (st *idState) tokFind(k identity.Key) int32 {
 	if kind < 0 {
 		return -1
 	}
-	i, _ := st.tokens.idx.find(st.tokens.hash(kind, k.Token), st.tokEq(kind, k.Token))
+	in := inlineForm(k.Token)
+	i, _ := st.tokens.idx.find(st.tokens.hash(kind, k.Token), st.tokEq(kind, k.Token, &in))
 	return i
 }
 
-func (st *idState) tokEq(kind int32, token string) func(int32) bool {
+// tokEq returns the test that token row i holds the kind and token
+// whose inline form is in.
+func (st *idState) tokEq(kind int32, token string, in *inlineTok) func(int32) bool {
 	return func(i int32) bool {
 		r := st.tokens.row(i)
-		return r.kind == kind && string(st.arena.bytes(r.tok)) == token
+		if r.kind != kind || r.in.n != in.n {
+			return false
+		}
+		if in.n != 0 {
+			return r.in.b == in.b
+		}
+		return string(st.arena.bytes(r.in.ref())) == token
 	}
 }
 
@@ -139,20 +148,19 @@ func (st *idState) tokAt(k identity.Key) int32 {
 
 // tokAtHash is tokAt with the kind's index and the hash already known.
 func (st *idState) tokAtHash(kind int32, h uint64, token string) int32 {
-	i, slot := st.tokens.idx.find(h, st.tokEq(kind, token))
+	in := inlineForm(token)
+	i, slot := st.tokens.idx.find(h, st.tokEq(kind, token, &in))
 	if i >= 0 {
 		return i
 	}
 	i = st.tokens.add()
-	*st.tokens.row(i) = tokRow{kind: kind, tok: st.arena.put(token)}
+	r := st.tokens.row(i)
+	*r = tokRow{kind: kind, in: in}
+	if in.n == 0 {
+		r.in.setRef(st.arena.put(token))
+	}
 	st.tokens.idx.insert(h, i, slot)
 	return i
-}
-
-// key returns the key of token row i; its token is a view into the arena.
-func (st *idState) key(i int32) (kind int32, token []byte) {
-	r := st.tokens.row(i)
-	return r.kind, st.arena.bytes(r.tok)
 }
 
 func (t *custTable) hash(id uuid.UUID) uint64 {
@@ -165,8 +173,14 @@ func (t *custTable) hash(id uuid.UUID) uint64 {
 
 // custFind returns the row of the customer, or -1.
 func (t *custTable) find(id uuid.UUID) int32 {
-	i, _ := t.idx.find(t.hash(id), func(i int32) bool { return t.row(i).id == id })
+	i, _ := t.findHash(id, t.hash(id))
 	return i
+}
+
+// findHash returns the row of the customer whose id hashes to h (-1 when
+// there is none) and its slot, or the empty slot where it would go.
+func (t *custTable) findHash(id uuid.UUID, h uint64) (row int32, slot int) {
+	return t.idx.find(h, func(i int32) bool { return t.row(i).id == id })
 }
 
 // at returns the row of the customer, adding an empty list when there is
@@ -175,7 +189,7 @@ func (t *custTable) at(id uuid.UUID) int32 { return t.atHash(id, t.hash(id)) }
 
 // atHash is at with the id's hash already known.
 func (t *custTable) atHash(id uuid.UUID, h uint64) int32 {
-	i, slot := t.idx.find(h, func(i int32) bool { return t.row(i).id == id })
+	i, slot := t.findHash(id, h)
 	if i >= 0 {
 		return i
 	}
@@ -221,8 +235,9 @@ func (st *idState) appendRows(dst []int32, l *idList) []int32 {
 // cmpID orders record row r against the id.
 func (st *idState) cmpID(r int32, id []byte) int { return bytes.Compare(st.recID(r), id) }
 
-// listAdd adds record row r to l.
-func (st *idState) listAdd(l *idList, r int32) {
+// listAdd adds record row r to l; fresh says that r is in no list (a
+// new record).
+func (st *idState) listAdd(l *idList, r int32, fresh bool) {
 	switch l.n {
 	case 0:
 		l.one, l.n = r, 1
@@ -232,7 +247,7 @@ func (st *idState) listAdd(l *idList, r int32) {
 			return
 		}
 		a, b := l.one, r
-		if st.cmpID(a, st.recID(b)) > 0 {
+		if !st.isTop(b) && st.cmpID(a, st.recID(b)) > 0 {
 			a, b = b, a
 		}
 		s := []int32{a, b}
@@ -246,8 +261,19 @@ func (st *idState) listAdd(l *idList, r int32) {
 		l.n = 2
 		return
 	}
+	if fresh && st.isTop(r) { // the usual case: ids come ascending
+		st.multi[l.one] = append(st.multi[l.one], r)
+		l.n++
+		return
+	}
 	s := st.multi[l.one]
-	if i, found := slices.BinarySearchFunc(s, st.recID(r), st.cmpID); !found {
+	id := st.recID(r)
+	if last := s[len(s)-1]; last != r && st.cmpID(last, id) < 0 {
+		st.multi[l.one] = append(s, r)
+		l.n++
+		return
+	}
+	if i, found := slices.BinarySearchFunc(s, id, st.cmpID); !found {
 		st.multi[l.one] = slices.Insert(s, i, r)
 		l.n++
 	}

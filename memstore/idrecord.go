@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"hash/maphash"
 	"slices"
 	"strings"
@@ -95,7 +96,31 @@ func (st *idState) recDelete(r int32) {
 	st.arena.free(st.records.row(r).ent)
 	*st.records.row(r) = recRow{}
 	st.records.free = append(st.records.free, r)
+	if st.topOK && st.top == r {
+		st.topOK = false
+	}
 }
+
+// findTop finds the row of the greatest record id.
+func (st *idState) findTop() {
+	st.top, st.topOK = -1, true
+	for i := range st.records.n {
+		if st.records.row(i).live {
+			st.raiseTop(i)
+		}
+	}
+}
+
+// raiseTop makes new record row r the top when its id is greater.
+func (st *idState) raiseTop(r int32) {
+	if st.topOK && (st.top < 0 || st.cmpID(st.top, st.recID(r)) < 0) {
+		st.top = r
+	}
+}
+
+// isTop reports whether record row r holds the greatest id: adding it to
+// a list needs no comparison.
+func (st *idState) isTop(r int32) bool { return st.topOK && st.top == r }
 
 // maxLocs bounds the locations interned by pointer: a caller whose every
 // time has a location of its own (time.Parse makes a new FixedZone for
@@ -145,23 +170,14 @@ func (st *idState) locIndex(t time.Time) int32 {
 }
 
 // recWrite writes r into record row i, whose previous entry (if any) the
-// caller has released; keyRows are the token rows of r.Keys, cust its
-// customer row.
-func (st *idState) recWrite(i int32, r *identity.StoredRecord, keyRows []int32, cust int32) {
+// caller has released; keyRows are the token rows of r.Keys, fields
+// r.Fields sorted by name (appendFields), cust its customer row.
+func (st *idState) recWrite(i int32, r *identity.StoredRecord, keyRows []int32, fields []field, cust int32) {
 	var flags byte
 	for j, nonNil := range [5]bool{r.Keys != nil, r.Evidence != nil, r.Display != nil, r.Fields != nil, r.Constraints != nil} {
 		if nonNil {
 			flags |= 1 << j
 		}
-	}
-	// Fields sorted by name, so equal records encode equally.
-	var fb [8]field
-	fields := fb[:0]
-	for k, v := range r.Fields {
-		fields = append(fields, field{k, v})
-	}
-	if len(fields) > 1 {
-		slices.SortFunc(fields, func(a, b field) int { return strings.Compare(a.k, b.k) })
 	}
 	counts := [5]int{len(r.Keys), len(r.Evidence), len(r.Display), len(fields), len(r.Constraints)}
 	// Two passes: the exact size, then the bytes, written once into the
@@ -173,8 +189,20 @@ func (st *idState) recWrite(i int32, r *identity.StoredRecord, keyRows []int32, 
 	for _, k := range keyRows {
 		n += uvarintLen(int(k))
 	}
-	for _, k := range r.Evidence { // kinds are few: interning them twice is cheap
-		n += uvarintLen(int(st.kind(k.Kind, true))) + strLen(k.Token)
+	// An evidence token of 32 lowercase hex digits is kept packed in 16
+	// bytes (as token rows keep theirs), marked in its kind's low bit.
+	var evb [8]inlineTok
+	for j, k := range r.Evidence { // kinds are few: interning them twice is cheap
+		f := packedForm(k.Token)
+		if j < len(evb) {
+			evb[j] = f
+		}
+		n += uvarintLen(int(st.kind(k.Kind, true))<<1 | 1)
+		if f.n == hexTok {
+			n += len(f.b)
+		} else {
+			n += strLen(k.Token)
+		}
 	}
 	for _, s := range r.Display {
 		n += strLen(s)
@@ -195,8 +223,17 @@ func (st *idState) recWrite(i int32, r *identity.StoredRecord, keyRows []int32, 
 	for _, k := range keyRows {
 		b = binary.AppendUvarint(b, uint64(k))
 	}
-	for _, k := range r.Evidence {
-		b = appendStr(binary.AppendUvarint(b, uint64(st.kind(k.Kind, false))), k.Token)
+	for j, k := range r.Evidence {
+		f := evb[min(j, len(evb)-1)]
+		if j >= len(evb) {
+			f = packedForm(k.Token)
+		}
+		kind := uint64(st.kind(k.Kind, false)) << 1
+		if f.n == hexTok {
+			b = append(binary.AppendUvarint(b, kind|1), f.b[:]...)
+		} else {
+			b = appendStr(binary.AppendUvarint(b, kind), k.Token)
+		}
 	}
 	for _, s := range r.Display {
 		b = appendStr(b, s)
@@ -213,6 +250,19 @@ func (st *idState) recWrite(i int32, r *identity.StoredRecord, keyRows []int32, 
 }
 
 type field struct{ k, v string }
+
+// appendFields appends m's fields to dst, sorted by name (so equal
+// records encode equally).
+func appendFields(dst []field, m map[string]string) []field {
+	start := len(dst)
+	for k, v := range m {
+		dst = append(dst, field{k, v})
+	}
+	if len(dst)-start > 1 {
+		slices.SortFunc(dst[start:], func(a, b field) int { return strings.Compare(a.k, b.k) })
+	}
+	return dst
+}
 
 func strLen(s string) int { return uvarintLen(len(s)) + len(s) }
 
@@ -308,11 +358,18 @@ func (st *idState) decodeSize(r int32) int {
 	x := st.records.row(r)
 	ent := st.arena.bytes(x.ent)
 	br := x.reader(ent)
-	_, nk, _, _, _, _ := br.header()
+	_, nk, ne, _, _, _ := br.header()
 	size := len(ent)
 	for range nk {
-		_, tok := st.key(int32(br.uvarint()))
-		size += len(tok)
+		size += st.tokenLen(int32(br.uvarint()))
+	}
+	for range ne { // a packed token grows back to 32 digits
+		if br.uvarint()&1 != 0 {
+			br.off += 16
+			size += hexTok
+		} else {
+			br.bytes()
+		}
 	}
 	return size
 }
@@ -333,14 +390,22 @@ func (st *idState) decode(r int32, buf []byte) (identity.StoredRecord, []byte) {
 	if nk+ne > 0 {
 		ks := make([]identity.Key, nk+ne)
 		for i := range nk {
-			kind, tok := st.key(int32(br.uvarint()))
+			t := int32(br.uvarint())
 			start := len(buf)
-			buf = append(buf, tok...)
-			ks[i] = identity.Key{Kind: identity.Kind(st.kinds[kind]), Token: unsafeString(buf[start:])}
+			buf = st.appendToken(buf, t)
+			ks[i] = identity.Key{Kind: identity.Kind(st.kinds[st.tokens.row(t).kind]), Token: unsafeString(buf[start:])}
 		}
 		for i := nk; i < nk+ne; i++ {
 			kind := br.uvarint()
-			ks[i] = identity.Key{Kind: identity.Kind(st.kinds[kind]), Token: str()}
+			ks[i].Kind = identity.Kind(st.kinds[kind>>1])
+			if kind&1 == 0 {
+				ks[i].Token = str()
+				continue
+			}
+			start := len(buf)
+			buf = hex.AppendEncode(buf, br.b[br.off:br.off+16])
+			br.off += 16
+			ks[i].Token = unsafeString(buf[start:])
 		}
 		rec.Keys, rec.Evidence = ks[:nk:nk], ks[nk:]
 	}

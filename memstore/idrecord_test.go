@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -25,7 +26,7 @@ func putRecord(st *idState, r identity.StoredRecord) int32 {
 	} else {
 		row = st.recNew(h, slot)
 	}
-	st.recWrite(row, &r, keys, st.customers.at(r.CustomerID))
+	st.recWrite(row, &r, keys, appendFields(nil, r.Fields), st.customers.at(r.CustomerID))
 	return row
 }
 
@@ -46,6 +47,7 @@ func TestRecordEncodingRoundTrip(t *testing.T) {
 		{ID: "d", Evidence: []identity.Key{k("name", "x"), k("email", "")}, Display: []string{""}, At: at.In(shanghai)},
 		{ID: "e", Keys: []identity.Key{k("phone", long), k("phone", long)}, At: time.Date(1900, 1, 1, 0, 0, 0, 0, time.Local)},
 		{ID: "", Channel: "web", Keys: []identity.Key{k("", "")}, At: time.Unix(-1, 999_999_999).In(shanghai)},
+		{ID: "f", Evidence: hexEvidence()}, // packed and not, past the first eight
 	}
 	st := newIDState()
 	for _, want := range cases {
@@ -59,8 +61,7 @@ func TestRecordEncodingRoundTrip(t *testing.T) {
 		}
 		var linked []identity.Key
 		for _, i := range st.keyRows(nil, row) {
-			kind, tok := st.key(i)
-			linked = append(linked, identity.Key{Kind: identity.Kind(st.kinds[kind]), Token: string(tok)})
+			linked = append(linked, identity.Key{Kind: identity.Kind(st.kinds[st.tokens.row(i).kind]), Token: string(st.appendToken(nil, i))})
 		}
 		if len(linked) != len(want.Keys) || len(want.Keys) > 0 && !reflect.DeepEqual(linked, want.Keys) {
 			t.Errorf("keyRows of %q = %v, want %v", want.ID, linked, want.Keys)
@@ -85,7 +86,7 @@ func TestIDListMatchesSortedSlice(t *testing.T) {
 		{true, "b"}, {true, "a"}, {false, "a"}, {true, "mm"}, {true, ""}, {true, "x"}, {true, "m"}, {false, ""}, {false, "b"}}
 	for i, op := range ops {
 		if op.add {
-			st.listAdd(&l, rows[op.id])
+			st.listAdd(&l, rows[op.id], false)
 			if !slices.Contains(ref, op.id) {
 				ref = append(ref, op.id)
 				slices.Sort(ref)
@@ -211,7 +212,7 @@ func arenaHolds(st *idState, s string) bool {
 func TestReplacedAndDeletedRecordBytesZeroed(t *testing.T) {
 	s := New()
 	ctx := t.Context()
-	k := identity.Key{Kind: "phone", Token: "t-13800000000"}
+	k := identity.Key{Kind: "phone", Token: "t-13800000000-phone"} // long, not hex: its bytes are in the arena
 	rec := func(name, shown string) identity.StoredRecord {
 		return identity.StoredRecord{ID: "r1", CustomerID: uuid.UUID{7}, Keys: []identity.Key{k},
 			Evidence: []identity.Key{{Kind: "name", Token: "ev-" + name}}, Display: []string{shown}, Fields: map[string]string{"name": name}}
@@ -282,4 +283,85 @@ func TestRecordLocationsBounded(t *testing.T) {
 func headOf(st *idState, r int32) identity.StoredRecord {
 	h, _ := st.head(r, nil)
 	return h
+}
+
+// A change's records find their places in the index from their
+// expected-absent checks, also when every id's hash collides, the index
+// grows during the change, and an id comes twice.
+func TestApplyAbsentRecordsCollide(t *testing.T) {
+	for _, mask := range []uint64{0, 1 << 63} {
+		s := New()
+		s.id.records.mask = mask
+		ctx := t.Context()
+		for round := range 3 {
+			var ch identity.Change
+			var ids []string
+			for i := range 40 {
+				id := fmt.Sprintf("r%d-%02d", round, i)
+				ids = append(ids, id)
+				ch.ExpectAbsent = append(ch.ExpectAbsent, id)
+				ch.Records = append(ch.Records, identity.StoredRecord{ID: id, CustomerID: uuid.UUID{byte(round + 1)},
+					Fields: map[string]string{"i": id}})
+			}
+			ch.Records = append(ch.Records, identity.StoredRecord{ID: ids[3], CustomerID: uuid.UUID{byte(round + 1)},
+				Fields: map[string]string{"i": "again"}})
+			if err := s.ApplyIdentity(ctx, ch); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := s.IdentityRecords(ctx, ids)
+			if len(got) != len(ids) {
+				t.Fatalf("mask %x round %d: %d records read, want %d", mask, round, len(got), len(ids))
+			}
+			for i, r := range got {
+				want := ids[i]
+				if i == 3 {
+					want = "again"
+				}
+				if r.ID != ids[i] || r.Fields["i"] != want {
+					t.Errorf("mask %x round %d: record %d = %q %v", mask, round, i, r.ID, r.Fields)
+				}
+			}
+			cs, _ := s.IdentityCustomers(ctx, []uuid.UUID{{byte(round + 1)}})
+			if !slices.Equal(cs[0].Records, ids) {
+				t.Errorf("mask %x round %d: customer's records %v", mask, round, cs[0].Records)
+			}
+			if err := s.ApplyIdentity(ctx, identity.Change{ExpectAbsent: ids[5:6]}); !errors.Is(err, identity.ErrConflict) {
+				t.Errorf("mask %x round %d: a stored id expected absent: %v", mask, round, err)
+			}
+		}
+	}
+}
+
+// hexEvidence returns evidence of every token form, more than eight.
+func hexEvidence() []identity.Key {
+	var ks []identity.Key
+	for i, tok := range append(tokenCases(), tokenCases()...) {
+		ks = append(ks, identity.Key{Kind: identity.Kind([]string{"name", "surname", "x"}[i%3]), Token: tok})
+	}
+	return ks
+}
+
+// Any record read back from its stored bytes is the record stored.
+func FuzzRecordRoundTrip(f *testing.F) {
+	for _, tok := range tokenCases() {
+		f.Add("r1", "app", "name", tok, "name", "张三", "d*", int64(1700000000))
+	}
+	f.Fuzz(func(t *testing.T, id, channel, kind, token, fk, fv, display string, sec int64) {
+		want := identity.StoredRecord{ID: id, Channel: channel, At: time.Unix(sec, 0).UTC(), CustomerID: uuid.UUID{1},
+			Keys:     []identity.Key{{Kind: identity.Kind(kind), Token: token}},
+			Evidence: []identity.Key{{Kind: identity.Kind(kind), Token: token}, {Kind: "name", Token: fv + token}},
+			Display:  []string{display}, Fields: map[string]string{fk: fv}}
+		st := newIDState()
+		row := putRecord(&st, want)
+		got, _ := st.decode(row, nil)
+		size := st.decodeSize(row)
+		buf := make([]byte, 0, size)
+		again, buf2 := st.decode(row, buf)
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(again, want) {
+			t.Fatalf("round trip:\n got %#v\nwant %#v", got, want)
+		}
+		if len(buf2) != size {
+			t.Fatalf("decode appended %d bytes, decodeSize said %d", len(buf2), size)
+		}
+	})
 }

@@ -484,25 +484,18 @@ func containsInt32(xs []int32, x int32) bool {
 // periodsKept is the fast path's periodsKept over the records before
 // record i among recs (ascending).
 func (b *batch) periodsKept(i int, kind Kind, recs []int32, rule *Rule) bool {
-	var tbuf [8]time.Time
-	ts := tbuf[:0]
-	for _, h := range recs {
-		if h >= int32(i) || len(ts) == cap(ts) {
-			break
-		}
-		ts = append(ts, b.srs[h].At)
+	n := 0
+	for n < len(recs) && recs[n] < int32(i) {
+		n++
 	}
-	if len(ts) < cap(ts) && oneOwner(ts, b.srs[i].At, rule.OwnershipExpiry) {
+	if oneOwner(n, func(j int) time.Time { return b.srs[recs[j]].At }, b.srs[i].At, rule.OwnershipExpiry) {
 		return true
 	}
-	var hs []StoredRecord
-	for _, h := range recs {
-		if h >= int32(i) {
-			break
-		}
-		hs = append(hs, b.srs[h])
+	hs := make([]StoredRecord, n)
+	for j, h := range recs[:n] {
+		hs[j] = b.srs[h]
 	}
-	return b.r.periodsKeptOf(b.srs[i], kind, hs, rule.OwnershipExpiry)
+	return b.r.periodsKeptSplit(b.srs[i], kind, hs, rule.OwnershipExpiry)
 }
 
 // withinExpiry is the fast path's withinExpiry over the records before

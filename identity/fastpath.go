@@ -115,14 +115,19 @@ func (r *Resolver) ingestMatched(ctx context.Context, sr StoredRecord, es []Toke
 	return Result{CustomerID: c, Outcome: Matched, Changed: b.changed[:], Via: via}, true, nil
 }
 
-// oneOwner reports, for a few holders' times ts (sorted in place), that no
-// two successive records with the value, with or without a record at at,
-// are more than expiry apart. Then the value has one ownership period
+// oneOwner reports, for n holders of a value (at(j) the time of the j-th),
+// that no two successive records with the value, with or without a record
+// at t, are more than expiry apart. Then the value has one ownership period
 // either way (epochs starts a new owner only after such a gap) and the
 // record joins it. False when unsure (more than 8 holders).
-func oneOwner(ts []time.Time, at time.Time, expiry time.Duration) bool {
-	if len(ts) == 0 || len(ts) > 8 {
+func oneOwner(n int, at func(j int) time.Time, t time.Time, expiry time.Duration) bool {
+	if n == 0 || n > 8 {
 		return false
+	}
+	var tbuf [8]time.Time
+	ts := tbuf[:n]
+	for j := range ts {
+		ts[j] = at(j)
 	}
 	slices.SortFunc(ts, time.Time.Compare)
 	for i := 1; i < len(ts); i++ {
@@ -132,7 +137,7 @@ func oneOwner(ts []time.Time, at time.Time, expiry time.Duration) bool {
 	}
 	// Without a gap among the holders, adding a record within expiry of
 	// their span leaves none.
-	return at.Sub(ts[len(ts)-1]) <= expiry && ts[0].Sub(at) <= expiry
+	return t.Sub(ts[len(ts)-1]) <= expiry && ts[0].Sub(t) <= expiry
 }
 
 // withinExpiry reports whether the record comes strictly after every
@@ -167,14 +172,14 @@ func (r *Resolver) periodsKept(ctx context.Context, sr StoredRecord, kind Kind, 
 
 // periodsKeptOf is periodsKept over the holders' records.
 func (r *Resolver) periodsKeptOf(sr StoredRecord, kind Kind, recs []StoredRecord, expiry time.Duration) bool {
-	var tbuf [8]time.Time
-	ts := tbuf[:0]
-	for _, h := range recs {
-		ts = append(ts, h.At)
-	}
-	if oneOwner(ts, sr.At, expiry) {
+	if oneOwner(len(recs), func(j int) time.Time { return recs[j].At }, sr.At, expiry) {
 		return true
 	}
+	return r.periodsKeptSplit(sr, kind, recs, expiry)
+}
+
+// periodsKeptSplit is periodsKeptOf computing both sets of periods.
+func (r *Resolver) periodsKeptSplit(sr StoredRecord, kind Kind, recs []StoredRecord, expiry time.Duration) bool {
 	ns := make([]Node, 0, len(recs)+1)
 	for _, h := range recs {
 		ns = append(ns, Node{ID: h.ID, At: h.At, Keys: slices.Concat(h.Keys, h.Evidence)})

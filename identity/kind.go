@@ -187,15 +187,8 @@ func (rs *Rules) List() []Rule {
 // rule returns the rule for k, or nil. Rule sets are small, so a scan
 // (most kinds differ in length) beats hashing the kind.
 func (rs *Rules) rule(k Kind) *Rule {
-	if len(rs.list) > 16 {
-		return rs.byKind[k]
-	}
-	for _, r := range rs.list {
-		if r.Kind == k {
-			return r
-		}
-	}
-	return nil
+	r, _ := rs.ruleRank(k)
+	return r
 }
 
 // ruleRank returns k's rule and its rank in the priority order (its index
